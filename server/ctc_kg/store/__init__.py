@@ -1,0 +1,1 @@
+"""Answering queries: one interface (`base.Store`), an embedded and a remote backend."""

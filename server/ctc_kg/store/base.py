@@ -1,0 +1,84 @@
+"""The store interface. The web layer talks to this and nothing else.
+
+A backend answers SPARQL queries already serialized in the media type the web layer
+negotiated, so the embedded backend can use the engine's own serializers on the hot
+path and the remote one can pass the store's bytes through.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class QueryForm(Enum):
+    SELECT = "SELECT"
+    ASK = "ASK"
+    CONSTRUCT = "CONSTRUCT"
+    DESCRIBE = "DESCRIBE"
+
+    @property
+    def returns_graph(self) -> bool:
+        return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A read query and the formats the client accepts for each kind of answer.
+
+    `results_media_type` is used for SELECT/ASK, `graph_media_type` for
+    CONSTRUCT/DESCRIBE; None means the client accepts no format for that kind, and
+    the backend raises NotAcceptableError once it knows the query's form.
+    """
+
+    text: str
+    results_media_type: str | None
+    graph_media_type: str | None
+    default_graph_uris: Sequence[str] = ()
+    named_graph_uris: Sequence[str] = ()
+    timeout: float | None = None
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    form: QueryForm
+    media_type: str
+    body: bytes
+    truncated: bool = False
+    row_count: int | None = None
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Health:
+    ok: bool
+    backend: str
+    triples: int | None
+    message: str = ""
+
+
+class Store(ABC):
+    """What every backend offers. Embedded and remote pass the same test suite."""
+
+    @abstractmethod
+    def query(self, request: QueryRequest) -> QueryResponse:
+        """Run a read-only query; raise BadRequestError, ForbiddenError, NotAcceptableError,
+        QueryTimeoutError or StoreUnavailableError as fits."""
+
+    @abstractmethod
+    def describe(self, iri: str, media_type: str) -> bytes | None:
+        """The concise bounded description of `iri` (outgoing triples, blank nodes they
+        reach, incoming triples, labels of every resource mentioned) serialized in
+        `media_type`, or None when the IRI is not in the graph."""
+
+    @abstractmethod
+    def health(self) -> Health: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def subjects_with_prefix(self, prefix: str) -> Iterable[str]:  # pragma: no cover - optional
+        """IRIs under `prefix` that are subjects in the graph (used by exports)."""
+        return ()

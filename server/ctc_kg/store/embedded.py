@@ -1,0 +1,128 @@
+"""The embedded backend: pyoxigraph, queried in worker processes that can be killed.
+
+`EmbeddedStore.create(nquads, directory)` writes the dataset once into an on-disk
+pyoxigraph store; every worker opens it read-only (`Store.read_only`), so a replacement
+worker is ready in a fraction of a second whatever the size of the data, and the
+operating system's page cache is shared by all of them.
+
+The default graph of a query is the union of all graphs unless the request names its
+own dataset (`default-graph-uri` / `named-graph-uri`).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ctc_kg.errors import (
+    BadRequestError,
+    NotAcceptableError,
+    StoreUnavailableError,
+)
+from ctc_kg.store.base import Health, QueryForm, QueryRequest, QueryResponse, Store
+from ctc_kg.store.pool import WorkerPool
+from ctc_kg.store.querytext import check_query
+
+
+def write_store(nquads: bytes, directory: Path) -> int:
+    """Write N-Quads into a new on-disk pyoxigraph store at `directory`; return the number
+    of distinct triples of the union graph. The writer is closed before returning, so
+    read-only instances may open the directory."""
+    store = ox.Store(str(directory))
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    solutions = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    count = next(iter(solutions))["n"]
+    assert isinstance(count, ox.Literal)
+    del store, solutions
+    gc.collect()  # pyoxigraph closes the RocksDB writer when the object is freed
+    return int(count.value)
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph in a pool of killable worker processes."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        triples: int,
+        prefixes: Mapping[str, str],
+        workers: int = 2,
+        timeout: float = 30.0,
+        service_allow_list: Sequence[str] = (),
+    ) -> None:
+        self.directory = directory
+        self.triples = triples
+        self.timeout = timeout
+        self.service_allow_list = tuple(service_allow_list)
+        self._pool = WorkerPool([str(directory), json.dumps(dict(prefixes))], workers)
+
+    @classmethod
+    def create(cls, nquads: bytes, directory: Path, **options: Any) -> EmbeddedStore:
+        triples = write_store(nquads, directory)
+        return cls(directory, triples=triples, **options)
+
+    def start(self) -> None:
+        """Start the worker processes now rather than on the first query."""
+        self._pool.start()
+
+    def query(self, request: QueryRequest) -> QueryResponse:
+        operation = check_query(request.text, self.service_allow_list)
+        timeout = request.timeout if request.timeout is not None else self.timeout
+        header, body = self._pool.call(
+            {
+                "op": "query",
+                "text": request.text,
+                "operation": operation.value,
+                "results_media_type": request.results_media_type,
+                "graph_media_type": request.graph_media_type,
+                "default_graphs": list(request.default_graph_uris),
+                "named_graphs": list(request.named_graph_uris),
+            },
+            timeout,
+        )
+        if not header["ok"]:
+            _raise(header)
+        return QueryResponse(
+            form=QueryForm(header["form"]), media_type=header["media_type"], body=body
+        )
+
+    def describe(self, iri: str, media_type: str) -> bytes | None:
+        header, body = self._pool.call(
+            {"op": "describe", "iri": iri, "media_type": media_type}, self.timeout
+        )
+        if not header["ok"]:
+            _raise(header)
+        return body if header["found"] else None
+
+    def health(self) -> Health:
+        try:
+            header, _ = self._pool.call({"op": "count"}, self.timeout)
+        except StoreUnavailableError as error:
+            return Health(ok=False, backend="embedded", triples=None, message=str(error))
+        return Health(ok=True, backend="embedded", triples=int(header["triples"]))
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _raise(header: Mapping[str, Any]) -> None:
+    error = header.get("error")
+    if error == "syntax":
+        raise BadRequestError(f"Malformed query: {header['message']}")
+    if error == "not_acceptable":
+        form = QueryForm(header["form"])
+        raise NotAcceptableError(
+            f"No acceptable media type for the results of a {form.value} query."
+        )
+    raise StoreUnavailableError(f"The query worker failed: {header.get('message')}")

@@ -1,0 +1,166 @@
+"""A pool of query worker processes, each killed and replaced when it runs too long.
+
+Why processes: pyoxigraph has no timeout or cancellation and a running query ignores
+signals, so the only way to stop one is to end the process running it. The pool keeps
+`size` warm workers; a worker that passes the deadline is killed at once and a
+replacement starts in the background, while the other warm workers keep answering.
+
+A pool belongs to the process that started it: after a fork (gunicorn's workers) the
+child starts its own workers on first use instead of sharing pipes with its parent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import select
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from ctc_kg.errors import QueryTimeoutError, StoreUnavailableError
+
+START_TIMEOUT = 60.0
+
+
+class _Process:
+    """One worker process and a buffered reader of its answers."""
+
+    def __init__(self, command: Sequence[str]) -> None:
+        self.popen = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            list(command),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None,
+            close_fds=True,
+        )
+        assert self.popen.stdin is not None
+        assert self.popen.stdout is not None
+        self._stdin = self.popen.stdin
+        self._fd = self.popen.stdout.fileno()
+        self._buffer = bytearray()
+
+    def send(self, request: dict[str, Any]) -> None:
+        self._stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+        self._stdin.flush()
+
+    def receive(self, deadline: float) -> tuple[dict[str, Any], bytes]:
+        """The next answer, or TimeoutError when `deadline` (monotonic) passes first."""
+        while b"\n" not in self._buffer:
+            self._fill(deadline)
+        line, _, rest = bytes(self._buffer).partition(b"\n")
+        self._buffer = bytearray(rest)
+        header: dict[str, Any] = json.loads(line)
+        length = int(header.get("length", 0))
+        while len(self._buffer) < length:
+            self._fill(deadline)
+        body = bytes(self._buffer[:length])
+        del self._buffer[:length]
+        return header, body
+
+    def _fill(self, deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        readable, _, _ = select.select([self._fd], [], [], remaining)
+        if not readable:
+            raise TimeoutError
+        chunk = os.read(self._fd, 1 << 20)
+        if not chunk:
+            raise EOFError("query worker ended")
+        self._buffer.extend(chunk)
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait()
+        for stream in (self.popen.stdin, self.popen.stdout):
+            if stream is not None:
+                stream.close()
+
+
+class WorkerPool:
+    """`size` warm worker processes running `python -m ctc_kg.store.worker ARGS...`."""
+
+    def __init__(self, args: Sequence[str], size: int) -> None:
+        self._command = [sys.executable, "-m", "ctc_kg.store.worker", *args]
+        self._size = max(1, size)
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._idle: queue.Queue[_Process] = queue.Queue()
+        self._all: set[_Process] = set()
+        self._closed = False
+
+    def start(self) -> None:
+        """Start the workers of this process (again after a fork); wait until they are ready."""
+        with self._lock:
+            if self._owner == os.getpid() or self._closed:
+                return
+            self._owner = os.getpid()
+            self._idle = queue.Queue()
+            self._all = set()
+            started = [_Process(self._command) for _ in range(self._size)]
+        for process in started:
+            self._admit(process)
+
+    def _admit(self, process: _Process) -> None:
+        try:
+            header, _ = process.receive(time.monotonic() + START_TIMEOUT)
+        except (TimeoutError, EOFError, ValueError):
+            process.kill()
+            return
+        if not header.get("ready"):
+            process.kill()
+            return
+        with self._lock:
+            if self._closed or self._owner != os.getpid():
+                process.kill()
+                return
+            self._all.add(process)
+        self._idle.put(process)
+
+    def _replace(self, process: _Process) -> None:
+        """Kill `process` now; start its replacement in the background."""
+        with self._lock:
+            self._all.discard(process)
+        process.kill()
+        if not self._closed:
+            threading.Thread(
+                target=self._admit, args=(_Process(self._command),), daemon=True
+            ).start()
+
+    def call(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
+        """Send `request` to an idle worker; its answer, or QueryTimeoutError after `timeout`
+        seconds of running (the worker is then killed)."""
+        self.start()
+        try:
+            process = self._idle.get(timeout=timeout)
+        except queue.Empty as error:
+            raise StoreUnavailableError(
+                "All query workers are busy; try again in a moment."
+            ) from error
+        try:
+            process.send(request)
+            answer = process.receive(time.monotonic() + timeout)
+        except TimeoutError as error:
+            self._replace(process)
+            raise QueryTimeoutError(
+                f"The query ran longer than the limit of {timeout:g} s and was stopped."
+            ) from error
+        except (EOFError, OSError, ValueError) as error:
+            self._replace(process)
+            raise StoreUnavailableError(f"A query worker failed: {error}") from error
+        self._idle.put(process)
+        return answer
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            processes = list(self._all) if self._owner == os.getpid() else []
+            self._all = set()
+        for process in processes:
+            process.kill()

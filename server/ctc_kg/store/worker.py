@@ -1,0 +1,229 @@
+"""A query worker: a child process that holds a read-only pyoxigraph store and answers.
+
+pyoxigraph cannot cancel a running query and ignores signals while it runs, so every
+query runs here, in a process the parent can kill when the time limit passes. The
+worker imports only pyoxigraph and the standard library, so a replacement starts in a
+fraction of a second.
+
+Protocol on stdin/stdout (one request at a time):
+  request:  one JSON line
+  response: one JSON header line {"ok": ..., "length": N, ...} followed by N body bytes
+At start-up the worker writes one header line {"ok": true, "ready": true}.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+LABEL_PREDICATES = (RDFS_LABEL, SKOS_PREF_LABEL)
+GRAPH_CONTENT_LIMIT = 10_000
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def _rdf_format(media_type: str) -> ox.RdfFormat:
+    found = ox.RdfFormat.from_media_type(media_type)
+    if found is None:
+        raise ValueError(f"unsupported RDF media type {media_type}")
+    return found
+
+
+def _results_format(media_type: str) -> ox.QueryResultsFormat:
+    found = ox.QueryResultsFormat.from_media_type(media_type)
+    if found is None:
+        raise ValueError(f"unsupported results media type {media_type}")
+    return found
+
+
+class Worker:
+    """Answers requests against one store; stateless apart from a cache of hash IRIs."""
+
+    def __init__(self, store: ox.Store, prefixes: dict[str, str]) -> None:
+        self.store = store
+        self.prefixes = prefixes
+        self._hash_subjects: dict[str, list[ox.NamedNode]] | None = None
+
+    # -- SPARQL ------------------------------------------------------------------------
+
+    def query(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        options: dict[str, Any] = {}
+        if request.get("default_graphs") or request.get("named_graphs"):
+            options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+            options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+        else:
+            options["use_default_graph_as_union"] = True
+        try:
+            result = self.store.query(request["text"], **options)
+        except SyntaxError as error:
+            return {"ok": False, "error": "syntax", "message": str(error)}, b""
+        if isinstance(result, ox.QueryTriples):
+            form = "CONSTRUCT" if request.get("operation") != "DESCRIBE" else "DESCRIBE"
+            media_type = request.get("graph_media_type")
+            if media_type is None:
+                return _not_acceptable(form), b""
+            fmt = _rdf_format(media_type)
+            triples: Iterable[Any] = result
+            if fmt.supports_datasets:
+                triples = (ox.Quad(t.subject, t.predicate, t.object) for t in result)
+            body = ox.serialize(triples, format=fmt, prefixes=self._prefixes_for(fmt))
+            return {"ok": True, "form": form, "media_type": media_type}, body or b""
+        form = "ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
+        media_type = request.get("results_media_type")
+        if media_type is None:
+            return _not_acceptable(form), b""
+        body = result.serialize(format=_results_format(media_type))
+        return {"ok": True, "form": form, "media_type": media_type}, body or b""
+
+    # -- concise bounded description -----------------------------------------------------
+
+    def describe(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        quads = self.description(request["iri"])
+        if quads is None:
+            return {"ok": True, "found": False}, b""
+        media_type = request["media_type"]
+        fmt = _rdf_format(media_type)
+        if fmt.supports_datasets:
+            output: list[Any] = quads
+        else:
+            output = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
+        body = ox.serialize(output, format=fmt, prefixes=self._prefixes_for(fmt))
+        return {"ok": True, "found": True, "media_type": media_type}, body or b""
+
+    def description(self, iri: str) -> list[ox.Quad] | None:
+        """Outgoing quads (of the IRI and of its `#` children), the blank nodes they reach,
+        incoming quads, a named graph's own contents, and the labels of every IRI named."""
+        node = ox.NamedNode(iri)
+        subjects = [node, *self._hash_children().get(iri, [])]
+        found: dict[ox.Quad, None] = {}
+        frontier: list[ox.BlankNode] = []
+        seen_blank: set[ox.BlankNode] = set()
+        for subject in subjects:
+            for quad in self.store.quads_for_pattern(subject, None, None, None):
+                found[quad] = None
+        while True:
+            for quad in list(found):
+                if isinstance(quad.object, ox.BlankNode) and quad.object not in seen_blank:
+                    seen_blank.add(quad.object)
+                    frontier.append(quad.object)
+            if not frontier:
+                break
+            while frontier:
+                for quad in self.store.quads_for_pattern(frontier.pop(), None, None, None):
+                    found[quad] = None
+        for quad in self.store.quads_for_pattern(None, None, node, None):
+            found[quad] = None
+        if self.store.contains_named_graph(node):
+            for count, quad in enumerate(self.store.quads_for_pattern(None, None, None, node)):
+                if count >= GRAPH_CONTENT_LIMIT:
+                    break
+                found[quad] = None
+        if not found:
+            return None
+        for mentioned in _named_nodes(found):
+            if mentioned == node:
+                continue
+            for predicate in LABEL_PREDICATES:
+                for quad in self.store.quads_for_pattern(mentioned, predicate, None, None):
+                    found[quad] = None
+        return list(found)
+
+    def _hash_children(self) -> dict[str, list[ox.NamedNode]]:
+        """Subjects `doc#x` grouped by `doc`, computed once: a document IRI such as the
+        ontology's stands for the terms it defines."""
+        if self._hash_subjects is None:
+            groups: dict[str, list[ox.NamedNode]] = {}
+            solutions = self.store.query(
+                'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }',
+                use_default_graph_as_union=True,
+            )
+            assert isinstance(solutions, ox.QuerySolutions)
+            for solution in solutions:
+                subject = solution["s"]
+                assert isinstance(subject, ox.NamedNode)
+                document, _, fragment = subject.value.partition("#")
+                if fragment:
+                    groups.setdefault(document, []).append(subject)
+            self._hash_subjects = groups
+        return self._hash_subjects
+
+    def _prefixes_for(self, fmt: ox.RdfFormat) -> dict[str, str] | None:
+        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+            return self.prefixes
+        return None
+
+    def count(self) -> tuple[dict[str, Any], bytes]:
+        solutions = self.store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+            use_default_graph_as_union=True,
+        )
+        assert isinstance(solutions, ox.QuerySolutions)
+        value = next(iter(solutions))["n"]
+        assert isinstance(value, ox.Literal)
+        return {"ok": True, "triples": int(value.value)}, b""
+
+    def handle(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        operation = request.get("op")
+        if operation == "query":
+            return self.query(request)
+        if operation == "describe":
+            return self.describe(request)
+        if operation == "count":
+            return self.count()
+        return {"ok": False, "error": "internal", "message": f"unknown op {operation!r}"}, b""
+
+
+def _not_acceptable(form: str) -> dict[str, Any]:
+    return {"ok": False, "error": "not_acceptable", "form": form, "message": form}
+
+
+def _named_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.NamedNode]:
+    seen: set[ox.NamedNode] = set()
+    for quad in quads:
+        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
+            if isinstance(term, ox.NamedNode) and term not in seen:
+                seen.add(term)
+                yield term
+
+
+def _write(out: BinaryIO, header: dict[str, Any], body: bytes) -> None:
+    header = {**header, "length": len(body)}
+    out.write(json.dumps(header).encode("utf-8") + b"\n")
+    out.write(body)
+    out.flush()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this process when its parent is gone, even in the middle of a query."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def main(argv: list[str]) -> int:
+    path, prefixes_json = argv[0], argv[1]
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    worker = Worker(ox.Store.read_only(path), json.loads(prefixes_json))
+    out = sys.stdout.buffer
+    _write(out, {"ok": True, "ready": True}, b"")
+    for line in sys.stdin.buffer:
+        try:
+            header, body = worker.handle(json.loads(line))
+        except (ValueError, OSError, KeyError) as error:
+            header, body = {"ok": False, "error": "internal", "message": str(error)}, b""
+        _write(out, header, body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

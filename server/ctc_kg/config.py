@@ -43,6 +43,7 @@ class Settings:
     max_request_bytes: int = 1_000_000
     max_concurrent_queries: int = 8
     service_allow_list: tuple[str, ...] = ()
+    trust_forwarded_headers: bool = False  # honour X-Forwarded-*: only behind a proxy
     log_level: str = "info"
 
     @property
@@ -76,6 +77,10 @@ def _coerce(name: str, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(v.strip() for v in value.split(",") if v.strip())
         return tuple(str(v) for v in value)
+    if kind == "bool":
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes", "on")
+        return bool(value)
     if kind == "int":
         return int(value)
     if kind == "float":

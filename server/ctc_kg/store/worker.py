@@ -129,7 +129,7 @@ class Worker:
                 found[quad] = None
         if not found:
             return None
-        for mentioned in _named_nodes(found):
+        for mentioned in list(_named_nodes(list(found))):
             if mentioned == node:
                 continue
             for predicate in LABEL_PREDICATES:
@@ -219,7 +219,7 @@ def main(argv: list[str]) -> int:
     for line in sys.stdin.buffer:
         try:
             header, body = worker.handle(json.loads(line))
-        except (ValueError, OSError, KeyError) as error:
+        except Exception as error:  # answer the parent whatever happened; never die silently
             header, body = {"ok": False, "error": "internal", "message": str(error)}, b""
         _write(out, header, body)
     return 0

@@ -1,0 +1,117 @@
+"""create_app(settings): wires the store, the blueprints and the one error handler.
+
+No work happens at import time. Given a store and a build folder (`dist`), the app
+only wires them; without them it prepares its own (build into a private temporary
+folder, then an embedded store) and cleans up when closed (`close_app`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from ctc_kg.config import Settings
+from ctc_kg.content.names import prefixes
+from ctc_kg.errors import CtcKgError, MethodNotAllowedError, NotAcceptableError
+from ctc_kg.store.base import Store
+from ctc_kg.web import conneg, dumps, http, pages, resources, sparql
+from ctc_kg.web.site import Site
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+
+def create_app(
+    settings: Settings, store: Store | None = None, *, dist: Path | None = None
+) -> Flask:
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    cleanup: list[Callable[[], None]] = []
+    if store is None or dist is None:
+        from ctc_kg.web.runtime import prepare
+
+        prepared = prepare(settings)
+        cleanup.append(prepared.cleanup)
+        dist = dist or prepared.dist
+        if store is None:
+            store = prepared.open_store(settings, prefixes(settings.base_iri))
+    site = Site(settings=settings, store=store, dist=dist, cleanup=cleanup)
+    app.extensions["ctc_kg"] = site
+    if cleanup:
+        atexit.register(site.close)
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(resources.bp)
+    app.register_error_handler(CtcKgError, _error)
+    app.register_error_handler(HTTPException, _error)
+    app.before_request(_preflight)
+    app.after_request(_cors)
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Stop the store's workers and remove what the app prepared for itself."""
+    site: Site = app.extensions["ctc_kg"]
+    site.close()
+
+
+def _preflight() -> Response | None:
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    return None
+
+
+def _cors(response: Response) -> Response:
+    for name, value in http.CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+_JSON_TYPES = frozenset({"application/json", "application/sparql-results+json"})
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def _explicit(ranges: list[conneg.MediaRange], media_types: frozenset[str]) -> float:
+    """The quality a client gives one of `media_types` by naming it (wildcards ignored)."""
+    named = [r.q for r in ranges if f"{r.type}/{r.subtype}" in media_types]
+    return max(named, default=0.0)
+
+
+def _error(error: Exception) -> Response:
+    """The one place an exception becomes an HTTP answer: JSON, HTML or plain text,
+    whichever the client prefers, with the message; 405 with Allow, 406 with the list."""
+    headers: dict[str, str] = {}
+    if isinstance(error, CtcKgError):
+        status, message = error.status, str(error)
+        if isinstance(error, MethodNotAllowedError):
+            headers["Allow"] = "GET, POST, OPTIONS"
+    elif isinstance(error, HTTPException):
+        status = error.code or 500
+        message = error.description or error.name
+        headers.update({k: v for k, v in error.get_headers() if k.lower() == "allow"})
+    else:  # pragma: no cover - registered only for the two types above
+        raise error
+    available = error.available if isinstance(error, NotAcceptableError) else ()
+    ranges = conneg.parse_accept(request.headers.get("Accept"))
+    json_q = _explicit(ranges, _JSON_TYPES)
+    html_q = _explicit(ranges, _HTML_TYPES)
+    if json_q > 0 and json_q >= html_q:
+        payload: dict[str, object] = {"status": status, "error": message}
+        if available:
+            payload["available"] = list(available)
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        content_type = "application/json"
+    elif html_q > 0:
+        body = pages.error(status, message)
+        content_type = "text/html; charset=utf-8"
+    else:
+        body = (message + "\n").encode("utf-8")
+        content_type = "text/plain; charset=utf-8"
+    response = Response(body, status=status, headers=headers)
+    response.headers["Content-Type"] = content_type
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,195 @@
+"""Content negotiation: the media-type table and the Accept parser (the only place).
+
+Rules (RFC 9110 §12.5.1): each offered type takes the quality of the most specific
+range that matches it (`type/subtype` over `type/*` over `*/*`); `q=0` excludes; ties go
+to the order in which the route offers its formats, so `*/*` (curl) gets the route's
+default. Malformed entries are ignored; a header with no usable entry counts as absent.
+`?format=` (a short name or a media type) or `_mediatype=` overrides the header, for
+links. When nothing fits, NotAcceptableError lists what is available: never a silent
+fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from ctc_kg.errors import NotAcceptableError
+
+
+class Kind(Enum):
+    GRAPH = "graph"  # RDF
+    RESULTS = "results"  # SPARQL results
+    HTML = "html"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # the ?format= value and the file extension
+    media_type: str
+    kind: Kind
+    aliases: tuple[str, ...] = ()
+    datasets: bool = False  # keeps named graphs
+
+    @property
+    def content_type(self) -> str:
+        textual = self.media_type.startswith("text/") or self.media_type.endswith(
+            ("+json", "+xml", "/json", "/xml", "/n-triples", "/n-quads", "/trig")
+        )
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+    def accepts(self, media_type: str) -> bool:
+        return media_type == self.media_type or media_type in self.aliases
+
+
+TURTLE = Format("ttl", "text/turtle", Kind.GRAPH, ("application/turtle", "application/x-turtle"))
+JSONLD = Format("jsonld", "application/ld+json", Kind.GRAPH, ("application/x-json+ld",))
+NTRIPLES = Format("nt", "application/n-triples", Kind.GRAPH)
+RDFXML = Format("rdf", "application/rdf+xml", Kind.GRAPH, ("application/xml", "text/xml"))
+TRIG = Format("trig", "application/trig", Kind.GRAPH, datasets=True)
+NQUADS = Format("nq", "application/n-quads", Kind.GRAPH, datasets=True)
+HTML = Format("html", "text/html", Kind.HTML, ("application/xhtml+xml",))
+RESULTS_JSON = Format(
+    "json",
+    "application/sparql-results+json",
+    Kind.RESULTS,
+    ("application/json", "text/javascript", "application/javascript"),
+)
+RESULTS_XML = Format(
+    "xml", "application/sparql-results+xml", Kind.RESULTS, ("application/xml", "text/xml")
+)
+RESULTS_CSV = Format("csv", "text/csv", Kind.RESULTS)
+RESULTS_TSV = Format("tsv", "text/tab-separated-values", Kind.RESULTS)
+PLAIN_JSON = Format("json", "application/json", Kind.JSON)
+
+FORMATS: tuple[Format, ...] = (
+    TURTLE,
+    JSONLD,
+    NTRIPLES,
+    RDFXML,
+    TRIG,
+    NQUADS,
+    HTML,
+    RESULTS_JSON,
+    RESULTS_XML,
+    RESULTS_CSV,
+    RESULTS_TSV,
+)
+
+# What each kind of route offers, in order of preference (the first is the default).
+GRAPH_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML, TRIG, NQUADS)
+RESOURCE_FORMATS = (HTML, *GRAPH_FORMATS)
+RESULTS_FORMATS = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+
+    @property
+    def specificity(self) -> int:
+        if self.type == "*":
+            return 0
+        return 1 if self.subtype == "*" else 2
+
+    def matches(self, media_type: str) -> bool:
+        kind, _, sub = media_type.partition("/")
+        if self.type == "*":
+            return True
+        return self.type == kind and self.subtype in ("*", sub)
+
+
+def parse_accept(header: str | None) -> list[MediaRange]:
+    """The well-formed media ranges of an Accept header (malformed entries are dropped)."""
+    ranges: list[MediaRange] = []
+    for entry in (header or "").split(","):
+        parts = [p.strip() for p in entry.split(";")]
+        kind, slash, sub = parts[0].lower().partition("/")
+        if not slash or not _is_token(kind) or not _is_token(sub) or (kind == "*" != sub):
+            continue
+        q = 1.0
+        valid = True
+        for parameter in parts[1:]:
+            name, equals, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    valid = False
+                if not equals or not 0.0 <= q <= 1.0:
+                    valid = False
+        if valid:
+            ranges.append(MediaRange(kind, sub, q))
+    return ranges
+
+
+def _is_token(text: str) -> bool:
+    return bool(text) and all(c.isalnum() or c in "!#$%&'*+-.^_`|~" for c in text)
+
+
+def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
+    """The quality the client gives `fmt` (its own type or one of its aliases)."""
+    best = 0.0
+    for media_type in (fmt.media_type, *fmt.aliases):
+        matching = [r for r in ranges if r.matches(media_type)]
+        if not matching:
+            continue
+        top = max(r.specificity for r in matching)
+        best = max(best, max(r.q for r in matching if r.specificity == top))
+    return best
+
+
+def choose(
+    accept: str | None, offered: Sequence[Format], *, override: str | None = None
+) -> Format | None:
+    """The offered format the client prefers, or None when it accepts none of them."""
+    if override:
+        wanted = override.strip().lower()
+        for fmt in offered:
+            if wanted == fmt.name or fmt.accepts(wanted):
+                return fmt
+        return None
+    ranges = parse_accept(accept)
+    if not ranges:
+        return offered[0]
+    scored = [(quality(ranges, fmt), -index, fmt) for index, fmt in enumerate(offered)]
+    q, _, fmt = max(scored, key=lambda item: (item[0], item[1]))
+    return fmt if q > 0 else None
+
+
+def negotiate(
+    accept: str | None, offered: Sequence[Format], *, override: str | None = None
+) -> Format:
+    """Like `choose`, but raises NotAcceptableError (406) listing what is available."""
+    fmt = choose(accept, offered, override=override)
+    if fmt is None:
+        raise not_acceptable(offered)
+    return fmt
+
+
+def not_acceptable(offered: Iterable[Format]) -> NotAcceptableError:
+    available = tuple(dict.fromkeys(f.media_type for f in offered))
+    return NotAcceptableError(
+        "None of the requested media types can be produced here. Available: "
+        + ", ".join(available)
+        + " (or add ?format= with one of: "
+        + ", ".join(dict.fromkeys(f.name for f in offered))
+        + ").",
+        available,
+    )
+
+
+def override_of(args: Mapping[str, str]) -> str | None:
+    """The `?format=` or `_mediatype=` value of a request, if any."""
+    return args.get("format") or args.get("_mediatype") or None
+
+
+def by_name(name: str) -> Format:
+    for fmt in FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)

@@ -1,0 +1,164 @@
+"""Blueprint: the dumps (`/dump/<file>`), the JSON-LD context, and /health.
+
+Dumps are files of the build folder, served with their media type, Content-Length, an
+ETag from their SHA-256 (SHA256SUMS), Last-Modified, 304 on revalidation, and the
+prebuilt `.gz` with `Content-Encoding: gzip` when the client accepts gzip. Only names
+listed in the folder are served: no path can leave it. Behind a public URL the dumps
+are rewritten term by term (rewrite.IriMap) once per public base and kept in memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ctc_kg.content.context import context_bytes
+from ctc_kg.errors import NotFoundError
+from ctc_kg.web import conneg, http, render
+from ctc_kg.web.rewrite import IriMap
+from ctc_kg.web.site import CHECKSUMS, Site, site
+from flask import Blueprint, Response, jsonify, request
+
+bp = Blueprint("dumps", __name__)
+
+MEDIA_TYPES = {
+    ".ttl": "text/turtle; charset=utf-8",
+    ".nt": "application/n-triples; charset=utf-8",
+    ".nq": "application/n-quads; charset=utf-8",
+    ".trig": "application/trig; charset=utf-8",
+    ".rdf": "application/rdf+xml; charset=utf-8",
+    ".jsonld": "application/ld+json; charset=utf-8",
+    ".gz": "application/gzip",
+    "": "text/plain; charset=utf-8",
+}
+FORMAT_OF = {
+    ".ttl": conneg.TURTLE,
+    ".nt": conneg.NTRIPLES,
+    ".nq": conneg.NQUADS,
+    ".trig": conneg.TRIG,
+    ".rdf": conneg.RDFXML,
+    ".jsonld": conneg.JSONLD,
+}
+CONTEXT_TYPE = "application/ld+json; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Variant:
+    body: bytes
+    etag: str
+
+
+def _checksums(dist: Path) -> dict[str, str]:
+    sums = dist / CHECKSUMS
+    table: dict[str, str] = {}
+    if sums.exists():
+        for line in sums.read_text("utf-8").splitlines():
+            digest, _, name = line.partition("  ")
+            if name:
+                table[name.lstrip("*")] = digest
+    return table
+
+
+def _files(state: Site) -> dict[str, Path]:
+    def listing() -> dict[str, Path]:
+        return {p.name: p for p in sorted(state.dist.iterdir()) if p.is_file()}
+
+    found: dict[str, Path] = state.cached(("dump-files",), listing)
+    return found
+
+
+def _variant(state: Site, name: str, iri_map: IriMap) -> Variant:
+    """The bytes served for dump `name` under this public base, and their ETag."""
+
+    def make() -> Variant:
+        path = _files(state)[name]
+        if iri_map.identity:
+            digest = _checksums(state.dist).get(name)
+            body = path.read_bytes()
+            return Variant(body, f'"{digest or hashlib.sha256(body).hexdigest()}"')
+        body = _rewritten(state, name, iri_map)
+        return Variant(body, f'"{hashlib.sha256(body).hexdigest()}"')
+
+    found: Variant = state.cached(("dump", iri_map.public, name), make)
+    return found
+
+
+def _rewritten(state: Site, name: str, iri_map: IriMap) -> bytes:
+    if name.endswith(".gz"):
+        return gzip.compress(_variant(state, name[:-3], iri_map).body, mtime=0)
+    if name == CHECKSUMS:
+        lines = [
+            f"{hashlib.sha256(_variant(state, other, iri_map).body).hexdigest()}  {other}"
+            for other in _files(state)
+            if other != CHECKSUMS
+        ]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    fmt = FORMAT_OF.get(Path(name).suffix)
+    path = _files(state)[name]
+    if fmt is None:
+        return path.read_bytes()
+    source = FORMAT_OF[".nq"] if fmt is conneg.JSONLD else fmt
+    source_path = path.with_suffix(".nq") if fmt is conneg.JSONLD else path
+    quads = render.quads_of(source_path.read_bytes(), source)
+    return render.graph(quads, fmt, iri_map, state.prefixes)
+
+
+@bp.route("/dump/<name>", methods=["GET"])
+def dump(name: str) -> Response:
+    state = site()
+    files = _files(state)
+    if name not in files or name.startswith("."):
+        raise NotFoundError(f"No dump named {name!r}. Available: {', '.join(n for n in files)}.")
+    iri_map = state.iri_map()
+    served = name
+    if not name.endswith(".gz") and f"{name}.gz" in files and _accepts_gzip():
+        served = f"{name}.gz"
+    variant = _variant(state, served, iri_map)
+    if http.not_modified(request, variant.etag, state.last_modified):
+        response = Response(status=304)
+    else:
+        response = Response(variant.body)
+        suffix = Path(name).suffix if Path(name).suffix in MEDIA_TYPES else ""
+        response.headers["Content-Type"] = MEDIA_TYPES[suffix]
+        response.headers["Content-Length"] = str(len(variant.body))
+        if served != name:
+            response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return http.validators(response, variant.etag, state.last_modified)
+
+
+def _accepts_gzip() -> bool:
+    return any(
+        encoding in ("gzip", "x-gzip") and quality > 0
+        for encoding, quality in request.accept_encodings
+    )
+
+
+@bp.route("/context/v1.jsonld", methods=["GET"])
+def context() -> Response:
+    state = site()
+    iri_map = state.iri_map()
+    body: bytes = state.cached(("context", iri_map.public), lambda: context_bytes(iri_map.public))
+    etag = http.etag_for(state.version, iri_map.public, "context", hashlib.sha256(body).hexdigest())
+    if http.not_modified(request, etag, state.last_modified):
+        return http.validators(Response(status=304), etag, state.last_modified)
+    response = Response(body, headers={"Content-Type": CONTEXT_TYPE})
+    return http.validators(response, etag, state.last_modified)
+
+
+@bp.route("/health", methods=["GET"])
+def health() -> Response:
+    state = site()
+    status = state.store.health()
+    response = jsonify(
+        status="ok" if status.ok else "unavailable",
+        triples=status.triples,
+        backend=status.backend,
+        version=state.version,
+        message=status.message,
+    )
+    response.status_code = 200 if status.ok else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,67 @@
+"""HTTP details every read response shares: caching validators, CORS, negotiated headers."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from urllib.parse import urlencode
+
+from ctc_kg.web.conneg import Format
+from flask import Request, Response
+
+CACHE_CONTROL = "public, max-age=300"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Expose-Headers": "ETag, Link, Content-Length, Content-Encoding, Vary",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def etag_for(*parts: str) -> str:
+    """A strong validator from what determines a representation (dataset version first)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
+    """True when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
+    if request.if_none_match:
+        return request.if_none_match.contains_raw(etag) or request.if_none_match.star_tag
+    since = request.if_modified_since
+    return bool(since and last_modified and last_modified.replace(microsecond=0) <= since)
+
+
+def validators(response: Response, etag: str, last_modified: datetime | None = None) -> Response:
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    if last_modified is not None:
+        response.last_modified = last_modified
+    return response
+
+
+def negotiated(
+    response: Response,
+    fmt: Format,
+    alternates: Iterable[Format] = (),
+    url: str | None = None,
+) -> Response:
+    """Content-Type with charset, Vary: Accept and Link rel=alternate for other formats."""
+    response.headers["Content-Type"] = fmt.content_type
+    response.vary.add("Accept")
+    if url is not None:
+        links = [
+            f"<{url}?{urlencode({'format': other.name})}>; "
+            f'rel="alternate"; type="{other.media_type}"'
+            for other in alternates
+            if other is not fmt
+        ]
+        if links:
+            response.headers["Link"] = ", ".join(links)
+    return response
+
+
+def allow(methods: Sequence[str]) -> str:
+    return ", ".join(methods)

@@ -1,0 +1,87 @@
+"""From a store's answer to the negotiated representation, with IRIs mapped outward.
+
+The hot path does not come here: when no IRI needs rewriting and the format is not
+JSON-LD, the store's own serializer already produced the answer. Otherwise the store
+answers in a pivot format (N-Quads for graphs, SPARQL JSON for results), and this
+module maps terms (rewrite.IriMap) and serializes with pyoxigraph again; JSON-LD is
+compacted with the published context (content.context), which the document cites by IRI.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+import rdflib
+from ctc_kg.content.context import to_compacted_jsonld
+from ctc_kg.web import conneg
+from ctc_kg.web.conneg import Format
+from ctc_kg.web.rewrite import IriMap
+
+GRAPH_PIVOT = conneg.NQUADS
+RESULTS_PIVOT = conneg.RESULTS_JSON
+
+
+def ox_rdf_format(fmt: Format) -> ox.RdfFormat:
+    found = ox.RdfFormat.from_media_type(fmt.media_type)
+    assert found is not None, fmt
+    return found
+
+
+def ox_results_format(fmt: Format) -> ox.QueryResultsFormat:
+    found = ox.QueryResultsFormat.from_media_type(fmt.media_type)
+    assert found is not None, fmt
+    return found
+
+
+def needs_pivot(fmt: Format, iri_map: IriMap) -> bool:
+    return not iri_map.identity or fmt is conneg.JSONLD
+
+
+def quads_of(body: bytes, source: Format) -> list[ox.Quad]:
+    return [q for q in ox.parse(body, format=ox_rdf_format(source))]
+
+
+def graph(
+    quads: Iterable[ox.Quad],
+    target: Format,
+    iri_map: IriMap,
+    prefixes: Mapping[str, str],
+) -> bytes:
+    """Serialize `quads` (canonical IRIs) in `target` with IRIs mapped outward."""
+    mapped = [iri_map.quad(q) for q in quads]
+    if target is conneg.JSONLD:
+        return jsonld(mapped, iri_map)
+    fmt = ox_rdf_format(target)
+    items: list[Any]
+    if target.datasets:
+        items = mapped
+    else:
+        items = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in mapped))
+    with_prefixes = target in (conneg.TURTLE, conneg.TRIG, conneg.RDFXML)
+    body = ox.serialize(
+        items, format=fmt, prefixes=iri_map.prefixes(prefixes) if with_prefixes else None
+    )
+    return body or b""
+
+
+def jsonld(quads: Iterable[ox.Quad], iri_map: IriMap) -> bytes:
+    """JSON-LD of the union of `quads` (IRIs already mapped), compacted with the published
+    context of the public base and citing it by IRI, so the document and the context it
+    names agree whatever the deployment's URL."""
+    triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    ntriples = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
+    rdf = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+    return to_compacted_jsonld(rdf, iri_map.public)
+
+
+def results(body: bytes, target: Format, iri_map: IriMap) -> bytes:
+    """SPARQL JSON results (canonical IRIs) as `target`, with IRIs mapped outward."""
+    data = iri_map.results_json(json.loads(body))
+    mapped = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    if target is conneg.RESULTS_JSON:
+        return mapped
+    parsed = ox.parse_query_results(mapped, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=ox_results_format(target)) or b""

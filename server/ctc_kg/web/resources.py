@@ -1,0 +1,100 @@
+"""Blueprint: every IRI under the base dereferences (`B + p` is served at `/p`).
+
+A resource's representation is its concise bounded description from the store; a
+document IRI with `#` terms (the ontology, the shapes) stands for all of them. `/` is
+the dataset description (RDF) or the landing page (HTML).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ctc_kg.errors import NotFoundError
+from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web.conneg import Format
+from ctc_kg.web.descriptions import dataset_description
+from ctc_kg.web.rewrite import IriMap
+from ctc_kg.web.site import Site, site
+from flask import Blueprint, Response, request
+
+bp = Blueprint("resources", __name__)
+
+
+def _negotiate(offered: tuple[Format, ...]) -> Format:
+    return conneg.negotiate(
+        request.headers.get("Accept"), offered, override=conneg.override_of(request.args)
+    )
+
+
+def _respond(
+    state: Site,
+    iri_map: IriMap,
+    iri: str,
+    fmt: Format,
+    offered: tuple[Format, ...],
+    make: Callable[[], bytes],
+) -> Response:
+    etag = http.etag_for(state.version, iri_map.public, iri, fmt.name)
+    if http.not_modified(request, etag, state.last_modified):
+        response = Response(status=304)
+        response.vary.add("Accept")
+        return http.validators(response, etag, state.last_modified)
+    response = Response(make())
+    http.negotiated(response, fmt, offered, iri_map.outward(iri))
+    return http.validators(response, etag, state.last_modified)
+
+
+@bp.route("/", methods=["GET"])
+def landing() -> Response:
+    state = site()
+    iri_map = state.iri_map()
+    fmt = _negotiate(conneg.RESOURCE_FORMATS)
+
+    def make() -> bytes:
+        quads = state.cached(("void",), lambda: dataset_description(state.dist))
+        if fmt is conneg.HTML:
+            return pages.landing(iri_map, quads)
+        return render.graph(quads, fmt, iri_map, state.prefixes)
+
+    return _respond(state, iri_map, state.settings.base_iri, fmt, conneg.RESOURCE_FORMATS, make)
+
+
+@bp.route("/.well-known/void", methods=["GET"])
+def void() -> Response:
+    state = site()
+    iri_map = state.iri_map()
+    fmt = _negotiate(conneg.GRAPH_FORMATS)
+    iri = state.settings.base_iri + ".well-known/void"
+
+    def make() -> bytes:
+        quads = state.cached(("void",), lambda: dataset_description(state.dist))
+        return render.graph(quads, fmt, iri_map, state.prefixes)
+
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
+
+
+@bp.route("/<path:path>", methods=["GET"])
+def resource(path: str) -> Response:
+    state = site()
+    iri_map = state.iri_map()
+    iri = state.settings.base_iri + path
+    fmt = _negotiate(conneg.RESOURCE_FORMATS)
+
+    def make() -> bytes:
+        direct = fmt is not conneg.HTML and not render.needs_pivot(fmt, iri_map)
+        media_type = fmt.media_type if direct else render.GRAPH_PIVOT.media_type
+        body = state.store.describe(iri, media_type)
+        if body is None:
+            raise NotFoundError(
+                f"There is no resource <{iri_map.outward(iri)}> in this dataset. "
+                f"Try the SPARQL endpoint at {iri_map.public}sparql or the dataset "
+                f"description at {iri_map.public}."
+            )
+        if direct:
+            return body
+        quads = render.quads_of(body, render.GRAPH_PIVOT)
+        if fmt is conneg.HTML:
+            return pages.resource(iri_map, iri, quads)
+        return render.graph(quads, fmt, iri_map, state.prefixes)
+
+    return _respond(state, iri_map, iri, fmt, conneg.RESOURCE_FORMATS, make)

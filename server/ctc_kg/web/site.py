@@ -1,0 +1,74 @@
+"""What the routes share: settings, the store, the build folder, the dataset's version.
+
+One `Site` per app, kept in `app.extensions["ctc_kg"]`; routes get it with `site()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ctc_kg.config import Settings
+from ctc_kg.content.names import prefixes
+from ctc_kg.store.base import Store
+from ctc_kg.web.rewrite import ForwardedHeaders, IriMap, public_base
+from flask import current_app, request
+
+CHECKSUMS = "SHA256SUMS"
+
+
+@dataclass
+class Site:
+    settings: Settings
+    store: Store
+    dist: Path
+    cleanup: list[Callable[[], None]] = field(default_factory=list)
+    _cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        sums = self.dist / CHECKSUMS
+        source = sums if sums.exists() else self.dist / "ctc-kg.nq"
+        self.version = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        self.last_modified = datetime.fromtimestamp(int(source.stat().st_mtime), UTC)
+        self.prefixes = prefixes(self.settings.base_iri)
+
+    def iri_map(self) -> IriMap:
+        """The mapping between canonical IRIs and this request's public base."""
+        forwarded = None
+        if self.settings.trust_forwarded_headers:
+            forwarded = ForwardedHeaders(
+                proto=request.headers.get("X-Forwarded-Proto"),
+                host=request.headers.get("X-Forwarded-Host"),
+                prefix=request.headers.get("X-Forwarded-Prefix"),
+            )
+        base = self.settings.base_iri
+        return IriMap(base, public_base(base, self.settings.public_url, forwarded))
+
+    def cached(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+        """A value computed once per key (descriptions rendered per public base and format).
+        The number of keys is bounded by formats x public bases in use."""
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = make()
+        with self._lock:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = value
+        return value
+
+    def close(self) -> None:
+        self.store.close()
+        while self.cleanup:
+            self.cleanup.pop()()
+
+
+def site() -> Site:
+    found: Site = current_app.extensions["ctc_kg"]
+    return found

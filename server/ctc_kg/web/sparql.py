@@ -1,0 +1,181 @@
+"""Blueprint: the SPARQL 1.1 Protocol query service at /sparql (read-only).
+
+GET with `query=`; POST urlencoded; POST direct (`application/sparql-query`);
+`default-graph-uri` / `named-graph-uri`. Without a query: the Service Description for
+RDF clients, the editor page for browsers. Updates are refused with 403 whatever way
+they arrive; a second `query` parameter, a body that is not UTF-8 or a malformed query
+get 400; an unsupported Content-Type 415.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from ctc_kg.errors import BadRequestError, ForbiddenError, UnsupportedMediaTypeError
+from ctc_kg.store.base import QueryRequest
+from ctc_kg.store.querytext import Operation, analyse, require_text
+from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web.descriptions import service_description
+from ctc_kg.web.site import site
+from flask import Blueprint, Request, Response, request
+
+bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+READ_ONLY = "This endpoint is read-only: SPARQL Update operations are not accepted."
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """A protocol request, decoded: the query (None: no query) and its dataset."""
+
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    override: str | None
+
+
+def _pairs(raw: bytes) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as error:
+        raise BadRequestError(f"The parameters are not valid UTF-8: {error}") from error
+
+
+def parse_protocol(req: Request) -> ProtocolRequest:
+    """Decode a protocol request or raise the 4xx error it deserves."""
+    pairs = _pairs(req.query_string)
+    if req.method == "POST":
+        mimetype = req.mimetype
+        if mimetype == FORM:
+            pairs += _pairs(req.get_data())
+        elif mimetype == DIRECT:
+            charset = req.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in ("utf-8", "utf8"):
+                raise BadRequestError(f"The query must be encoded in UTF-8, not {charset}.")
+            if any(name in ("query", "update") for name, _ in pairs):
+                raise BadRequestError("A direct POST carries the query in its body only.")
+            pairs.append(("query", require_text(req.get_data())))
+        elif mimetype == UPDATE:
+            raise ForbiddenError(READ_ONLY)
+        else:
+            raise UnsupportedMediaTypeError(
+                f"POST to /sparql needs Content-Type {FORM} or {DIRECT}"
+                + (f", not {mimetype}." if mimetype else "; none was given.")
+            )
+    names = [name for name, _ in pairs]
+    if "update" in names:
+        raise ForbiddenError(READ_ONLY)
+    queries = [value for name, value in pairs if name == "query"]
+    if len(queries) > 1:
+        raise BadRequestError("Exactly one 'query' parameter is allowed; several were given.")
+    formats = [value for name, value in pairs if name in ("format", "_mediatype") and value]
+    return ProtocolRequest(
+        query=queries[0] if queries else None,
+        default_graphs=tuple(v for n, v in pairs if n == "default-graph-uri"),
+        named_graphs=tuple(v for n, v in pairs if n == "named-graph-uri"),
+        override=formats[0] if formats else None,
+    )
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def endpoint() -> Response:
+    protocol = parse_protocol(request)
+    if protocol.query is None:
+        return _without_query(protocol.override)
+    return _query(protocol)
+
+
+def _query(protocol: ProtocolRequest) -> Response:
+    state = site()
+    iri_map = state.iri_map()
+    assert protocol.query is not None
+    text = iri_map.query_inward(protocol.query)
+    operation = analyse(text).operation
+    accept = request.headers.get("Accept")
+    results_fmt = conneg.choose(accept, conneg.RESULTS_FORMATS, override=protocol.override)
+    graph_fmt = conneg.choose(accept, conneg.GRAPH_FORMATS, override=protocol.override)
+    if operation in (Operation.SELECT, Operation.ASK) and results_fmt is None:
+        raise conneg.not_acceptable(conneg.RESULTS_FORMATS)
+    if operation in (Operation.CONSTRUCT, Operation.DESCRIBE) and graph_fmt is None:
+        raise conneg.not_acceptable(conneg.GRAPH_FORMATS)
+    etag = None
+    if request.method == "GET":
+        etag = http.etag_for(
+            state.version,
+            iri_map.public,
+            request.query_string.decode("latin-1"),
+            results_fmt.name if results_fmt else "",
+            graph_fmt.name if graph_fmt else "",
+        )
+        if http.not_modified(request, etag, None):
+            return _not_modified(etag)
+    pivot_results = results_fmt is not None and not iri_map.identity
+    pivot_graph = graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map)
+    answer = state.store.query(
+        QueryRequest(
+            text=text,
+            results_media_type=(
+                render.RESULTS_PIVOT.media_type
+                if pivot_results
+                else (results_fmt.media_type if results_fmt else None)
+            ),
+            graph_media_type=(
+                render.GRAPH_PIVOT.media_type
+                if pivot_graph
+                else (graph_fmt.media_type if graph_fmt else None)
+            ),
+            default_graph_uris=tuple(iri_map.inward(g) for g in protocol.default_graphs),
+            named_graph_uris=tuple(iri_map.inward(g) for g in protocol.named_graphs),
+        )
+    )
+    if answer.form.returns_graph:
+        assert graph_fmt is not None
+        fmt = graph_fmt
+        body = answer.body
+        if pivot_graph:
+            quads = render.quads_of(body, render.GRAPH_PIVOT)
+            body = render.graph(quads, fmt, iri_map, state.prefixes)
+    else:
+        assert results_fmt is not None
+        fmt = results_fmt
+        body = render.results(answer.body, fmt, iri_map) if pivot_results else answer.body
+    response = Response(body, status=200)
+    http.negotiated(response, fmt)
+    if etag is not None:
+        http.validators(response, etag)
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _without_query(override: str | None) -> Response:
+    """The editor page for browsers, the Service Description for RDF clients."""
+    state = site()
+    iri_map = state.iri_map()
+    offered = (conneg.HTML, *conneg.GRAPH_FORMATS)
+    fmt = conneg.negotiate(request.headers.get("Accept"), offered, override=override)
+    etag = http.etag_for(state.version, iri_map.public, "sparql", fmt.name)
+    if http.not_modified(request, etag, state.last_modified):
+        return _not_modified(etag)
+    if fmt is conneg.HTML:
+        body = pages.sparql_editor(iri_map)
+    else:
+        body = state.cached(
+            ("sd", iri_map.public, fmt.name),
+            lambda: render.graph(
+                service_description(state.settings.base_iri), fmt, iri_map, state.prefixes
+            ),
+        )
+    response = Response(body)
+    http.negotiated(response, fmt, offered, iri_map.public + "sparql")
+    return http.validators(response, etag, state.last_modified)
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    response.vary.add("Accept")
+    return http.validators(response, etag)

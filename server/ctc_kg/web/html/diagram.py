@@ -1,0 +1,167 @@
+"""A diagram of the ontology: classes as boxes (with their datatype properties), object
+properties as labelled arrows from domain to range, subclass links as open arrows.
+
+Written as Graphviz DOT and drawn with `dot -Tsvg` once per language when the server
+starts (`Diagrams`), then inlined in the ontology and shapes pages.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+from ctc_kg.web.html.labels import label, local_name
+from ctc_kg.web.html.quads import QuadIndex
+from ctc_kg.web.html.vocab import curie, prefixes
+from ctc_kg.web.html.vocabulary import rdf_list
+from rdflib import BNode, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
+_FONT = "Helvetica,Arial,sans-serif"
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string holding `text` literally."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def _left_lines(lines: list[str]) -> str:
+    """A DOT label of left-justified lines (each line escaped, then `\\l`)."""
+    escaped = [line.replace("\\", "\\\\").replace('"', '\\"') for line in lines]
+    return '"' + "".join(line + "\\l" for line in escaped) + '"'
+
+
+def _classes_of(index: QuadIndex, node: Node) -> list[URIRef]:
+    if isinstance(node, URIRef):
+        return [node]
+    if isinstance(node, BNode):
+        return [
+            m
+            for members in index.objects(node, OWL.unionOf)
+            for m in rdf_list(index, members)
+            if isinstance(m, URIRef)
+        ]
+    return []
+
+
+def ontology_dot(index: QuadIndex, base_iri: str, lang: str) -> str:
+    namespace = base_iri + "ontology#"
+    known = prefixes(base_iri)
+
+    def name(term: URIRef) -> str:
+        if str(term).startswith(namespace):
+            return label(index, term, lang)
+        return curie(str(term), known) or str(term)
+
+    ours = sorted(
+        {
+            s
+            for s, p, o in index.triples()
+            if p == RDF.type
+            and o in (OWL.Class, RDFS.Class)
+            and isinstance(s, URIRef)
+            and str(s).startswith(namespace)
+        },
+        key=str,
+    )
+    properties = sorted(
+        {
+            s
+            for s, p, o in index.triples()
+            if p == RDF.type
+            and o in (OWL.ObjectProperty, OWL.DatatypeProperty)
+            and isinstance(s, URIRef)
+            and str(s).startswith(namespace)
+        },
+        key=str,
+    )
+    nodes: dict[URIRef, list[str]] = {c: [] for c in ours}
+    edges: list[str] = []
+    for cls in ours:
+        for parent in index.objects(cls, RDFS.subClassOf):
+            if isinstance(parent, URIRef):
+                nodes.setdefault(parent, [])
+                edges.append(
+                    f"{quote(str(cls))} -> {quote(str(parent))} [arrowhead=empty, style=dashed]"
+                )
+    for prop in properties:
+        domains = [d for n in index.objects(prop, RDFS.domain) for d in _classes_of(index, n)]
+        ranges = [r for n in index.objects(prop, RDFS.range) for r in _classes_of(index, n)]
+        is_object = OWL.ObjectProperty in index.objects(prop, RDF.type)
+        for domain in domains:
+            nodes.setdefault(domain, [])
+            if is_object:
+                for target in ranges:
+                    nodes.setdefault(target, [])
+                    edges.append(
+                        f"{quote(str(domain))} -> {quote(str(target))} "
+                        f"[label={quote(name(prop))}, URL={quote('#' + local_name(str(prop)))}]"
+                    )
+            else:
+                range_names = ", ".join(name(r) for r in ranges)
+                nodes[domain].append(f"{name(prop)}: {range_names}" if range_names else name(prop))
+    lines = [
+        "digraph ontology {",
+        "  graph [rankdir=LR, bgcolor=transparent, fontname=" + quote(_FONT) + "];",
+        '  node [shape=box, style="rounded,filled", fillcolor="#f3f6fa", color="#34558b", '
+        "fontname=" + quote(_FONT) + ", fontsize=11];",
+        '  edge [color="#34558b", fontname=' + quote(_FONT) + ", fontsize=9];",
+    ]
+    for node in sorted(nodes, key=str):
+        attributes = []
+        title = name(node)
+        if nodes[node]:
+            attributes.append("label=" + _left_lines([title, *sorted(nodes[node])]))
+        else:
+            attributes.append("label=" + quote(title))
+        if str(node).startswith(namespace):
+            attributes.append("URL=" + quote("#" + local_name(str(node))))
+            attributes.append("tooltip=" + quote(title))
+        else:
+            attributes.append('fillcolor="#ffffff", style="rounded,dashed"')
+        lines.append(f"  {quote(str(node))} [{', '.join(attributes)}];")
+    lines += [f"  {edge};" for edge in sorted(set(edges))]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+_SIZE = re.compile(r'\s(width|height)="[^"]*"')
+
+
+def render_svg(dot_source: str, dot_command: str = "dot", timeout: float = 30.0) -> str | None:
+    """Draw `dot_source` as an inline `<svg>` element; None when Graphviz is missing."""
+    executable = shutil.which(dot_command)
+    if executable is None:
+        return None
+    done = subprocess.run(  # noqa: S603 - a fixed executable, input on stdin
+        [executable, "-Tsvg"],
+        input=dot_source.encode(),
+        capture_output=True,
+        timeout=timeout,
+        check=True,
+    )
+    svg = done.stdout.decode()
+    start = svg.find("<svg")
+    if start < 0:
+        return None
+    svg = svg[start:]
+    head_end = svg.find(">")
+    head = _SIZE.sub("", svg[:head_end])
+    return head + ' role="img" class="diagram"' + svg[head_end:]
+
+
+@dataclass
+class Diagrams:
+    """The ontology diagram per language, drawn once and kept for the app's lifetime."""
+
+    index: QuadIndex
+    base_iri: str
+    _drawn: dict[str, str | None] = field(default_factory=dict)
+
+    def svg(self, lang: str) -> str | None:
+        if lang not in self._drawn:
+            self._drawn[lang] = render_svg(ontology_dot(self.index, self.base_iri, lang))
+        return self._drawn[lang]

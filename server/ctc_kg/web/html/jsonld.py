@@ -1,0 +1,64 @@
+"""schema.org JSON-LD for a page's `<script type="application/ld+json">`.
+
+Search engines read only schema.org, so the embedded graph holds the resource's schema.org
+statements (types included), the blank nodes they reach, a `schema:name` for it and for
+every resource it links to (from rdfs:label where schema:name is missing), with IRIs in
+their public form. The text is made safe to sit inside a script element by escaping
+`<`, `>` and `&` as JSON unicode escapes, which leaves the JSON value unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ctc_kg.web.html.quads import QuadIndex
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SDO
+from rdflib.term import Node
+
+_SCHEMA = str(SDO)
+
+
+def _is_schema(term: Node) -> bool:
+    return isinstance(term, URIRef) and str(term).startswith(_SCHEMA)
+
+
+def _names(index: QuadIndex, node: Node) -> list[Node]:
+    names = index.objects(node, SDO.name)
+    return names if names else index.objects(node, RDFS.label)
+
+
+def schema_org_graph(index: QuadIndex, iri: str, public_iri: Callable[[str], str]) -> Graph:
+    def public(term: Node) -> Node:
+        return URIRef(public_iri(str(term))) if isinstance(term, URIRef) else term
+
+    graph = Graph()
+    todo: list[Node] = [URIRef(iri)]
+    done: set[Node] = set()
+    linked: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in done:
+            continue
+        done.add(node)
+        for s, p, o in index.about(node):
+            if p == RDF.type and _is_schema(o):
+                graph.add((public(s), p, o))
+            elif _is_schema(p) and p != SDO.name:
+                graph.add((public(s), p, public(o)))
+                if isinstance(o, BNode):
+                    todo.append(o)
+                elif isinstance(o, URIRef):
+                    linked.add(o)
+        for name in _names(index, node):
+            graph.add((public(node), SDO.name, name))
+    for node in linked - done:
+        for name in _names(index, node):
+            graph.add((public(node), SDO.name, name))
+    return graph
+
+
+def script_json(graph: Graph) -> str:
+    """JSON-LD text that is safe inside `<script type="application/ld+json">`."""
+    text = graph.serialize(format="json-ld", context={"@vocab": _SCHEMA}, indent=1)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

@@ -1,0 +1,255 @@
+"""The landing page's view: the dataset, counts by class, the meetings, who organized them,
+the downloads and the example queries, all read from the graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ctc_kg.web.html.examples import ExampleQuery
+from ctc_kg.web.html.labels import comment, label, pick
+from ctc_kg.web.html.page import PageContext
+from ctc_kg.web.html.quads import QuadIndex
+from ctc_kg.web.html.terms import Shown, TermShower
+from ctc_kg.web.html.timeline import Timeline, timeline
+from ctc_kg.web.i18n import label_languages
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, SDO, VOID
+from rdflib.term import Node
+
+SPDX = "http://spdx.org/rdf/terms#"
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    cls: Shown
+    count: int
+    query_href: str
+
+
+@dataclass(frozen=True)
+class Organizer:
+    org: Shown
+    short: str
+    co_organizer: bool
+
+
+@dataclass(frozen=True)
+class Meeting:
+    meeting: Shown
+    ordinal: int | None
+    start: Literal | None
+    end: Literal | None
+    places: tuple[Shown, ...]
+    organizers: tuple[Organizer, ...]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    org: Shown
+    cells: tuple[str, ...]  # "", "organizer" or "co_organizer", one per meeting
+
+
+@dataclass(frozen=True)
+class Download:
+    title: str
+    href: str
+    media_type: str
+    byte_size: int | None
+    sha256: str | None
+
+
+@dataclass(frozen=True)
+class Example:
+    title: str
+    description: str
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class LandingView:
+    dataset: Shown
+    title: str
+    description: Shown | None
+    licenses: tuple[Shown, ...]
+    sources: tuple[Shown, ...]
+    modified: Literal | None
+    counts: tuple[ClassCount, ...]
+    meetings: tuple[Meeting, ...]
+    timeline: Timeline | None
+    matrix: tuple[MatrixRow, ...]
+    downloads: tuple[Download, ...]
+    examples: tuple[Example, ...]
+
+
+def short_name(index: QuadIndex, org: Node, lang: str) -> str:
+    """The organization's acronym in the page's language (a short skos:altLabel), else its label."""
+    alts = [
+        a
+        for a in index.objects(org, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"))
+        if isinstance(a, Literal) and len(str(a)) <= 16
+    ]
+    for code in label_languages(lang):
+        for alt in sorted(alts, key=lambda a: len(str(a))):
+            if (alt.language or "").split("-")[0] == code:
+                return str(alt)
+    return label(index, org, lang)
+
+
+def _date_key(value: Literal | None) -> dt.date:
+    if value is None:
+        return dt.date.max
+    text = str(value)
+    parts = [int(p) for p in text.split("-")[:3] if p.isdigit()]
+    while len(parts) < 3:
+        parts.append(1)
+    try:
+        return dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return dt.date.max
+
+
+def _most_precise(values: list[Node]) -> Literal | None:
+    """The longest lexical date among `values` (a day beats a month)."""
+    literals = [v for v in values if isinstance(v, Literal)]
+    return max(literals, key=lambda v: (len(str(v)), str(v)), default=None)
+
+
+def meetings(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[Meeting, ...]:
+    ctckg = ctx.base_iri + "ontology#"
+    special = URIRef(ctckg + "SpecialMeeting")
+    co = URIRef(ctckg + "coOrganizer")
+    ordinal_p = URIRef(ctckg + "ordinal")
+    found = []
+    for node in {s for s, p, o in index.triples() if p == RDF.type and o == special}:
+        ordinals = [int(o) for o in index.objects(node, ordinal_p) if isinstance(o, Literal)]
+        start = _most_precise(index.objects(node, SDO.startDate))
+        end = _most_precise(index.objects(node, SDO.endDate))
+        places = [
+            p for p in index.objects(node, SDO.location) if SDO.City in index.objects(p, RDF.type)
+        ] or index.objects(node, SDO.location)
+        co_orgs = set(index.objects(node, co))
+        orgs = sorted(
+            set(index.objects(node, SDO.organizer)) | co_orgs,
+            key=lambda o: short_name(index, o, ctx.lang).casefold(),
+        )
+        found.append(
+            Meeting(
+                meeting=shower.show(node),
+                ordinal=min(ordinals) if ordinals else None,
+                start=start,
+                end=end,
+                places=tuple(shower.show(p) for p in places),
+                organizers=tuple(
+                    Organizer(shower.show(o), short_name(index, o, ctx.lang), o in co_orgs)
+                    for o in orgs
+                ),
+            )
+        )
+    return tuple(sorted(found, key=lambda m: (_date_key(m.start), m.ordinal or 0)))
+
+
+def matrix(found: tuple[Meeting, ...]) -> tuple[MatrixRow, ...]:
+    orgs: dict[str, Shown] = {}
+    roles: dict[tuple[str, int], str] = {}
+    for column, meeting in enumerate(found):
+        for organizer in meeting.organizers:
+            key = organizer.org.iri or organizer.org.text
+            orgs.setdefault(key, organizer.org)
+            roles[(key, column)] = "co_organizer" if organizer.co_organizer else "organizer"
+    return tuple(
+        MatrixRow(org, tuple(roles.get((key, c), "") for c in range(len(found))))
+        for key, org in sorted(orgs.items(), key=lambda item: item[1].text.casefold())
+    )
+
+
+def counts(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[ClassCount, ...]:
+    members: dict[Node, set[Node]] = {}
+    for s, p, o in index.triples():
+        if p == RDF.type:
+            members.setdefault(o, set()).add(s)
+    rows = []
+    for cls, subjects in members.items():
+        if not isinstance(cls, URIRef):
+            continue
+        query = (
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            f"SELECT ?resource ?label WHERE {{\n  ?resource a <{ctx.public_iri(str(cls))}> .\n"
+            f'  OPTIONAL {{ ?resource rdfs:label ?label FILTER(lang(?label) = "{ctx.lang}") }}\n'
+            "}\nORDER BY ?label"
+        )
+        rows.append(ClassCount(shower.show(cls), len(subjects), ctx.editor(query)))
+    return tuple(sorted(rows, key=lambda r: (-r.count, r.cls.text.casefold())))
+
+
+def _checksum(index: QuadIndex, distribution: Node) -> str | None:
+    for checksum in index.objects(distribution, URIRef(SPDX + "checksum")):
+        algorithms = [str(a) for a in index.objects(checksum, URIRef(SPDX + "algorithm"))]
+        if algorithms and not any("sha256" in a.lower() for a in algorithms):
+            continue
+        for value in index.objects(checksum, URIRef(SPDX + "checksumValue")):
+            return str(value)
+    return None
+
+
+def downloads(index: QuadIndex, dataset: URIRef, ctx: PageContext) -> tuple[Download, ...]:
+    found = []
+    for distribution in index.objects(dataset, DCAT.distribution):
+        urls = index.objects(distribution, DCAT.downloadURL) or index.objects(
+            distribution, DCAT.accessURL
+        )
+        if not urls:
+            continue
+        url = str(urls[0])
+        media = [str(m) for m in index.objects(distribution, DCAT.mediaType)]
+        sizes = [
+            int(s) for s in index.objects(distribution, DCAT.byteSize) if isinstance(s, Literal)
+        ]
+        title = pick(index.objects(distribution, DCTERMS.title), ctx.lang)
+        found.append(
+            Download(
+                title=str(title) if title else url.rsplit("/", 1)[-1],
+                href=ctx.link(url),
+                media_type=media[0].rsplit("media-types/", 1)[-1] if media else "",
+                byte_size=sizes[0] if sizes else None,
+                sha256=_checksum(index, distribution),
+            )
+        )
+    if not found:
+        for dump in index.objects(dataset, VOID.dataDump):
+            url = str(dump)
+            found.append(Download(url.rsplit("/", 1)[-1], ctx.link(url), "", None, None))
+    return tuple(sorted(found, key=lambda d: d.title))
+
+
+def landing_view(
+    index: QuadIndex, ctx: PageContext, examples: tuple[ExampleQuery, ...] = ()
+) -> LandingView:
+    shower = TermShower(index, ctx)
+    dataset = URIRef(ctx.base_iri + "dataset")
+    description = comment(index, dataset, ctx.lang)
+    modified = _most_precise(index.objects(dataset, DCTERMS.modified))
+    found = meetings(index, ctx, shower)
+    return LandingView(
+        dataset=shower.show(dataset),
+        title=label(index, dataset, ctx.lang),
+        description=shower.show(description) if description is not None else None,
+        licenses=tuple(shower.show(x) for x in index.objects(dataset, DCTERMS.license)),
+        sources=tuple(shower.show(x) for x in index.objects(dataset, DCTERMS.source)),
+        modified=modified,
+        counts=counts(index, ctx, shower),
+        meetings=found,
+        timeline=timeline(found, ctx.lang) if found else None,
+        matrix=matrix(found),
+        downloads=downloads(index, dataset, ctx),
+        examples=tuple(
+            Example(
+                q.title(ctx.lang),
+                q.description(ctx.lang),
+                q.text,
+                ctx.editor(q.text, q.title(ctx.lang)),
+            )
+            for q in examples
+        ),
+    )

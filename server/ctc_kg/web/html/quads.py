@@ -1,0 +1,151 @@
+"""A small read-only index over quads, the input of the rendering functions.
+
+rdflib's Dataset would do, but in rdflib 7.6 adding or parsing quads into it emits
+deprecation warnings, and the pages need only a few lookups: the union of all graphs
+(what the statement says) and, per triple, the named graphs that hold it (who says it).
+Quads come from pyoxigraph, from SPARQL JSON results or from tests; `from_oxigraph` and
+`from_sparql_json` convert them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+Quad = tuple[Node, Node, Node, URIRef | None]
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class QuadIndex:
+    """The union of the graphs, and for each triple the named graphs that assert it."""
+
+    def __init__(self, quads: Iterable[Quad]) -> None:
+        graphs: dict[Triple, set[URIRef]] = defaultdict(set)
+        by_subject: dict[Node, list[Triple]] = defaultdict(list)
+        by_object: dict[Node, list[Triple]] = defaultdict(list)
+        for s, p, o, g in quads:
+            triple = (s, p, o)
+            if triple not in graphs:
+                by_subject[s].append(triple)
+                by_object[o].append(triple)
+            graphs[triple]
+            if g is not None:
+                graphs[triple].add(g)
+        self._graphs = {t: frozenset(gs) for t, gs in graphs.items()}
+        self._by_subject = dict(by_subject)
+        self._by_object = dict(by_object)
+
+    def __len__(self) -> int:
+        return len(self._graphs)
+
+    def __contains__(self, triple: object) -> bool:
+        return triple in self._graphs
+
+    def about(self, subject: Node) -> list[Triple]:
+        """The triples whose subject is `subject`, in first-seen order."""
+        return list(self._by_subject.get(subject, ()))
+
+    def pointing_to(self, obj: Node) -> list[Triple]:
+        """The triples whose object is `obj`."""
+        return list(self._by_object.get(obj, ()))
+
+    def objects(self, subject: Node, predicate: Node) -> list[Node]:
+        return [o for _, p, o in self._by_subject.get(subject, ()) if p == predicate]
+
+    def subjects(self, predicate: Node, obj: Node) -> list[Node]:
+        return [s for s, p, _ in self._by_object.get(obj, ()) if p == predicate]
+
+    def graphs_of(self, triple: Triple) -> frozenset[URIRef]:
+        """The named graphs holding `triple` (empty when only the default graph does)."""
+        return self._graphs.get(triple, frozenset())
+
+    def in_graph(self, graph: URIRef) -> list[Triple]:
+        return [t for t, gs in self._graphs.items() if graph in gs]
+
+    def triples(self) -> Iterator[Triple]:
+        return iter(self._graphs)
+
+    def union(self) -> Graph:
+        """The union of all graphs as an rdflib Graph (for serializers)."""
+        graph = Graph()
+        for triple in self._graphs:
+            graph.add(triple)
+        return graph
+
+
+def _from_ox_term(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    raise TypeError(f"unsupported RDF term {term!r}")
+
+
+def from_oxigraph(quads: Iterable[Any]) -> QuadIndex:
+    """Index pyoxigraph quads (from `pyoxigraph.parse` or `Store.quads_for_pattern`)."""
+
+    def convert() -> Iterator[Quad]:
+        for quad in quads:
+            graph = quad.graph_name
+            g = URIRef(graph.value) if isinstance(graph, ox.NamedNode) else None
+            yield (
+                _from_ox_term(quad.subject),
+                _from_ox_term(quad.predicate),
+                _from_ox_term(quad.object),
+                g,
+            )
+
+    return QuadIndex(convert())
+
+
+def parse_trig(data: str | bytes) -> QuadIndex:
+    """Parse TriG (or Turtle) text into an index: for tests and small fixed inputs."""
+    raw = data.encode() if isinstance(data, str) else data
+    return from_oxigraph(ox.parse(raw, format=ox.RdfFormat.TRIG))
+
+
+def _from_json_term(term: Mapping[str, str]) -> Node:
+    kind = term["type"]
+    value = term["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if kind in ("literal", "typed-literal"):
+        lang = term.get("xml:lang")
+        if lang:
+            return Literal(value, lang=lang)
+        datatype = term.get("datatype")
+        if datatype in (None, _XSD_STRING, _LANG_STRING):
+            return Literal(value)
+        return Literal(value, datatype=URIRef(datatype))
+    raise ValueError(f"unknown SPARQL JSON term type {kind!r}")
+
+
+def quads_from_sparql_json(
+    results: Mapping[str, Any], names: tuple[str, str, str, str] = ("s", "p", "o", "g")
+) -> Iterator[Quad]:
+    """Quads from SPARQL 1.1 JSON results binding s, p, o and (optionally) g."""
+    s_name, p_name, o_name, g_name = names
+    for row in results["results"]["bindings"]:
+        graph = row.get(g_name)
+        g = URIRef(graph["value"]) if graph and graph["type"] == "uri" else None
+        yield (
+            _from_json_term(row[s_name]),
+            _from_json_term(row[p_name]),
+            _from_json_term(row[o_name]),
+            g,
+        )

@@ -1,0 +1,232 @@
+"""The view of one resource: what its page shows, built from quads.
+
+The quads must hold the resource's own statements (with the named graphs that hold
+them), the blank nodes they reach, the statements pointing to it, labels of every term
+mentioned, the description of each named graph (`dcterms:source`, `ctckg:quote`) and of
+its document, and the disagreements about the resource. `ctc_kg.web.html.gather` asks a
+store for exactly that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ctc_kg.web.html.labels import comment, label, pick
+from ctc_kg.web.html.page import PageContext
+from ctc_kg.web.html.quads import QuadIndex, Triple
+from ctc_kg.web.html.terms import Shown, Statement, TermShower
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS
+from rdflib.term import Node
+
+MAX_NESTING = 4
+
+# Shown first, in this order; every other property follows, sorted by its label.
+_LEADING: tuple[URIRef, ...] = (
+    SKOS.prefLabel,
+    RDFS.label,
+    SDO.name,
+    DCTERMS.title,
+    SKOS.altLabel,
+    SDO.alternateName,
+    SKOS.definition,
+    RDFS.comment,
+    DCTERMS.description,
+    SDO.description,
+)
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """A numbered named graph: the passage, its document and the words it quotes."""
+
+    number: int
+    passage: Shown
+    documents: tuple[Shown, ...]
+    urls: tuple[str, ...]
+    quotes: tuple[Shown, ...]
+
+
+@dataclass(frozen=True)
+class Claim:
+    note: int
+    passage: Shown
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
+class DisagreementView:
+    about: Shown
+    explanation: Shown | None
+    claims: tuple[Claim, ...]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    predicate: Shown
+    subjects: tuple[Shown, ...]
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    iri: str
+    href: str
+    title: str
+    summary: Shown | None
+    types: tuple[Shown, ...]
+    statements: tuple[Statement, ...]
+    incoming: tuple[Incoming, ...]
+    sources: tuple[SourceNote, ...]
+    disagreements: tuple[DisagreementView, ...]
+
+
+class _Notes:
+    """Numbers named graphs in the order the page first cites them."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[URIRef, int] = {}
+
+    def cite(self, graphs: Iterable[URIRef]) -> tuple[int, ...]:
+        cited = []
+        for graph in sorted(graphs):
+            if graph not in self.numbers:
+                self.numbers[graph] = len(self.numbers) + 1
+            cited.append(self.numbers[graph])
+        return tuple(sorted(cited))
+
+
+class _Builder:
+    def __init__(self, index: QuadIndex, ctx: PageContext) -> None:
+        self.index = index
+        self.ctx = ctx
+        self.shower = TermShower(index, ctx)
+        self.notes = _Notes()
+        self.ctckg = ctx.base_iri + "ontology#"
+
+    def _value_key(self, value: Node) -> tuple[int, int, str]:
+        if isinstance(value, Literal):
+            order = (self.ctx.lang, "en", "fr")
+            lang = (value.language or "").split("-")[0]
+            rank = order.index(lang) if lang in order else len(order)
+            return (0, rank, str(value))
+        return (1, 0, label(self.index, value, self.ctx.lang).casefold())
+
+    def _predicate_key(self, predicate: URIRef) -> tuple[int, str]:
+        if predicate in _LEADING:
+            return (_LEADING.index(predicate), "")
+        return (len(_LEADING), label(self.index, predicate, self.ctx.lang).casefold())
+
+    def statements(
+        self, triples: list[Triple], depth: int, seen: frozenset[Node]
+    ) -> tuple[Statement, ...]:
+        grouped: dict[URIRef, list[Triple]] = {}
+        for triple in triples:
+            predicate = triple[1]
+            if isinstance(predicate, URIRef):
+                grouped.setdefault(predicate, []).append(triple)
+        rows = []
+        for predicate in sorted(grouped, key=self._predicate_key):
+            values = []
+            for triple in sorted(grouped[predicate], key=lambda t: self._value_key(t[2])):
+                values.append(self.value(triple, depth, seen))
+            rows.append(Statement(self.shower.show(predicate), tuple(values)))
+        return tuple(rows)
+
+    def value(self, triple: Triple, depth: int, seen: frozenset[Node]) -> Shown:
+        obj = triple[2]
+        sources = self.notes.cite(self.index.graphs_of(triple))
+        shown = self.shower.show(obj, sources)
+        if isinstance(obj, BNode) and depth < MAX_NESTING and obj not in seen:
+            nested = self.statements(self.index.about(obj), depth + 1, seen | {obj})
+            return Shown(kind="bnode", text=shown.text, nested=nested, sources=sources)
+        return shown
+
+    def incoming(self, iri: URIRef) -> tuple[Incoming, ...]:
+        grouped: dict[URIRef, list[Node]] = {}
+        for s, p, _ in self.index.pointing_to(iri):
+            if isinstance(p, URIRef) and s != iri:
+                grouped.setdefault(p, []).append(s)
+        return tuple(
+            Incoming(
+                self.shower.show(p),
+                tuple(
+                    self.shower.show(s)
+                    for s in sorted(grouped[p], key=lambda n: self._value_key(n))
+                ),
+            )
+            for p in sorted(grouped, key=self._predicate_key)
+        )
+
+    def disagreements(self, iri: URIRef) -> tuple[DisagreementView, ...]:
+        disagreement_class = URIRef(self.ctckg + "Disagreement")
+        claim = URIRef(self.ctckg + "claim")
+        views = []
+        for node in self.index.subjects(SDO.about, iri):
+            if disagreement_class not in self.index.objects(node, RDF.type):
+                continue
+            explanation = comment(self.index, node, self.ctx.lang)
+            claims = []
+            for graph in sorted(g for g in self.index.objects(node, claim)):
+                if not isinstance(graph, URIRef):
+                    continue
+                (number,) = self.notes.cite([graph])
+                said = [t for t in self.index.in_graph(graph) if t[0] == iri]
+                claims.append(
+                    Claim(number, self.shower.show(graph), self.statements(said, 1, frozenset()))
+                )
+            views.append(
+                DisagreementView(
+                    about=self.shower.show(node),
+                    explanation=self.shower.show(explanation) if explanation else None,
+                    claims=tuple(claims),
+                )
+            )
+        return tuple(views)
+
+    def source_notes(self) -> tuple[SourceNote, ...]:
+        quote = URIRef(self.ctckg + "quote")
+        notes = []
+        for graph, number in sorted(self.notes.numbers.items(), key=lambda item: item[1]):
+            documents = [d for d in self.index.objects(graph, DCTERMS.source)]
+            urls = sorted({str(u) for d in documents for u in self.index.objects(d, SDO.url)})
+            quotes = self.index.objects(graph, quote)
+            best = pick(quotes, self.ctx.lang)
+            notes.append(
+                SourceNote(
+                    number=number,
+                    passage=self.shower.show(graph),
+                    documents=tuple(self.shower.show(d) for d in documents),
+                    urls=tuple(urls),
+                    quotes=tuple(self.shower.show(q) for q in ([best] if best else [])),
+                )
+            )
+        return tuple(notes)
+
+
+def resource_view(index: QuadIndex, iri: str, ctx: PageContext) -> ResourceView:
+    """Everything the resource page shows about `iri` (a canonical IRI)."""
+    subject = URIRef(iri)
+    builder = _Builder(index, ctx)
+    own = [t for t in index.about(subject) if t[1] != RDF.type]
+    types = sorted(
+        (o for o in index.objects(subject, RDF.type) if isinstance(o, URIRef)),
+        key=lambda o: label(index, o, ctx.lang).casefold(),
+    )
+    statements = builder.statements(own, 0, frozenset({subject}))
+    disagreements = builder.disagreements(subject)
+    summary = comment(index, subject, ctx.lang)
+    return ResourceView(
+        iri=ctx.public_iri(iri),
+        href=ctx.link(iri),
+        title=label(index, subject, ctx.lang),
+        summary=builder.shower.show(summary) if summary is not None else None,
+        types=tuple(
+            builder.shower.show(t, builder.notes.cite(index.graphs_of((subject, RDF.type, t))))
+            for t in types
+        ),
+        statements=statements,
+        incoming=builder.incoming(subject),
+        sources=builder.source_notes(),
+        disagreements=disagreements,
+    )

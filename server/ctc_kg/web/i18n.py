@@ -1,0 +1,196 @@
+"""Interface languages: which one a request gets, the interface strings, the label order.
+
+The language comes from `?lang=` first (a visible switch on every page sets it), then
+the `Accept-Language` header, then English. Data labels follow `label_languages`, so a
+page never shows a label in whatever language happened to come first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+LANGUAGES: tuple[str, ...] = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+
+LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "fr": "Français"}
+
+
+def choose_language(query_lang: str | None, accept_language: str | None) -> str:
+    """`?lang=` if it names a language we have, else the best `Accept-Language` match, else en."""
+    if query_lang:
+        wanted = query_lang.strip().lower().split("-")[0]
+        if wanted in LANGUAGES:
+            return wanted
+    if accept_language:
+        accepted = parse_accept_header(accept_language, LanguageAccept)
+        best = accepted.best_match(LANGUAGES)
+        if best:
+            return best
+    return DEFAULT_LANGUAGE
+
+
+def label_languages(lang: str) -> tuple[str, ...]:
+    """The order in which tagged labels are tried: the page's language, then en, then fr.
+
+    Untagged labels come after these, and the IRI's local name after that
+    (see `ctc_kg.web.html.labels`).
+    """
+    order = [lang] if lang in LANGUAGES else []
+    order += [code for code in ("en", "fr") if code not in order]
+    return tuple(order)
+
+
+_STRINGS: Mapping[str, Mapping[str, str]] = {
+    "site_name": {"en": "CTC special meetings", "fr": "Réunions spéciales du CCT"},
+    "site_tagline": {
+        "en": "Linked open data on the Counter-Terrorism Committee's special meetings "
+        "with international, regional and sub-regional organizations (2003–2007)",
+        "fr": "Données ouvertes liées sur les réunions spéciales du Comité contre le "
+        "terrorisme avec les organisations internationales, régionales et "
+        "sous-régionales (2003-2007)",
+    },
+    "skip_to_content": {"en": "Skip to content", "fr": "Aller au contenu"},
+    "nav_home": {"en": "Home", "fr": "Accueil"},
+    "nav_sparql": {"en": "SPARQL", "fr": "SPARQL"},
+    "nav_ontology": {"en": "Ontology", "fr": "Ontologie"},
+    "nav_shapes": {"en": "Shapes", "fr": "Formes SHACL"},
+    "nav_void": {"en": "Dataset description", "fr": "Description du jeu de données"},
+    "language": {"en": "Language", "fr": "Langue"},
+    "main_navigation": {"en": "Main navigation", "fr": "Navigation principale"},
+    "types": {"en": "Types", "fr": "Types"},
+    "properties": {"en": "Description", "fr": "Description"},
+    "property": {"en": "Property", "fr": "Propriété"},
+    "value": {"en": "Value", "fr": "Valeur"},
+    "sources": {"en": "Sources", "fr": "Sources"},
+    "source": {"en": "Source", "fr": "Source"},
+    "sources_intro": {
+        "en": "Each statement above is numbered by the passages that make it. "
+        "The passages and the documents they come from:",
+        "fr": "Chaque affirmation ci-dessus renvoie aux passages qui l'énoncent. "
+        "Les passages et les documents dont ils proviennent :",
+    },
+    "quote": {"en": "Quote", "fr": "Citation"},
+    "document": {"en": "Document", "fr": "Document"},
+    "no_source": {"en": "no recorded source", "fr": "aucune source enregistrée"},
+    "referenced_by": {"en": "Referenced by", "fr": "Cité par"},
+    "disagreements": {"en": "Sources disagree", "fr": "Les sources divergent"},
+    "claims": {"en": "Claims", "fr": "Affirmations"},
+    "formats": {"en": "This description as data", "fr": "Cette description en données"},
+    "identifier": {"en": "Identifier (IRI)", "fr": "Identifiant (IRI)"},
+    "language_tag": {"en": "language", "fr": "langue"},
+    "datatype": {"en": "datatype", "fr": "type de données"},
+    "blank_node": {"en": "(unnamed resource)", "fr": "(ressource sans nom)"},
+    "about_dataset": {"en": "About this dataset", "fr": "À propos de ce jeu de données"},
+    "license": {"en": "Licence", "fr": "Licence"},
+    "modified": {"en": "Last modified", "fr": "Dernière modification"},
+    "counts": {"en": "What the graph holds", "fr": "Contenu du graphe"},
+    "class": {"en": "Class", "fr": "Classe"},
+    "count": {"en": "Resources", "fr": "Ressources"},
+    "timeline": {"en": "The five special meetings", "fr": "Les cinq réunions spéciales"},
+    "timeline_desc": {
+        "en": "A timeline of the meetings, their dates, cities and organizers.",
+        "fr": "Chronologie des réunions : dates, villes et organisateurs.",
+    },
+    "meeting": {"en": "Meeting", "fr": "Réunion"},
+    "date": {"en": "Date", "fr": "Date"},
+    "place": {"en": "Place", "fr": "Lieu"},
+    "organizers": {"en": "Organizers", "fr": "Organisateurs"},
+    "matrix": {
+        "en": "Who organized which meeting",
+        "fr": "Qui a organisé quelle réunion",
+    },
+    "organization": {"en": "Organization", "fr": "Organisation"},
+    "organizer": {"en": "organizer", "fr": "organisateur"},
+    "co_organizer": {"en": "co-organizer", "fr": "co-organisateur"},
+    "downloads": {"en": "Download the data", "fr": "Télécharger les données"},
+    "file": {"en": "File", "fr": "Fichier"},
+    "format": {"en": "Format", "fr": "Format"},
+    "size": {"en": "Size", "fr": "Taille"},
+    "bytes": {"en": "bytes", "fr": "octets"},
+    "checksum": {"en": "SHA-256", "fr": "SHA-256"},
+    "no_downloads": {
+        "en": "No dumps have been built for this server yet (run ctc-kg build).",
+        "fr": "Aucun fichier n'a encore été produit pour ce serveur (lancer ctc-kg build).",
+    },
+    "examples": {"en": "Example queries", "fr": "Exemples de requêtes"},
+    "open_in_editor": {"en": "Open in the editor", "fr": "Ouvrir dans l'éditeur"},
+    "sparql_title": {"en": "SPARQL query editor", "fr": "Éditeur de requêtes SPARQL"},
+    "sparql_intro": {
+        "en": "Query the graph with SPARQL 1.1. The default graph is the union of all "
+        "named graphs; use GRAPH ?g to see which source says what. Endpoint:",
+        "fr": "Interrogez le graphe en SPARQL 1.1. Le graphe par défaut est l'union de "
+        "tous les graphes nommés ; GRAPH ?g indique quelle source dit quoi. Point d'accès :",
+    },
+    "sparql_noscript": {
+        "en": "The editor needs JavaScript. Without it, send a query to the endpoint "
+        "with the form below.",
+        "fr": "L'éditeur a besoin de JavaScript. Sans lui, envoyez une requête au point "
+        "d'accès avec le formulaire ci-dessous.",
+    },
+    "run_query": {"en": "Run query", "fr": "Exécuter la requête"},
+    "query": {"en": "Query", "fr": "Requête"},
+    "classes": {"en": "Classes", "fr": "Classes"},
+    "object_properties": {"en": "Object properties", "fr": "Propriétés d'objet"},
+    "datatype_properties": {"en": "Datatype properties", "fr": "Propriétés de données"},
+    "other_properties": {"en": "Other properties", "fr": "Autres propriétés"},
+    "shapes": {"en": "Shapes", "fr": "Formes"},
+    "definition": {"en": "Definition", "fr": "Définition"},
+    "labels": {"en": "Labels", "fr": "Libellés"},
+    "domain": {"en": "Domain", "fr": "Domaine"},
+    "range": {"en": "Range", "fr": "Co-domaine"},
+    "subclass_of": {"en": "Subclass of", "fr": "Sous-classe de"},
+    "subproperty_of": {"en": "Subproperty of", "fr": "Sous-propriété de"},
+    "equivalent_to": {"en": "Equivalent to", "fr": "Équivalent à"},
+    "inverse_of": {"en": "Inverse of", "fr": "Inverse de"},
+    "constrained_by": {"en": "Constrained by", "fr": "Contraint par"},
+    "targets": {"en": "Applies to", "fr": "S'applique à"},
+    "constraints": {"en": "Constraints", "fr": "Contraintes"},
+    "path": {"en": "Path", "fr": "Chemin"},
+    "message": {"en": "Message", "fr": "Message"},
+    "severity": {"en": "Severity", "fr": "Gravité"},
+    "diagram": {"en": "Diagram of the model", "fr": "Schéma du modèle"},
+    "diagram_unavailable": {
+        "en": "The diagram could not be drawn (Graphviz is not installed).",
+        "fr": "Le schéma n'a pas pu être dessiné (Graphviz n'est pas installé).",
+    },
+    "metadata": {"en": "About this document", "fr": "À propos de ce document"},
+    "version": {"en": "Version", "fr": "Version"},
+    "contents": {"en": "Contents", "fr": "Sommaire"},
+    "not_found_title": {"en": "Not found", "fr": "Introuvable"},
+    "not_found_text": {
+        "en": "There is nothing in the graph with this identifier.",
+        "fr": "Le graphe ne contient rien avec cet identifiant.",
+    },
+    "error_title": {"en": "Something went wrong", "fr": "Une erreur s'est produite"},
+    "back_home": {"en": "Back to the home page", "fr": "Retour à l'accueil"},
+    "footer_data": {
+        "en": "Data from the United Nations Counter-Terrorism Committee's pages and the "
+        "documents cited on each page.",
+        "fr": "Données tirées des pages du Comité contre le terrorisme des Nations Unies "
+        "et des documents cités sur chaque page.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The interface strings of one language; `t("key")` in templates."""
+
+    lang: str
+
+    def __call__(self, key: str) -> str:
+        entry = _STRINGS[key]
+        return entry.get(self.lang) or entry[DEFAULT_LANGUAGE]
+
+
+def string_keys() -> frozenset[str]:
+    """Every interface string key (the tests check each has every language)."""
+    return frozenset(_STRINGS)
+
+
+def translations(key: str) -> Mapping[str, str]:
+    return _STRINGS[key]

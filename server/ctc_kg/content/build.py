@@ -1,0 +1,220 @@
+"""Write the dumps, the JSON-LD context, the description and the checksums, atomically.
+
+The output folder (flat; the server maps `B dump/<name>` to `<out>/<name>`):
+
+    ctc-kg.{ttl,nt,jsonld,rdf}      the union of the data graphs (+ .gz each)
+    ctc-kg.{trig,nq}                the data with its named graphs (+ .gz each)
+    ontology.{ttl,nt,jsonld,rdf}    the ontology alone (+ .gz each)
+    shapes.{ttl,nt,jsonld,rdf}      the SHACL shapes alone (+ .gz each)
+    context/v1.jsonld               the JSON-LD context the .jsonld files cite
+    void.{ttl,nt,jsonld}            the VoID + DCAT description (describe.py)
+    SHA256SUMS                      sha256sum format, every other file, sorted
+
+The data dumps hold the default graph and the claim graphs, not the ontology and the
+shapes: those are published beside them and named by the description (void:vocabulary,
+dcterms:conformsTo). Output is byte-identical for the same input: blank nodes get
+canonical labels, serializations are sorted, gzip headers carry no time and no name.
+
+The files are written into a fresh sibling folder which then replaces the old one with
+renames, so a reader sees either the old complete folder or the new complete one.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from ctc_kg.content.context import context_bytes, to_compacted_jsonld
+from ctc_kg.content.describe import DumpFile, describe_dataset
+from ctc_kg.content.load import Content
+from ctc_kg.content.names import FORMATS
+from ctc_kg.content.serialize import (
+    canonical_dataset,
+    canonical_graph,
+    nquads,
+    ntriples,
+    rdfxml,
+    trig,
+    turtle,
+    union_of,
+)
+from ctc_kg.errors import UnusableInputError
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    suffix: str
+    media_type: str
+    name: str
+    format_key: str  # local name under http://www.w3.org/ns/formats/
+    keeps_graphs: bool = False  # TriG, N-Quads: the named graphs; others: their union
+
+
+GRAPH_FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat("ttl", "text/turtle", "Turtle", "Turtle"),
+    DumpFormat("nt", "application/n-triples", "N-Triples", "N-Triples"),
+    DumpFormat("jsonld", "application/ld+json", "JSON-LD", "JSON-LD"),
+    DumpFormat("rdf", "application/rdf+xml", "RDF/XML", "RDF_XML"),
+)
+DATASET_FORMATS: tuple[DumpFormat, ...] = (
+    DumpFormat("trig", "application/trig", "TriG", "TriG", keeps_graphs=True),
+    DumpFormat("nq", "application/n-quads", "N-Quads", "N-Quads", keeps_graphs=True),
+)
+DATA_DUMP = "ctc-kg"
+CHECKSUMS = "SHA256SUMS"
+CONTEXT_FILE = "context/v1.jsonld"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    files: tuple[str, ...]  # relative to out, sorted
+
+
+def build(content: Content, out: Path, progress: Progress | None = None) -> BuildResult:
+    """Serialize the (already validated) content into `out`, replacing it atomically."""
+    step = progress or (lambda _: None)
+    base = content.base_iri
+    files: dict[str, bytes] = {}
+
+    step("canonicalize blank nodes")
+    data = canonical_dataset(content.data_dataset(), base)
+    union = union_of(data)
+
+    dumps: list[DumpFile] = []
+    for fmt in GRAPH_FORMATS + DATASET_FORMATS:
+        name = f"{DATA_DUMP}.{fmt.suffix}"
+        step(f"serialize {name}")
+        if fmt.keeps_graphs:
+            body = _dataset_bytes(fmt.suffix, data)
+        else:
+            body = _graph_bytes(fmt.suffix, union, base)
+        packed = gzip_bytes(body)
+        files[name] = body
+        files[name + ".gz"] = packed
+        dumps.append(_dump_file(name, fmt, body, compressed=False))
+        dumps.append(_dump_file(name + ".gz", fmt, packed, compressed=True))
+
+    for label, graph in (("ontology", content.ontology), ("shapes", content.shapes)):
+        canonical = canonical_graph(graph, base)
+        for fmt in GRAPH_FORMATS:
+            name = f"{label}.{fmt.suffix}"
+            step(f"serialize {name}")
+            body = _graph_bytes(fmt.suffix, canonical, base)
+            files[name] = body
+            files[name + ".gz"] = gzip_bytes(body)
+
+    files[CONTEXT_FILE] = context_bytes(base)
+
+    step("describe the dataset")
+    description = describe_dataset(union, dumps, base)
+    files["void.ttl"] = turtle(description)
+    files["void.nt"] = ntriples(description)
+    files["void.jsonld"] = to_compacted_jsonld(description, base)
+
+    files[CHECKSUMS] = checksums(files)
+    step(f"write {out}")
+    write_folder(out, files)
+    return BuildResult(out, tuple(sorted(files)))
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """gzip with no file name and mtime 0, so the bytes depend on the content only."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as out:
+        out.write(data)
+    return buffer.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def checksums(files: Mapping[str, bytes]) -> bytes:
+    """`sha256sum` output for every file (binary-safe two-space format), sorted by name."""
+    lines = [f"{sha256(files[name])}  {name}\n" for name in sorted(files) if name != CHECKSUMS]
+    return "".join(lines).encode("utf-8")
+
+
+def write_folder(out: Path, files: Mapping[str, bytes]) -> None:
+    """Write `files` (relative name -> bytes) as the folder `out`, replacing it atomically.
+
+    Everything is written into `<out>.tmp-XXXX` beside it; the old folder is renamed away,
+    the new one renamed in, the old one deleted. If anything fails before the swap, the
+    old folder is untouched and the temporary one removed.
+    """
+    if out.exists() and not out.is_dir():
+        raise UnusableInputError("the output path exists and is not a folder", str(out))
+    parent = out.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.tmp-", dir=parent))
+    try:
+        os.chmod(staging, 0o755)  # noqa: S103 - a published folder, readable by the server
+        for name, data in sorted(files.items()):
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    retired = staging.with_name(staging.name + "-old")
+    os.replace(out, retired)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        os.replace(retired, out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _graph_bytes(suffix: str, graph: Graph, base_iri: str) -> bytes:
+    if suffix == "ttl":
+        return turtle(graph)
+    if suffix == "nt":
+        return ntriples(graph)
+    if suffix == "jsonld":
+        return to_compacted_jsonld(graph, base_iri)
+    if suffix == "rdf":
+        return rdfxml(graph)
+    raise ValueError(suffix)
+
+
+def _dataset_bytes(suffix: str, dataset: Dataset) -> bytes:
+    if suffix == "trig":
+        return trig(dataset)
+    if suffix == "nq":
+        return nquads(dataset)
+    raise ValueError(suffix)
+
+
+def _dump_file(name: str, fmt: DumpFormat, body: bytes, *, compressed: bool) -> DumpFile:
+    return DumpFile(
+        name=name,
+        media_type=fmt.media_type,
+        format_name=fmt.name,
+        format_iri=FORMATS[fmt.format_key],
+        byte_size=len(body),
+        sha256=sha256(body),
+        compressed=compressed,
+    )

@@ -1,0 +1,174 @@
+"""The versioned JSON-LD context (v1), the prefixes shared with Turtle, and JSON-LD I/O.
+
+JSON-LD is processed with pyld and a document loader that serves our own context from
+memory and refuses every other URL: reading or writing JSON-LD never touches the network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from pyld import jsonld
+from pyld.context_resolver import ContextResolver
+from rdflib import Graph
+
+from ctc_kg.config import CANONICAL_BASE_IRI
+from ctc_kg.content.names import context_iri, prefixes
+from ctc_kg.content.serialize import ntriples
+
+JsonObject = dict[str, Any]
+DocumentLoader = Callable[[str, dict[str, Any]], JsonObject]
+
+
+# Friendly keys: (term, compact IRI, JSON-LD coercion). A coercion of "@language" makes
+# the key a language map ({"en": ..., "fr": ...}); "@id" makes string values IRIs.
+_TERMS: tuple[tuple[str, str, str | None], ...] = (
+    ("about", "schema:about", "@id"),
+    ("agreement", "ctckg:agreement", "@id"),
+    ("agreementText", "ctckg:agreementText", "@language"),
+    ("altLabel", "skos:altLabel", "@language"),
+    ("announcedEndDate", "ctckg:announcedEndDate", "xsd:date"),
+    ("announcedStartDate", "ctckg:announcedStartDate", "xsd:date"),
+    ("archivedAt", "schema:archivedAt", "@id"),
+    ("claim", "ctckg:claim", "@id"),
+    ("coOrganizer", "ctckg:coOrganizer", "@id"),
+    ("comment", "rdfs:comment", "@language"),
+    ("containedInPlace", "schema:containedInPlace", "@id"),
+    ("creator", "dcterms:creator", "@id"),
+    ("description", "dcterms:description", "@language"),
+    ("endDate", "schema:endDate", "xsd:date"),
+    ("followUpMeetingCount", "ctckg:followUpMeetingCount", "xsd:integer"),
+    ("hasFormat", "dcterms:hasFormat", "@id"),
+    ("hasTopConcept", "skos:hasTopConcept", "@id"),
+    ("inScheme", "skos:inScheme", "@id"),
+    ("issued", "dcterms:issued", "xsd:date"),
+    ("label", "rdfs:label", "@language"),
+    ("language", "dcterms:language", None),
+    ("legislationIdentifier", "schema:legislationIdentifier", None),
+    ("license", "dcterms:license", "@id"),
+    ("location", "schema:location", "@id"),
+    ("modified", "dcterms:modified", "xsd:date"),
+    ("name", "schema:name", "@language"),
+    ("ordinal", "ctckg:ordinal", "xsd:integer"),
+    ("organizer", "schema:organizer", "@id"),
+    ("participatingOrganizationCount", "ctckg:participatingOrganizationCount", "xsd:integer"),
+    ("prefLabel", "skos:prefLabel", "@language"),
+    ("publisher", "dcterms:publisher", "@id"),
+    ("quote", "ctckg:quote", "@language"),
+    ("reachedAt", "ctckg:reachedAt", "@id"),
+    ("reportedParticipation", "ctckg:reportedParticipation", "@language"),
+    ("sameAs", "owl:sameAs", "@id"),
+    ("scope", "ctckg:scope", "@id"),
+    ("servesResolution", "ctckg:servesResolution", "@id"),
+    ("source", "dcterms:source", "@id"),
+    ("startDate", "schema:startDate", "xsd:date"),
+    ("startMonth", "ctckg:startMonth", "xsd:gYearMonth"),
+    ("subEvent", "schema:subEvent", "@id"),
+    ("subOrganizationOf", "org:subOrganizationOf", "@id"),
+    ("title", "dcterms:title", "@language"),
+    ("topConceptOf", "skos:topConceptOf", "@id"),
+    ("url", "schema:url", "@id"),
+    ("wasAttributedTo", "prov:wasAttributedTo", "@id"),
+    ("wasDerivedFrom", "prov:wasDerivedFrom", "@id"),
+    ("wasQuotedFrom", "prov:wasQuotedFrom", "@id"),
+    ("withOrganizationsOfScope", "ctckg:withOrganizationsOfScope", "@id"),
+)
+
+
+class RemoteDocumentRefusedError(Exception):
+    """A JSON-LD document asked for a URL we do not serve locally (never fetched)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"refusing to fetch the remote JSON-LD document {url}: only the ctc-kg context "
+            "is available offline; inline the context instead"
+        )
+
+
+def context_document(base_iri: str = CANONICAL_BASE_IRI) -> JsonObject:
+    """The JSON-LD context document published at `B context/v1.jsonld`."""
+    definitions: JsonObject = {"id": "@id", "type": "@type"}
+    definitions.update(prefixes(base_iri))
+    for term, iri, coercion in _TERMS:
+        if coercion is None:
+            definitions[term] = iri
+        elif coercion == "@language":
+            definitions[term] = {"@id": iri, "@container": "@language"}
+        else:
+            definitions[term] = {"@id": iri, "@type": coercion}
+    return {"@context": definitions}
+
+
+def context_bytes(base_iri: str = CANONICAL_BASE_IRI) -> bytes:
+    return _dump_json(context_document(base_iri))
+
+
+def document_loader(base_iri: str = CANONICAL_BASE_IRI) -> DocumentLoader:
+    """A pyld document loader that serves our context and refuses everything else."""
+    served = {
+        str(context_iri(base_iri)): context_document(base_iri),
+        str(context_iri(CANONICAL_BASE_IRI)): context_document(CANONICAL_BASE_IRI),
+    }
+
+    def load(url: str, options: dict[str, Any]) -> JsonObject:
+        if url not in served:
+            raise RemoteDocumentRefusedError(url)
+        return {
+            "contentType": "application/ld+json",
+            "contextUrl": None,
+            "documentUrl": url,
+            "document": served[url],
+        }
+
+    return load
+
+
+def _options(base_iri: str, **extra: Any) -> dict[str, Any]:
+    """pyld options with our loader and a context cache of this call only."""
+    loader = document_loader(base_iri)
+    return {"documentLoader": loader, "contextResolver": ContextResolver({}, loader), **extra}
+
+
+def jsonld_to_nquads(document: Any, base_iri: str = CANONICAL_BASE_IRI) -> str:
+    """Expand a parsed JSON-LD document to N-Quads (relative IRIs resolve against base_iri).
+
+    Raises pyld's JsonLdError; a refused remote document is its (indirect) cause.
+    """
+    options = _options(base_iri, base=base_iri, format="application/n-quads")
+    result: str = jsonld.to_rdf(document, options)
+    return result
+
+
+def refused_url(error: BaseException) -> str | None:
+    """The URL whose fetching was refused somewhere in `error`'s chain of causes, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, RemoteDocumentRefusedError):
+            return current.url
+        details = getattr(current, "details", None)
+        nested = details.get("cause") if isinstance(details, dict) else None
+        current = current.__cause__ or current.__context__ or nested
+    return None
+
+
+def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> bytes:
+    """The graph as JSON-LD compacted with the published context, cited by IRI.
+
+    Deterministic when the graph's blank nodes carry canonical labels
+    (ctc_kg.content.serialize.canonical_graph): nodes are sorted by pyld, keys by json.
+    """
+    expanded = jsonld.from_rdf(
+        ntriples(graph).decode("utf-8"),
+        {"format": "application/n-quads", "useNativeTypes": False, "rdfDirection": None},
+    )
+    compacted = jsonld.compact(expanded, str(context_iri(base_iri)), _options(base_iri))
+    return _dump_json(compacted)
+
+
+def _dump_json(value: Any) -> bytes:
+    return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,351 @@
+"""Read the ontology, the shapes and the data into one rdflib Dataset.
+
+- the ontology's triples go into the named graph `B ontology`, the shapes' into
+  `B shapes`, so both are queryable and dereferenceable like the data;
+- data graphs keep their names, default-graph triples stay in the default graph;
+- every subject and graph name remembers the file(s) it came from, for reports;
+- a syntax error raises UnusableInputError naming the file and the line;
+- JSON-LD never fetches a remote context (ctc_kg.content.context.document_loader).
+
+Relative IRIs in any file resolve against the canonical base IRI, so the result does not
+depend on where the checkout lives.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.sax
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+from pyld.jsonld import JsonLdError
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.exceptions import ParserError
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import XSD
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
+
+from ctc_kg.config import CANONICAL_BASE_IRI, Settings
+from ctc_kg.content.context import jsonld_to_nquads, refused_url
+from ctc_kg.content.names import ontology_iri, shapes_iri
+from ctc_kg.content.serialize import Quad, add_quad, new_dataset, new_graph, union_of
+from ctc_kg.errors import UnusableInputError
+
+# File name suffix -> rdflib parser name ("json-ld" is read with pyld, see _read_jsonld).
+FORMATS: Mapping[str, str] = {
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".nq": "nquads",
+    ".nt": "nt",
+    ".owl": "xml",
+    ".rdf": "xml",
+    ".trig": "trig",
+    ".ttl": "turtle",
+}
+_DATASET_FORMATS = frozenset({"trig", "nquads", "json-ld"})
+
+Origins = Mapping[Node, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class ContentFiles:
+    """The repository's content files, each list sorted."""
+
+    ontology: tuple[Path, ...]
+    shapes: tuple[Path, ...]
+    data: tuple[Path, ...]
+
+    @property
+    def all(self) -> tuple[Path, ...]:
+        return self.ontology + self.shapes + self.data
+
+
+@dataclass(frozen=True)
+class Content:
+    """What was loaded: the dataset and where each subject and graph came from."""
+
+    dataset: Dataset
+    base_iri: str = CANONICAL_BASE_IRI
+    origins: Origins = field(default_factory=dict)
+
+    def files_of(self, node: Node) -> tuple[str, ...]:
+        return self.origins.get(node, ())
+
+    @property
+    def ontology(self) -> Graph:
+        return _graph_copy(self.dataset, ontology_iri(self.base_iri), self.base_iri)
+
+    @property
+    def shapes(self) -> Graph:
+        return _graph_copy(self.dataset, shapes_iri(self.base_iri), self.base_iri)
+
+    @property
+    def data(self) -> Graph:
+        """The union of the default graph and every data graph (not ontology, not shapes)."""
+        return union_graph(self.dataset, exclude=self.vocabulary_graphs)
+
+    @property
+    def default_graph(self) -> Graph:
+        """The default graph alone: descriptions of the dataset, sources and claim graphs."""
+        graph = new_graph(self.base_iri)
+        for triple in self.dataset.default_graph:
+            graph.add(triple)
+        return graph
+
+    @property
+    def vocabulary_graphs(self) -> tuple[URIRef, URIRef]:
+        return (ontology_iri(self.base_iri), shapes_iri(self.base_iri))
+
+    def data_dataset(self) -> Dataset:
+        """A dataset of the default graph and the data graphs (not ontology, not shapes)."""
+        excluded = set(self.vocabulary_graphs)
+        result = new_dataset(self.base_iri)
+        for quad in _quads(self.dataset):
+            if quad[3] not in excluded:
+                add_quad(result, quad)
+        return result
+
+
+def content_files(settings: Settings) -> ContentFiles:
+    """`ontology/*.ttl`, `shapes/*.ttl`, `data/*.trig` + `data/*.ttl` under settings.root.
+
+    Raises UnusableInputError when a folder is missing or holds no file: validating
+    against no shapes, or publishing no data, is not something to succeed at silently.
+    """
+    return ContentFiles(
+        ontology=_listing(settings.ontology_dir, ("*.ttl",)),
+        shapes=_listing(settings.shapes_dir, ("*.ttl",)),
+        data=_listing(settings.data_dir, ("*.trig", "*.ttl")),
+    )
+
+
+def load_content(files: ContentFiles, base_iri: str = CANONICAL_BASE_IRI) -> Content:
+    """Load the repository's content; rebase IRIs when base_iri is not the canonical one."""
+    dataset = new_dataset()
+    origins: dict[Node, list[str]] = {}
+    for path in files.ontology:
+        _load_into(dataset, origins, path, ontology_iri(CANONICAL_BASE_IRI))
+    for path in files.shapes:
+        _load_into(dataset, origins, path, shapes_iri(CANONICAL_BASE_IRI))
+    for path in files.data:
+        _load_into(dataset, origins, path, None)
+    return _finish(dataset, origins, base_iri)
+
+
+def load_paths(paths: Sequence[Path], base_iri: str = CANONICAL_BASE_IRI) -> Content:
+    """Load arbitrary RDF files as data: folders are read recursively (known suffixes only)."""
+    dataset = new_dataset()
+    origins: dict[Node, list[str]] = {}
+    for path in expand_paths(paths):
+        _load_into(dataset, origins, path, None)
+    return _finish(dataset, origins, base_iri)
+
+
+def load_dataset(files: ContentFiles, base_iri: str = CANONICAL_BASE_IRI) -> Dataset:
+    """The repository's ontology, shapes and data as one Dataset (see the module docstring)."""
+    return load_content(files, base_iri).dataset
+
+
+def union_graph(dataset: Dataset, exclude: Iterable[Node] = ()) -> Graph:
+    """All triples of all graphs of the dataset (minus the graphs named in `exclude`)."""
+    return union_of(dataset, exclude)
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given, and the RDF files inside folders (recursively, sorted).
+
+    Raises UnusableInputError for a path that does not exist or a file of unknown type.
+    """
+    result: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in FORMATS)
+            if not inside:
+                raise UnusableInputError("no RDF file in this folder", str(path))
+            result.extend(inside)
+        elif path.exists():
+            result.append(path)
+        else:
+            raise UnusableInputError("no such file or folder", str(path))
+    return result
+
+
+def rebase(dataset: Dataset, from_base: str, to_base: str) -> Dataset:
+    """A copy of the dataset with every IRI starting with from_base moved under to_base.
+
+    Used at load time when a deployment's base IRI is not the canonical one: the files
+    keep the canonical base and every IRI (terms, resources, graph names) follows.
+    """
+    result = new_dataset(to_base)
+    for quad in _quads(dataset):
+        add_quad(result, cast(Quad, tuple(rebase_term(t, from_base, to_base) for t in quad)))
+    return result
+
+
+def rebase_term(term: Node, from_base: str, to_base: str) -> Node:
+    if isinstance(term, URIRef) and term.startswith(from_base):
+        return URIRef(to_base + term[len(from_base) :])
+    if isinstance(term, Literal) and term.datatype and term.datatype.startswith(from_base):
+        return Literal(str(term), datatype=to_base + term.datatype[len(from_base) :])
+    return term
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working folder when it is inside it, else absolute."""
+    absolute = path.resolve()
+    try:
+        return str(absolute.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(absolute)
+
+
+def _listing(folder: Path, patterns: tuple[str, ...]) -> tuple[Path, ...]:
+    if not folder.is_dir():
+        raise UnusableInputError("the content folder is missing", str(folder))
+    files = sorted({p for pattern in patterns for p in folder.glob(pattern) if p.is_file()})
+    if not files:
+        wanted = " or ".join(patterns)
+        raise UnusableInputError(f"no {wanted} file in this folder", str(folder))
+    return tuple(files)
+
+
+def _finish(dataset: Dataset, origins: dict[Node, list[str]], base_iri: str) -> Content:
+    frozen = {node: tuple(files) for node, files in origins.items()}
+    if base_iri == CANONICAL_BASE_IRI:
+        return Content(dataset, base_iri, frozen)
+    moved = {
+        rebase_term(node, CANONICAL_BASE_IRI, base_iri): files for node, files in frozen.items()
+    }
+    return Content(rebase(dataset, CANONICAL_BASE_IRI, base_iri), base_iri, moved)
+
+
+def _load_into(
+    dataset: Dataset, origins: dict[Node, list[str]], path: Path, graph_name: URIRef | None
+) -> None:
+    """Parse one file and add its statements to the dataset.
+
+    With graph_name, every triple goes into that graph (ontology, shapes); otherwise
+    graphs keep their names and default-graph triples stay in the default graph.
+    """
+    shown = display_path(path)
+    parsed = read_file(path, shown)
+    for s, p, o, g in _quads(parsed):
+        target = graph_name if graph_name is not None else g
+        add_quad(dataset, (s, p, _plain(o), target))
+        _remember(origins, s, shown)
+        if target != DATASET_DEFAULT_GRAPH_ID:
+            _remember(origins, target, shown)
+
+
+def read_file(path: Path, shown: str | None = None) -> Dataset:
+    """Parse one file by its suffix into a fresh Dataset (graph-less formats: default graph)."""
+    shown = shown or display_path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise UnusableInputError(f"unknown file type (known: {known})", shown)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnusableInputError(f"cannot read: {error.strerror or error}", shown) from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise UnusableInputError("not UTF-8 text", shown, line) from error
+    if fmt == "json-ld":
+        return _read_jsonld(text, shown)
+    if fmt in _DATASET_FORMATS:
+        dataset = new_dataset()
+        _parse(dataset, text, fmt, shown)
+        return dataset
+    graph = new_graph()
+    _parse(graph, text, fmt, shown)
+    dataset = new_dataset()
+    default = dataset.default_graph
+    for triple in graph:
+        default.add(triple)
+    return dataset
+
+
+def _parse(sink: Graph, text: str, fmt: str, shown: str) -> None:
+    try:
+        sink.parse(data=text, format=fmt, publicID=CANONICAL_BASE_IRI)
+    except BadSyntax as error:
+        raise UnusableInputError(_bad_syntax_reason(error), shown, error.lines + 1) from error
+    except xml.sax.SAXParseException as error:
+        raise UnusableInputError(error.getMessage(), shown, error.getLineNumber()) from error
+    except (ParserError, ValueError) as error:
+        line = _first_bad_line(text, fmt) if fmt in ("nt", "nquads") else None
+        reason = f"syntax error ({_first_line(str(error))})"
+        raise UnusableInputError(reason, shown, line) from error
+
+
+def _read_jsonld(text: str, shown: str) -> Dataset:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnusableInputError(f"not JSON ({error.msg})", shown, error.lineno) from error
+    try:
+        nquads = jsonld_to_nquads(document)
+    except JsonLdError as error:
+        url = refused_url(error)
+        if url is not None:
+            message = (
+                f"remote @context {url} is not fetched (no network access while reading "
+                "data); inline the context or cite https://w3id.org/ctc-kg/context/v1.jsonld"
+            )
+            raise UnusableInputError(message, shown) from error
+        raise UnusableInputError(f"invalid JSON-LD ({_first_line(str(error))})", shown) from error
+    dataset = new_dataset()
+    dataset.parse(data=nquads, format="nquads")
+    return dataset
+
+
+def _bad_syntax_reason(error: BadSyntax) -> str:
+    why = str(getattr(error, "_why", "") or "").strip()
+    return f"syntax error ({why})" if why else "syntax error"
+
+
+def _first_bad_line(text: str, fmt: str) -> int | None:
+    """N-Triples and N-Quads are line-based: the first line that fails alone is the culprit."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        probe: Graph = new_dataset() if fmt == "nquads" else new_graph()
+        try:
+            probe.parse(data=line + "\n", format=fmt)
+        except ParserError:
+            return number
+    return None
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "unknown error"
+
+
+def _quads(dataset: Dataset) -> Iterable[Quad]:
+    return cast(Iterable[Quad], dataset.quads((None, None, None, None)))
+
+
+def _plain(term: Node) -> Node:
+    """`"x"^^xsd:string` is `"x"` in RDF 1.1; keep one form so graphs compare equal."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def _remember(origins: dict[Node, list[str]], node: Node, shown: str) -> None:
+    files = origins.setdefault(node, [])
+    if shown not in files:
+        files.append(shown)
+
+
+def _graph_copy(dataset: Dataset, name: URIRef, base_iri: str) -> Graph:
+    graph = new_graph(base_iri)
+    for triple in dataset.graph(name):
+        graph.add(triple)
+    return graph

@@ -1,0 +1,259 @@
+"""SHACL validation with pySHACL, the checks SHACL cannot express, and a readable report.
+
+The shapes are checked on the union of the data graphs, with the ontology as pySHACL's
+`ont_graph` and no inference (shapes/ctc-kg-shapes.ttl: the profile asks the data to
+assert the widely used terms, so nothing may be inferred for it). SPARQL-based
+constraints need pySHACL's advanced mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import pyshacl
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCTERMS, PROV, RDF, SH
+from rdflib.term import Node
+
+from ctc_kg.content.load import Content, Origins
+from ctc_kg.content.names import ontology_namespace
+from ctc_kg.errors import UnusableInputError
+
+_SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One validation result, with terms rendered as text (IRIs in <>, literals in N3)."""
+
+    focus: str
+    path: str | None
+    message: str
+    severity: str = "Violation"
+    source_shape: str | None = None
+    value: str | None = None
+    files: tuple[str, ...] = ()
+    constraint: str | None = None
+
+    def render(self) -> str:
+        where = ", ".join(self.files) if self.files else "(unknown file)"
+        lines = [f"{where}: focus {self.focus}"]
+        if self.path:
+            lines.append(f"  path: {self.path}")
+        lines.append(f"  message: {self.message}")
+        if self.value is not None:
+            lines.append(f"  value: {self.value}")
+        shape = f" (shape {self.source_shape})" if self.source_shape else ""
+        lines.append(f"  severity: {self.severity}{shape}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    results: tuple[Violation, ...]
+
+    @property
+    def conforms(self) -> bool:
+        """True when no result has severity Violation (warnings and infos do not fail)."""
+        return not self.violations
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return tuple(r for r in self.results if r.severity == "Violation")
+
+    def merged(self, other: ValidationReport) -> ValidationReport:
+        return ValidationReport(_sorted(self.results + other.results))
+
+    def text(self) -> str:
+        """One block per result, then a summary line."""
+        blocks = [result.render() for result in self.results]
+        violations = len(self.violations)
+        others = len(self.results) - violations
+        if violations:
+            summary = f"{violations} violation{'s' if violations != 1 else ''}"
+        else:
+            summary = "conforms"
+        if others:
+            summary += f" ({others} warning{'s' if others != 1 else ''} or info)"
+        return "\n\n".join([*blocks, summary]) + "\n"
+
+
+def validate(
+    data: Graph,
+    shapes: Graph,
+    ontology: Graph,
+    *,
+    origins: Origins | None = None,
+    inference: str = "none",
+) -> ValidationReport:
+    """SHACL-validate `data` against `shapes`, with `ontology` mixed in (pySHACL ont_graph).
+
+    Raises UnusableInputError when pySHACL cannot use the shapes.
+    """
+    try:
+        _, results, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference=inference,
+            advanced=True,
+            abort_on_first=False,
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except ReportableRuntimeError as error:
+        raise UnusableInputError(f"the shapes cannot be used: {error.message}") from error
+    report = cast(Graph, results)
+    found = [_result(report, node, origins or {}) for node in _result_nodes(report)]
+    return ValidationReport(_sorted(found))
+
+
+def validate_content(
+    content: Content,
+    shapes: Graph | None = None,
+    ontology: Graph | None = None,
+    descriptions: Graph | None = None,
+) -> ValidationReport:
+    """Validate loaded content: SHACL on its data union, plus the graph-description check.
+
+    By default the content's own shapes and ontology are used; files validated on their own
+    pass the repository's. `descriptions` adds graph descriptions found elsewhere (the
+    repository's default graph) to the content's own.
+    """
+    data = content.data
+    report = validate(
+        data,
+        content.shapes if shapes is None else shapes,
+        content.ontology if ontology is None else ontology,
+        origins=content.origins,
+    )
+    described_in = content.default_graph
+    if descriptions is not None:
+        described_in += descriptions
+    undescribed = undescribed_graphs(
+        content.dataset,
+        described_in,
+        base_iri=content.base_iri,
+        exclude=content.vocabulary_graphs,
+        origins=content.origins,
+    )
+    return report.merged(ValidationReport(tuple(undescribed)))
+
+
+def undescribed_graphs(
+    dataset: Dataset,
+    descriptions: Graph,
+    *,
+    base_iri: str,
+    exclude: Iterable[Node] = (),
+    origins: Origins | None = None,
+) -> list[Violation]:
+    """Named graphs not described in `descriptions` (docs/modelling.md, "Provenance").
+
+    A claim graph is described when it is `a ctckg:SourcePassage` with a `dcterms:source`;
+    the editorial graph when it is `prov:wasAttributedTo` an agent.
+    """
+    passage = ontology_namespace(base_iri).SourcePassage
+    excluded = set(exclude)
+    found = []
+    for graph in dataset.graphs():
+        name = graph.identifier
+        if name == DATASET_DEFAULT_GRAPH_ID or name in excluded or len(graph) == 0:
+            continue
+        is_passage = (name, RDF.type, passage) in descriptions and (
+            descriptions.value(name, DCTERMS.source) is not None
+        )
+        attributed = descriptions.value(name, PROV.wasAttributedTo) is not None
+        if is_passage or attributed:
+            continue
+        found.append(
+            Violation(
+                focus=_term(name),
+                path=None,
+                message=(
+                    "named graph not described in the default graph: it needs "
+                    "`a ctckg:SourcePassage` with `dcterms:source` (a source passage) or "
+                    "`prov:wasAttributedTo` (the editorial graph)"
+                ),
+                files=(origins or {}).get(name, ()),
+                constraint="ctc-kg: every named graph is described",
+            )
+        )
+    return found
+
+
+def _result_nodes(report: Graph) -> list[Node]:
+    return list(report.subjects(RDF.type, SH.ValidationResult))
+
+
+def _result(report: Graph, node: Node, origins: Origins) -> Violation:
+    focus = report.value(node, SH.focusNode)
+    path = report.value(node, SH.resultPath)
+    value = report.value(node, SH.value)
+    shape = report.value(node, SH.sourceShape)
+    constraint = report.value(node, SH.sourceConstraintComponent)
+    severity = report.value(node, SH.resultSeverity)
+    messages = sorted(
+        {str(m) for m in report.objects(node, SH.resultMessage) if _is_english_or_plain(m)}
+    )
+    if not messages:
+        messages = sorted({str(m) for m in report.objects(node, SH.resultMessage)})
+    message = " / ".join(messages) or (
+        f"fails {_term(constraint)}" if constraint is not None else "fails a shape"
+    )
+    return Violation(
+        focus=_term(focus) if focus is not None else "(none)",
+        path=_path(report, path) if path is not None else None,
+        message=message,
+        severity=_SEVERITIES.get(cast(URIRef, severity), str(severity)),
+        source_shape=_term(shape) if shape is not None else None,
+        value=_term(value) if value is not None else None,
+        files=origins.get(focus, ()) if focus is not None else (),
+        constraint=_term(constraint) if constraint is not None else None,
+    )
+
+
+def _is_english_or_plain(message: Node) -> bool:
+    return isinstance(message, Literal) and message.language in (None, "en")
+
+
+def _path(graph: Graph, path: Node) -> str:
+    """A SHACL property path in SPARQL property-path syntax."""
+    if isinstance(path, URIRef):
+        return _term(path)
+    if not isinstance(path, BNode):
+        return _term(path)
+    if (path, RDF.first, None) in graph:
+        return "/".join(_path(graph, step) for step in Collection(graph, path))
+    for predicate, suffix in (
+        (SH.zeroOrMorePath, "*"),
+        (SH.oneOrMorePath, "+"),
+        (SH.zeroOrOnePath, "?"),
+    ):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return f"({_path(graph, inner)}){suffix}"
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_path(graph, inverse)}"
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_path(graph, a) for a in Collection(graph, alternatives)) + ")"
+    return "[]"
+
+
+def _term(term: Node) -> str:
+    if isinstance(term, BNode):
+        return "[]"
+    return term.n3()
+
+
+def _sorted(results: Sequence[Violation]) -> tuple[Violation, ...]:
+    return tuple(
+        sorted(results, key=lambda r: (r.files, r.focus, r.path or "", r.message, r.value or ""))
+    )

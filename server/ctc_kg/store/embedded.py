@@ -11,13 +11,12 @@ own dataset (`default-graph-uri` / `named-graph-uri`).
 
 from __future__ import annotations
 
-import gc
 import json
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-import pyoxigraph as ox
 
 from ctc_kg.errors import (
     BadRequestError,
@@ -31,21 +30,22 @@ from ctc_kg.store.querytext import check_query
 
 def write_store(nquads: bytes, directory: Path) -> int:
     """Write N-Quads into a new on-disk pyoxigraph store at `directory`; return the number
-    of distinct triples of the union graph. The writer is closed before returning, so
-    read-only instances may open the directory."""
-    store = ox.Store(str(directory))
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-    store.flush()
-    solutions = store.query(
-        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-        use_default_graph_as_union=True,
+    of distinct triples of the union graph.
+
+    The writing happens in a child process, so RocksDB's threads never run in this one:
+    a WSGI master that forks its workers after this call must not hold them.
+    """
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "ctc_kg.store.worker", "--write", str(directory)],
+        input=nquads,
+        capture_output=True,
+        check=False,
     )
-    assert isinstance(solutions, ox.QuerySolutions)
-    count = next(iter(solutions))["n"]
-    assert isinstance(count, ox.Literal)
-    del store, solutions
-    gc.collect()  # pyoxigraph closes the RocksDB writer when the object is freed
-    return int(count.value)
+    if done.returncode != 0:
+        raise StoreUnavailableError(
+            f"Could not write the store: {done.stderr.decode('utf-8', 'replace').strip()}"
+        )
+    return int(json.loads(done.stdout)["triples"])
 
 
 class EmbeddedStore(Store):

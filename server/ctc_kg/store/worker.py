@@ -210,7 +210,20 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(0)
 
 
+def write(path: str) -> int:
+    """Write the N-Quads read from stdin into a new on-disk store at `path`; print the
+    number of distinct triples of the union graph as JSON."""
+    store = ox.Store(path)
+    store.bulk_load(sys.stdin.buffer.read(), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    header, _ = Worker(store, {}).count()
+    sys.stdout.write(json.dumps(header) + "\n")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[0] == "--write":
+        return write(argv[1])
     path, prefixes_json = argv[0], argv[1]
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     worker = Worker(ox.Store.read_only(path), json.loads(prefixes_json))

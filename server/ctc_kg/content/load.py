@@ -275,7 +275,9 @@ def _parse(sink: Graph, text: str, fmt: str, shown: str) -> None:
     try:
         sink.parse(data=text, format=fmt, publicID=CANONICAL_BASE_IRI)
     except BadSyntax as error:
-        raise UnusableInputError(_bad_syntax_reason(error), shown, error.lines + 1) from error
+        raise UnusableInputError(
+            _bad_syntax_reason(error), shown, _bad_syntax_line(error)
+        ) from error
     except xml.sax.SAXParseException as error:
         raise UnusableInputError(error.getMessage(), shown, error.getLineNumber()) from error
     except (ParserError, ValueError) as error:
@@ -308,6 +310,21 @@ def _read_jsonld(text: str, shown: str) -> Dataset:
 def _bad_syntax_reason(error: BadSyntax) -> str:
     why = str(getattr(error, "_why", "") or "").strip()
     return f"syntax error ({why})" if why else "syntax error"
+
+
+def _bad_syntax_line(error: BadSyntax) -> int:
+    """The line of the error's position in the text.
+
+    BadSyntax.lines is rdflib's running count of newlines skipped, which overcounts after
+    backtracking (in TriG graph blocks); the position itself is exact.
+    """
+    text = getattr(error, "_str", None)
+    position = getattr(error, "_i", None)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if isinstance(text, str) and isinstance(position, int):
+        return text[:position].count("\n") + 1
+    return int(error.lines) + 1
 
 
 def _first_bad_line(text: str, fmt: str) -> int | None:

@@ -48,7 +48,7 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     "site_name": {"en": "CTC special meetings", "fr": "Réunions spéciales du CCT"},
     "site_tagline": {
         "en": "Linked open data on the Counter-Terrorism Committee's special meetings "
-        "with international, regional and sub-regional organizations (2003–2007)",
+        "with international, regional and sub-regional organizations (2003\u20132007)",
         "fr": "Données ouvertes liées sur les réunions spéciales du Comité contre le "
         "terrorisme avec les organisations internationales, régionales et "
         "sous-régionales (2003-2007)",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from rdflib import Literal
 
+EN_DASH = "\u2013"
+
 _MONTHS = {
     "en": [
         "January",
@@ -76,12 +78,12 @@ def format_date(value: Literal | None, lang: str) -> str:
 
 
 def format_range(start: Literal | None, end: Literal | None, lang: str) -> str:
-    """'11–12 March 2004', '29–31 octobre 2007', or one date when start equals end."""
+    """'11-12 March 2004' (with an en dash), or one date when start equals end."""
     if start is None:
         return format_date(end, lang)
     if end is None or str(end) == str(start):
         return format_date(start, lang)
     a, b = _parts(start), _parts(end)
     if a and b and a[2] and b[2] and a[:2] == b[:2]:
-        return f"{a[2]}–{format_date(end, lang)}"
-    return f"{format_date(start, lang)} – {format_date(end, lang)}"
+        return f"{a[2]}{EN_DASH}{format_date(end, lang)}"
+    return f"{format_date(start, lang)} {EN_DASH} {format_date(end, lang)}"

@@ -70,9 +70,12 @@ def label_in(
     known = table.get(term) if table is not None and isinstance(term, URIRef) else None
     for code in label_languages(lang):
         for lit in values:
-            if isinstance(lit, Literal) and lit.language:
-                if lit.language.lower().split("-")[0] == code:
-                    return lit
+            if (
+                isinstance(lit, Literal)
+                and lit.language
+                and lit.language.lower().split("-")[0] == code
+            ):
+                return lit
         if known and code in known:
             return Literal(known[code], lang=code)
     return pick(values, lang)
@@ -87,7 +90,8 @@ def label(index: QuadIndex, term: Node, lang: str) -> str:
         return str(found)
     if isinstance(term, BNode):
         return ""
-    return local_name(str(term))
+    name = local_name(str(term))
+    return name if any(c.isalpha() for c in name) else str(term)
 
 
 def comment(index: QuadIndex, term: Node, lang: str) -> Literal | None:

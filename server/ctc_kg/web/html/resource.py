@@ -9,6 +9,7 @@ store for exactly that.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,11 +17,13 @@ from ctc_kg.web.html.labels import comment, label, pick
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex, Triple
 from ctc_kg.web.html.terms import Shown, Statement, TermShower
+from ctc_kg.web.html.vocab import prefixes
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node
 
 MAX_NESTING = 4
+_PREFIXED = re.compile(r"\b([a-z][a-z0-9]*):([A-Za-z_][A-Za-z0-9_]*)")
 
 # Shown first, in this order; every other property follows, sorted by its label.
 _LEADING: tuple[URIRef, ...] = (
@@ -166,12 +169,14 @@ class _Builder:
             if disagreement_class not in self.index.objects(node, RDF.type):
                 continue
             explanation = comment(self.index, node, self.ctx.lang)
+            named = self._named_properties(node)
             claims = []
-            for graph in sorted(g for g in self.index.objects(node, claim)):
-                if not isinstance(graph, URIRef):
-                    continue
+            graphs = [g for g in self.index.objects(node, claim) if isinstance(g, URIRef)]
+            for graph in sorted(graphs):
                 (number,) = self.notes.cite([graph])
                 said = [t for t in self.index.in_graph(graph) if t[0] == iri]
+                if any(t[1] in named for t in said):
+                    said = [t for t in said if t[1] in named]
                 claims.append(
                     Claim(number, self.shower.show(graph), self.statements(said, 1, frozenset()))
                 )
@@ -183,6 +188,17 @@ class _Builder:
                 )
             )
         return tuple(views)
+
+    def _named_properties(self, node: Node) -> set[Node]:
+        """The properties a disagreement's explanation names (as prefixed names), so each
+        claim shows what it says on the disputed point rather than all it says."""
+        known = prefixes(self.ctx.base_iri)
+        named: set[Node] = set()
+        for text in self.index.objects(node, RDFS.comment):
+            for prefix, local in _PREFIXED.findall(str(text)):
+                if prefix in known:
+                    named.add(URIRef(known[prefix] + local))
+        return named
 
     def source_notes(self) -> tuple[SourceNote, ...]:
         quote = URIRef(self.ctckg + "quote")

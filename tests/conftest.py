@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from ctc_kg.config import Settings, load_settings, replace
 
 REPOSITORY = Path(__file__).resolve().parents[1]

@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
-
 from ctc_kg.cli import main
 from ctc_kg.config import Settings
 from ctc_kg.content.load import content_files, load_content
 from ctc_kg.content.validate import Violation, validate, validate_content
+from rdflib import Graph
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 MINIMAL_ROOT = Path(__file__).resolve().parent / "data" / "minimal"

@@ -1,0 +1,387 @@
+"""results.md (tables, ratios, targets) and PNG plots from results.json."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+SUBJECT = "ctc-kg"
+SPARQL_WORKLOADS = ("lookup", "listing", "counts", "search", "two-hop", "construct")
+SELECTIVE = ("lookup", "two-hop", "construct", "deref-ttl", "deref-jsonld", "deref-html")
+RESOURCE_WORKLOADS = ("deref-ttl", "deref-jsonld")
+
+Cells = list[dict[str, Any]]
+
+
+def _index(cells: Cells) -> dict[tuple[str, str, str, int], dict[str, Any]]:
+    return {(c["size"], c["contender"], c["workload"], c["concurrency"]): c for c in cells}
+
+
+def best_rps(cells: Cells, size: str, contender: str, workload: str) -> float | None:
+    values = [
+        c["rps"]
+        for c in cells
+        if c["size"] == size
+        and c["contender"] == contender
+        and c["workload"] == workload
+        and c["rps"] is not None
+    ]
+    return max(values) if values else None
+
+
+def _fmt_rps(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _fmt_ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def _fmt_ratio(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}x" if value >= 100 else f"{value:.2f}x" if value < 10 else f"{value:.1f}x"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b <= 0:
+        return None
+    return a / b
+
+
+def geometric_mean(values: Iterable[float]) -> float | None:
+    items = [v for v in values if v > 0]
+    if not items:
+        return None
+    return math.exp(sum(math.log(v) for v in items) / len(items))
+
+
+def _contenders(results: dict[str, Any]) -> list[str]:
+    seen: list[str] = []
+    for cell in results["cells"]:
+        if cell["contender"] not in seen:
+            seen.append(cell["contender"])
+    return seen
+
+
+def _workloads(results: dict[str, Any]) -> list[str]:
+    seen: list[str] = []
+    for cell in results["cells"]:
+        if cell["workload"] not in seen:
+            seen.append(cell["workload"])
+    return seen
+
+
+def _mib(value: int | None) -> str:
+    return f"{value / 2**20:.0f}" if value else "-"
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(target, measured, met?) for each target of issue 7 this run can speak to."""
+    cells: Cells = results["cells"]
+    index = _index(cells)
+    out: list[tuple[str, str, str]] = []
+    sizes = [s["label"] for s in results["sizes"]]
+    for size in sizes:
+        for other, floor in (("virtuoso", 2.0), ("rdflib-endpoint", 50.0)):
+            ratios = {
+                w: _ratio(best_rps(cells, size, SUBJECT, w), best_rps(cells, size, other, w))
+                for w in SPARQL_WORKLOADS
+            }
+            known = {w: r for w, r in ratios.items() if r is not None}
+            if not known:
+                continue
+            mean = geometric_mean(known.values())
+            worst = min(known, key=lambda w: known[w])
+            measured = (
+                f"geometric mean {_fmt_ratio(mean)} over {len(known)} queries; "
+                f"lowest {worst} {_fmt_ratio(known[worst])}"
+            )
+            met = "met" if mean is not None and mean >= floor else "not met"
+            out.append((f"{size}: SPARQL mix throughput ≥ {floor:g}x {other}", measured, met))
+        for workload in RESOURCE_WORKLOADS:
+            ratio = _ratio(
+                best_rps(cells, size, SUBJECT, workload), best_rps(cells, size, "nginx", workload)
+            )
+            if ratio is not None:
+                out.append(
+                    (
+                        f"{size}: {workload} ≥ 0.1x nginx",
+                        _fmt_ratio(ratio),
+                        "met" if ratio >= 0.1 else "not met",
+                    )
+                )
+    for size in sizes:
+        if size not in ("real", "1k"):
+            continue
+        p99s = {
+            w: index[(size, SUBJECT, w, 50)]["p99_ms"]
+            for w in _workloads(results)
+            if (size, SUBJECT, w, 50) in index
+            and index[(size, SUBJECT, w, 50)]["p99_ms"] is not None
+            and w != "dump"
+        }
+        if p99s:
+            worst = max(p99s, key=lambda w: p99s[w])
+            out.append(
+                (
+                    f"{size}: p99 < 20 ms at 50 clients"
+                    + (" (real graph)" if size == "real" else " (1k ≈ the real graph's size)"),
+                    f"worst {worst} {_fmt_ms(p99s[worst])} ms",
+                    "met" if p99s[worst] < 20 else "not met",
+                )
+            )
+    for size_info in results["sizes"]:
+        if size_info["quads"] < 900_000 or size_info["label"] == "real":
+            continue
+        size = size_info["label"]
+        p50s = {
+            w: index[(size, SUBJECT, w, 1)]["p50_ms"]
+            for w in SELECTIVE
+            if (size, SUBJECT, w, 1) in index and index[(size, SUBJECT, w, 1)]["p50_ms"] is not None
+        }
+        if p50s:
+            worst = max(p50s, key=lambda w: p50s[w])
+            out.append(
+                (
+                    f"{size}: selective queries < 10 ms",
+                    f"worst p50 at c=1: {worst} {_fmt_ms(p50s[worst])} ms",
+                    "met" if p50s[worst] < 10 else "not met",
+                )
+            )
+        info = size_info["contenders"].get(SUBJECT, {})
+        if "start_s" in info:
+            out.append(
+                (
+                    f"{size}: start-up < 30 s",
+                    f"{info['start_s']:.1f} s",
+                    "met" if info["start_s"] < 30 else "not met",
+                )
+            )
+            out.append(
+                (
+                    f"{size}: memory reported",
+                    f"RSS {_mib(info.get('rss_bytes'))} MiB, PSS {_mib(info.get('pss_bytes'))} MiB",
+                    "met",
+                )
+            )
+        elif "error" in info:
+            out.append((f"{size}: start-up < 30 s", info["error"][:80], "not met"))
+    return out
+
+
+def markdown(results: dict[str, Any]) -> str:
+    cells: Cells = results["cells"]
+    index = _index(cells)
+    contenders = _contenders(results)
+    others = [c for c in contenders if c != SUBJECT]
+    m = results["machine"]
+    lines = [
+        "# ctc-kg benchmark results",
+        "",
+        f"Run {results['started']}, {results.get('elapsed_s', 0):.0f} s in all. Machine: "
+        f"{m['nproc']} cores, {m['cpu']}, {m['memory_bytes'] / 2**30:.0f} GiB, "
+        f"Linux {m['kernel']}, Python {m['python']}.",
+        f"Cells of {results['options']['duration_s']:g} s, concurrency "
+        f"{', '.join(map(str, results['options']['concurrency']))}; load from wrk on the "
+        "same machine (it competes for the same cores).",
+        "",
+        "Ratios are ctc-kg's throughput divided by the contender's, at the same size, query "
+        "and concurrency (> 1: ctc-kg is faster). pyoxigraph runs in-process at concurrency "
+        "1 only; its ratio is taken against ctc-kg's best concurrency.",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | |",
+        "| --- | --- | --- |",
+    ]
+    for target, measured, met in targets(results):
+        lines.append(f"| {target} | {measured} | {met} |")
+    lines += ["", "## Graphs, start-up and content steps", ""]
+    header = "| size | quads | ctc-kg validate | ctc-kg build |"
+    rule = "| --- | ---: | ---: | ---: |"
+    for name in contenders:
+        header += f" {name} start (+load) s | {name} RSS/PSS MiB |"
+        rule += " ---: | ---: |"
+    lines += [header, rule]
+    for size in results["sizes"]:
+        row = (
+            f"| {size['label']} | {size['quads']:,} | "
+            f"{_fmt_s(size['validate_s'], size['validate_note'])} | "
+            f"{_fmt_s(size['build_s'], size['build_note'])} |"
+        )
+        for name in contenders:
+            info = size["contenders"].get(name, {})
+            if "start_s" in info:
+                load = f" (+{info['load_s']:.1f})" if info.get("load_s") else ""
+                row += (
+                    f" {info['start_s']:.1f}{load} | "
+                    f"{_mib(info.get('rss_bytes'))}/{_mib(info.get('pss_bytes'))} |"
+                )
+            else:
+                row += f" {info.get('error', '-')[:40]} | - |"
+        lines.append(row)
+    for size in [s["label"] for s in results["sizes"]]:
+        lines += [
+            "",
+            f"## {size}: requests/s (p50 / p99 ms), ratio of ctc-kg to each",
+            "",
+        ]
+        header = "| query | c |"
+        rule = "| --- | ---: |"
+        for name in contenders:
+            header += f" {name} |"
+            rule += " ---: |"
+        for name in others:
+            header += f" x{name} |"
+            rule += " ---: |"
+        lines += [header, rule]
+        for workload in _workloads(results):
+            levels = sorted(
+                {c["concurrency"] for c in cells if c["size"] == size and c["workload"] == workload}
+            )
+            for level in levels:
+                row = f"| {workload} | {level} |"
+                values: dict[str, float | None] = {}
+                for name in contenders:
+                    cell = index.get((size, name, workload, level))
+                    if cell is None:
+                        row += " |"
+                        values[name] = None
+                        continue
+                    values[name] = cell["rps"]
+                    row += " " + _fmt_cell(cell) + " |"
+                for name in others:
+                    mine = values.get(SUBJECT)
+                    theirs = values.get(name)
+                    if name == "pyoxigraph":
+                        mine = best_rps(cells, size, SUBJECT, workload)
+                        theirs = best_rps(cells, size, name, workload) if level == 1 else None
+                    row += f" {_fmt_ratio(_ratio(mine, theirs))} |"
+                lines.append(row)
+    notes = [c for c in cells if c["note"] or (c["check"] not in ("ok", "reference", ""))]
+    if notes:
+        lines += ["", "## Notes on cells", ""]
+        seen: set[tuple[str, str, str, str, str]] = set()
+        for c in notes:
+            key = (c["size"], c["contender"], c["workload"], c["check"], c["note"])
+            if key in seen:
+                continue
+            seen.add(key)
+            detail = "; ".join(x for x in (c["check"], c["note"]) if x and x != "ok")
+            lines.append(f"- {c['size']} / {c['contender']} / {c['workload']}: {detail}")
+    return "\n".join(lines) + "\n"
+
+
+def _fmt_s(value: float | None, note: str) -> str:
+    text = f"{value:.1f} s" if value is not None else "-"
+    return f"{text} ({note})" if note else text
+
+
+def _fmt_cell(cell: dict[str, Any]) -> str:
+    if cell["rps"] is None:
+        return "-"
+    text = f"{_fmt_rps(cell['rps'])} ({_fmt_ms(cell['p50_ms'])} / {_fmt_ms(cell['p99_ms'])})"
+    if cell["errors"]:
+        text += f" {cell['errors']} err"
+    return text
+
+
+def plots(results: dict[str, Any], out: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    cells: Cells = results["cells"]
+    sizes = {s["label"]: s["quads"] for s in results["sizes"]}
+    contenders = _contenders(results)
+    written: list[Path] = []
+
+    # Latency (p50 at concurrency 1) against graph size, one panel per query.
+    workloads = _workloads(results)
+    columns = 4
+    rows = math.ceil(len(workloads) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3.2 * rows), squeeze=False)
+    for axis, workload in zip(axes.flat, workloads, strict=False):
+        for name in contenders:
+            points = sorted(
+                (sizes[c["size"]], c["p50_ms"])
+                for c in cells
+                if c["contender"] == name
+                and c["workload"] == workload
+                and c["concurrency"] == 1
+                and c["p50_ms"] is not None
+            )
+            if points:
+                xs, ys = zip(*points, strict=True)
+                axis.plot(xs, ys, marker="o", label=name)
+        axis.set_title(workload)
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("quads")
+        axis.set_ylabel("p50 ms (1 client)")
+        axis.grid(True, which="both", alpha=0.3)
+    for axis in list(axes.flat)[len(workloads) :]:
+        axis.axis("off")
+    handles, labels = next(iter(axes.flat)).get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower right")
+    figure.tight_layout()
+    path = out / "latency-vs-size.png"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    written.append(path)
+
+    # Start-up time and memory against graph size.
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    for name in contenders:
+        starts, memory = [], []
+        for size in results["sizes"]:
+            info = size["contenders"].get(name, {})
+            if "start_s" in info:
+                starts.append((size["quads"], info["start_s"] + info.get("load_s", 0.0)))
+                memory.append((size["quads"], info["pss_bytes"] / 2**20))
+        for axis, points in ((left, starts), (right, memory)):
+            if points:
+                xs, ys = zip(*sorted(points), strict=True)
+                axis.plot(xs, ys, marker="o", label=name)
+    left.set_title("start-up (and load) time")
+    left.set_ylabel("seconds")
+    right.set_title("memory after start-up (PSS)")
+    right.set_ylabel("MiB")
+    for axis in (left, right):
+        axis.set_xscale("log")
+        axis.set_xlabel("quads")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend()
+    figure.tight_layout()
+    path = out / "startup-memory-vs-size.png"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    written.append(path)
+
+    # ctc-kg validate and build time against graph size.
+    figure, axis = plt.subplots(figsize=(6, 4))
+    for key, label in (("validate_s", "ctc-kg validate"), ("build_s", "ctc-kg build")):
+        points = sorted((s["quads"], s[key]) for s in results["sizes"] if s[key] is not None)
+        if points:
+            xs, ys = zip(*points, strict=True)
+            axis.plot(xs, ys, marker="o", label=label)
+    axis.set_xscale("log")
+    axis.set_xlabel("quads")
+    axis.set_ylabel("seconds")
+    axis.set_title("validation and build time")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    path = out / "build-validate-vs-size.png"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    written.append(path)
+    return written

@@ -1,0 +1,429 @@
+"""The benchmark run: for each size, prepare the graph, time ctc-kg's validate and build,
+then start each contender in turn, check its answers against pyoxigraph's, and drive
+every workload it supports at each concurrency for a fixed duration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from bench import procstats
+from bench.contenders import (
+    REPOSITORY,
+    Contender,
+    HttpContender,
+    Oxigraph,
+    Prepared,
+    UnavailableError,
+    venv_bin,
+)
+from bench.describe import union_turtle, write_static
+from bench.generate import generate, parse_size, size_label, write_root
+from bench.load import fetch, run_wrk
+from bench.queries import HTML, SPARQL_JSON, TURTLE, Kind, Workload, workloads
+from bench.samples import sample
+
+
+@dataclass(frozen=True)
+class Options:
+    sizes: tuple[str, ...]
+    contenders: tuple[str, ...]
+    concurrency: tuple[int, ...]
+    duration_s: float
+    seed: int
+    out: Path
+    start_timeout_s: float
+    step_timeout_s: float
+    request_timeout_s: float
+    settle_s: float
+    slow_rps: float
+    keep: bool
+    log: Callable[[str], None] = print
+
+
+@dataclass
+class Cell:
+    size: str
+    contender: str
+    workload: str
+    concurrency: int
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    requests: int = 0
+    errors: int = 0
+    timeouts: int = 0
+    cpu_s: float | None = None
+    peak_rss: int | None = None
+    check: str = ""
+    note: str = ""
+
+
+@dataclass
+class SizeResult:
+    label: str
+    quads: int = 0
+    prepare_s: float = 0.0
+    validate_s: float | None = None
+    validate_note: str = ""
+    build_s: float | None = None
+    build_note: str = ""
+    contenders: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    memory = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+
+    def version(command: list[str]) -> str:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return "missing"
+        return (
+            (done.stdout + done.stderr).strip().splitlines()[0] if done.stdout + done.stderr else ""
+        )
+
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model,
+        "memory_bytes": memory,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "pyoxigraph": ox.__version__ if hasattr(ox, "__version__") else "",
+        "wrk": version(["wrk", "-v"]),
+        "nginx": version(["nginx", "-v"]),
+        "virtuoso": version(["virtuoso-t", "-?"]),
+    }
+
+
+def _prepare(label: str, options: Options, workdir: Path) -> tuple[Prepared, float]:
+    began = time.monotonic()
+    if label == "real":
+        root = REPOSITORY
+        nquads = workdir / "all.nq"
+        store = ox.Store()
+        for path in sorted((REPOSITORY / "data").glob("*.trig")):
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+        quads = len(store)
+        ontology = ox.NamedNode("https://w3id.org/ctc-kg/ontology")
+        for path in sorted((REPOSITORY / "ontology").glob("*.ttl")):
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ontology)
+        store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
+    else:
+        synthetic = generate(parse_size(label), options.seed)
+        root = workdir / "root"
+        write_root(synthetic, root, REPOSITORY)
+        nquads = root / "export" / "all.nq"
+        quads = synthetic.quads
+        store = ox.Store()
+        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    samples = sample(store)
+    static = workdir / "static"
+    dump = workdir / "union.ttl"
+    union_turtle(store, dump)
+    items = {i for w in workloads(samples) if w.kind is Kind.RESOURCE for i in w.items}
+    write_static(store, sorted(items), dump, static)
+    prepared = Prepared(label, quads, root, nquads, static, samples, workdir)
+    return prepared, time.monotonic() - began
+
+
+def _timed_step(command: list[str], timeout_s: float, log: Path) -> tuple[float | None, str]:
+    began = time.monotonic()
+    try:
+        with log.open("wb") as out:
+            done = subprocess.run(
+                command, stdout=out, stderr=subprocess.STDOUT, timeout=timeout_s, check=False
+            )
+    except subprocess.TimeoutExpired:
+        return None, f"stopped after {timeout_s:.0f} s"
+    elapsed = time.monotonic() - began
+    if done.returncode != 0:
+        return elapsed, f"exit {done.returncode} (log {log.name})"
+    return elapsed, ""
+
+
+def _measure_content_steps(prepared: Prepared, result: SizeResult, options: Options) -> None:
+    try:
+        ctc_kg = venv_bin("ctc-kg")
+    except UnavailableError:
+        result.validate_note = result.build_note = "ctc-kg not installed"
+        return
+    root = ["--root", str(prepared.root)]
+    result.validate_s, result.validate_note = _timed_step(
+        [ctc_kg, *root, "validate"], options.step_timeout_s, prepared.workdir / "validate.log"
+    )
+    out = prepared.workdir / "dist"
+    result.build_s, result.build_note = _timed_step(
+        [ctc_kg, *root, "build", "--out", str(out)],
+        options.step_timeout_s,
+        prepared.workdir / "build.log",
+    )
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def _count(body: bytes, content_type: str) -> int:
+    """Rows of a SPARQL JSON result, or triples of an RDF document."""
+    media = content_type.split(";")[0].strip()
+    if media == SPARQL_JSON:
+        return len(json.loads(body)["results"]["bindings"])
+    formats = {
+        "text/turtle": ox.RdfFormat.TURTLE,
+        "application/ld+json": ox.RdfFormat.JSON_LD,
+        "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    }
+    if media not in formats:
+        raise ValueError(f"unexpected Content-Type {content_type!r}")
+    return len(list(ox.parse(body, format=formats[media])))
+
+
+def _reference_count(reference: Oxigraph, workload: Workload, item: str) -> int | None:
+    if workload.accept == HTML or workload.kind is Kind.DUMP:
+        return None
+    body = reference.answer(workload, item)
+    if workload.kind is Kind.SPARQL and workload.accept == SPARQL_JSON:
+        return len(json.loads(body)["results"]["bindings"])
+    extension = ox.RdfFormat.TURTLE if workload.accept == TURTLE else ox.RdfFormat.JSON_LD
+    return len(list(ox.parse(body, format=extension)))
+
+
+def check(
+    contender: HttpContender, workload: Workload, reference: Oxigraph, timeout_s: float
+) -> tuple[bool, str]:
+    """Ask the first two requests of the rotation once; compare with pyoxigraph's answer.
+    Returns (runnable, what was seen): a non-2xx answer makes the cells not worth running;
+    a different count is reported but timed anyway."""
+    notes = []
+    for item in workload.items[:2]:
+        try:
+            reply = fetch(contender.base_url, contender.request(workload, item), timeout_s)
+        except OSError as error:
+            return False, f"no answer: {error}"
+        if not 200 <= reply.status < 300:
+            return False, f"HTTP {reply.status}: {reply.body[:120]!r}"
+        if workload.accept == HTML:
+            if not reply.content_type.startswith("text/html"):
+                return True, f"Content-Type {reply.content_type}"
+            continue
+        try:
+            got = _count(reply.body, reply.content_type)
+        except (ValueError, SyntaxError, KeyError) as error:
+            return True, f"unreadable answer: {error}"
+        expected = _reference_count(reference, workload, item)
+        if workload.kind is Kind.DUMP:
+            expected = reference_union_size(reference)
+        if expected is not None and got != expected:
+            notes.append(f"{got} vs {expected}")
+    return True, ("count differs: " + ", ".join(notes)) if notes else "ok"
+
+
+def reference_union_size(reference: Oxigraph) -> int:
+    assert reference.store is not None
+    return len({q.triple for q in reference.store})
+
+
+def _inprocess_cell(reference: Oxigraph, workload: Workload, duration_s: float, cell: Cell) -> None:
+    timings: list[float] = []
+    cpu_before = time.process_time()
+    with procstats.Watch(os.getpid()) as usage:
+        deadline = time.perf_counter() + duration_s
+        index = 0
+        while time.perf_counter() < deadline:
+            item = workload.items[index % len(workload.items)]
+            began = time.perf_counter()
+            reference.answer(workload, item)
+            timings.append(time.perf_counter() - began)
+            index += 1
+    total = sum(timings)
+    cell.requests = len(timings)
+    cell.rps = len(timings) / total if total > 0 else None
+    if timings:
+        ordered = sorted(timings)
+        cell.p50_ms = statistics.median(ordered) * 1000
+        cell.p99_ms = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    cell.cpu_s = time.process_time() - cpu_before
+    cell.peak_rss = usage.peak_rss
+    cell.check = "reference"
+
+
+def _http_cells(
+    contender: HttpContender,
+    prepared: Prepared,
+    workload: Workload,
+    reference: Oxigraph,
+    options: Options,
+    cells: list[Cell],
+    restart: Callable[[], None],
+) -> None:
+    runnable, seen = check(contender, workload, reference, options.request_timeout_s)
+    slow = False
+    for concurrency in options.concurrency:
+        cell = Cell(prepared.label, contender.name, workload.name, concurrency, check=seen)
+        cells.append(cell)
+        if not runnable:
+            cell.note = "not run: check failed"
+            continue
+        if slow:
+            cell.note = f"not run: below {options.slow_rps:g} req/s at concurrency 1"
+            continue
+        requests = [contender.request(workload, item) for item in workload.items]
+        try:
+            with procstats.Watch(contender.pid) as usage:
+                result = run_wrk(
+                    contender.base_url,
+                    requests,
+                    concurrency,
+                    options.duration_s,
+                    options.request_timeout_s,
+                )
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            cell.note = f"wrk failed: {error}"
+            continue
+        cell.rps = result.rps
+        cell.p50_ms, cell.p99_ms = result.p50_ms, result.p99_ms
+        cell.requests, cell.errors, cell.timeouts = result.requests, result.errors, result.timeouts
+        cell.cpu_s, cell.peak_rss = usage.cpu_s, usage.peak_rss
+        options.log(
+            f"    {workload.name:<13} c={concurrency:<3} {result.rps:9.1f} req/s  "
+            f"p50 {_ms(result.p50_ms)}  p99 {_ms(result.p99_ms)}  errors {result.errors}"
+        )
+        if concurrency == options.concurrency[0] and result.rps < options.slow_rps:
+            slow = True
+        if not procstats.settle(contender.pid, options.settle_s):
+            cell.note = "server still busy after the cell: restarted"
+            options.log(f"    {contender.name} still busy after {options.settle_s:g} s: restart")
+            restart()
+
+
+def _ms(value: float | None) -> str:
+    return f"{value:8.2f} ms" if value is not None else "       - ms"
+
+
+def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict[str, Any]:
+    began = time.monotonic()
+    options.out.mkdir(parents=True, exist_ok=True)
+    work = options.out / "work"
+    work.mkdir(exist_ok=True)
+    os.chmod(work, 0o755)
+    os.chmod(options.out, 0o755)
+    sizes: list[SizeResult] = []
+    cells: list[Cell] = []
+    results: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "options": {
+            "sizes": list(options.sizes),
+            "contenders": list(options.contenders),
+            "concurrency": list(options.concurrency),
+            "duration_s": options.duration_s,
+            "seed": options.seed,
+        },
+        "sizes": sizes,
+        "cells": cells,
+    }
+    for label in options.sizes:
+        label = label if label == "real" else size_label(parse_size(label))
+        workdir = work / label
+        shutil.rmtree(workdir, ignore_errors=True)
+        workdir.mkdir(parents=True)
+        options.log(f"== {label}: preparing the graph")
+        prepared, prepare_s = _prepare(label, options, workdir)
+        result = SizeResult(label, prepared.quads, prepare_s)
+        sizes.append(result)
+        options.log(f"   {prepared.quads} quads, prepared in {prepare_s:.1f} s")
+        if "ctc-kg" in options.contenders:
+            _measure_content_steps(prepared, result, options)
+            options.log(
+                f"   ctc-kg validate {_seconds(result.validate_s)} {result.validate_note}; "
+                f"build {_seconds(result.build_s)} {result.build_note}"
+            )
+        reference = Oxigraph()
+        reference.start(prepared, options.start_timeout_s)
+        mix = workloads(prepared.samples)
+        for name in options.contenders:
+            contender = factories[name]()
+            options.log(f"-- {label} / {name}: starting")
+            info: dict[str, Any] = {}
+            result.contenders[name] = info
+            try:
+                started = contender.start(prepared, options.start_timeout_s)
+            except UnavailableError as error:
+                info["error"] = f"unavailable: {error}"
+                options.log(f"   unavailable: {error}")
+                continue
+            except (RuntimeError, TimeoutError, OSError, subprocess.TimeoutExpired) as error:
+                info["error"] = f"did not start: {error}"
+                options.log(f"   did not start: {error}")
+                contender.stop()
+                continue
+            info.update(asdict(started))
+            options.log(
+                f"   up in {started.start_s:.1f} s (+ load {started.load_s:.1f} s), "
+                f"RSS {started.rss_bytes / 2**20:.0f} MiB, PSS {started.pss_bytes / 2**20:.0f} MiB"
+            )
+            try:
+                for workload in mix:
+                    if not contender.supports(workload) or not workload.items:
+                        continue
+                    if isinstance(contender, HttpContender):
+
+                        def restart(c: HttpContender = contender, p: Prepared = prepared) -> None:
+                            c.stop()
+                            c.start(p, options.start_timeout_s)
+
+                        _http_cells(
+                            contender, prepared, workload, reference, options, cells, restart
+                        )
+                    elif isinstance(contender, Oxigraph):
+                        cell = Cell(label, name, workload.name, 1)
+                        _inprocess_cell(contender, workload, options.duration_s, cell)
+                        cells.append(cell)
+                        options.log(
+                            f"    {workload.name:<13} c=1   {cell.rps or 0:9.1f} req/s  "
+                            f"p50 {_ms(cell.p50_ms)}  p99 {_ms(cell.p99_ms)}"
+                        )
+            finally:
+                contender.stop()
+        reference.stop()
+        if not options.keep and label != "real":
+            shutil.rmtree(workdir / "root" / "export", ignore_errors=True)
+            shutil.rmtree(workdir / "static", ignore_errors=True)
+            shutil.rmtree(workdir / "virtuoso", ignore_errors=True)
+            (workdir / "union.ttl").unlink(missing_ok=True)
+    results["elapsed_s"] = round(time.monotonic() - began, 1)
+    results["sizes"] = [asdict(s) for s in sizes]
+    results["cells"] = [asdict(c) for c in cells]
+    return results
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:.1f} s" if value is not None else "-"
+
+
+def write_json(results: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")

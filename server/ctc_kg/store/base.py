@@ -39,6 +39,7 @@ class QueryRequest:
     default_graph_uris: Sequence[str] = ()
     named_graph_uris: Sequence[str] = ()
     timeout: float | None = None
+    base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's IRI)
 
 
 @dataclass(frozen=True)

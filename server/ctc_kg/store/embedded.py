@@ -88,6 +88,7 @@ class EmbeddedStore(Store):
                 "graph_media_type": request.graph_media_type,
                 "default_graphs": list(request.default_graph_uris),
                 "named_graphs": list(request.named_graph_uris),
+                "base_iri": request.base_iri,
             },
             timeout,
         )

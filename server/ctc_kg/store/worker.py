@@ -56,7 +56,7 @@ class Worker:
     # -- SPARQL ------------------------------------------------------------------------
 
     def query(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        options: dict[str, Any] = {}
+        options: dict[str, Any] = {"base_iri": request.get("base_iri")}
         if request.get("default_graphs") or request.get("named_graphs"):
             options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
             options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]

@@ -132,10 +132,16 @@ def _is_token(text: str) -> bool:
 
 
 def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
-    """The quality the client gives `fmt` (its own type or one of its aliases)."""
+    """The quality the client gives `fmt`. Wildcards match its own media type only; an
+    alias (`application/xml` for RDF/XML) counts only when named, so `text/*` does not
+    select RDF/XML through `text/xml`, nor `application/*` HTML through XHTML."""
     best = 0.0
     for media_type in (fmt.media_type, *fmt.aliases):
-        matching = [r for r in ranges if r.matches(media_type)]
+        matching = [
+            r
+            for r in ranges
+            if r.matches(media_type) and (media_type == fmt.media_type or r.specificity == 2)
+        ]
         if not matching:
             continue
         top = max(r.specificity for r in matching)

@@ -82,6 +82,7 @@ def parse_protocol(req: Request) -> ProtocolRequest:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
 def endpoint() -> Response:
     protocol = parse_protocol(request)
     if protocol.query is None:
@@ -130,6 +131,7 @@ def _query(protocol: ProtocolRequest) -> Response:
             ),
             default_graph_uris=tuple(iri_map.inward(g) for g in protocol.default_graphs),
             named_graph_uris=tuple(iri_map.inward(g) for g in protocol.named_graphs),
+            base_iri=state.settings.base_iri + "sparql",
         )
     )
     if answer.form.returns_graph:

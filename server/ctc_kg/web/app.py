@@ -45,6 +45,7 @@ def create_app(
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(pages.bp)
     app.register_error_handler(CtcKgError, _error)
     app.register_error_handler(HTTPException, _error)
     app.before_request(_preflight)

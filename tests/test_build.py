@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -408,3 +409,22 @@ def test_service_description_describes_the_endpoint_and_its_graphs() -> None:
         for entry in description.objects(dataset, SD.namedGraph)
     }
     assert names == set(graphs)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_build_shows_its_steps_on_a_terminal(
+    minimal_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    out = minimal_settings.dist_dir
+    assert main(["--root", str(MINIMAL_ROOT), "build", "--out", str(out)]) == 0
+    steps = [line.split("] ", 1)[1] for line in terminal.getvalue().splitlines()]
+    assert steps[:2] == ["load", "validate"]
+    assert "serialize ctc-kg.ttl" in steps
+    assert "describe the dataset" in steps
+    assert steps[-1] == f"write {out}"

@@ -16,14 +16,14 @@ Steps:
    chunks of INSERT DATA (chunks with blank nodes use `INSERT {...} WHERE {}`, because
    Virtuoso refuses blank nodes in INSERT DATA; the triples that share a blank node go in
    the same chunk, so it stays one node);
-2. if the new dataset has graphs the recorded one lacks, the manifest first grows to
-   old + new (those graphs are still empty, so nothing visible changes) and the loader
-   waits for readers' cached scope to expire;
-3. ONE update request then moves every temporary graph onto its target (`MOVE` replaces
-   the target), drops graphs the new dataset no longer has and rewrites the manifest.
-   The request is one transaction (Virtuoso commits it once, at the end), so a reader
-   sees the old dataset or the new one;
-4. on any failure the temporary graphs are dropped and the recorded dataset is untouched.
+2. the manifest is marked Active (a swap is under way), listing old + new graphs;
+3. ONE update request moves every temporary graph onto its target (`MOVE` replaces the
+   target), drops the graphs the new dataset no longer has and records the new load;
+   it is one transaction (Virtuoso commits it once, at the end);
+4. the manifest is marked Completed. Readers (store.remote) accept an answer only when
+   the manifest said Completed with the same load id before and after their query, so
+   they see the old dataset or the new one even though Virtuoso reads without snapshots;
+5. on any failure the temporary graphs are dropped and the manifest restored.
 
 HTTP goes through urllib with a private opener (digest and basic authentication):
 SPARQLWrapper installs its digest handler process-wide, which a library must not do.
@@ -37,12 +37,11 @@ import json
 import os
 import secrets
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 import pyoxigraph as ox
@@ -54,14 +53,14 @@ from ctc_kg.store.manifest import (
     default_holder_graph,
     iri,
     manifest_graph,
-    manifest_quads,
     manifest_query,
+    manifest_triples,
+    parse_manifest,
 )
 from ctc_kg.store.remote import Endpoint, endpoint_of
 
 OK, VIOLATIONS, UNUSABLE = 0, 1, 2
 CHUNK_TRIPLES = 2_000
-READER_SCOPE_WAIT = 2.5  # > RemoteStore's default scope_ttl, with a margin
 
 
 class LoadFailedError(StoreUnavailableError):
@@ -211,10 +210,7 @@ def replace_request(graph: str, triples: Sequence[ox.Triple]) -> str:
 
 
 def manifest_request(manifest: Manifest, modified: str) -> str:
-    triples = [
-        ox.Triple(q.subject, q.predicate, q.object) for q in manifest_quads(manifest, modified)
-    ]
-    return replace_request(manifest_graph(manifest.holder), triples)
+    return replace_request(manifest_graph(manifest.holder), manifest_triples(manifest, modified))
 
 
 def swap_request(
@@ -236,47 +232,51 @@ def push(
     holder: str,
     *,
     log: Callable[[str], None] = lambda _: None,
-    reader_wait: float = READER_SCOPE_WAIT,
 ) -> LoadResult:
     """Replace what the store holds for `holder` by `quads` (see the module docstring)."""
     iri(holder)
     graphs = target_graphs(quads, holder)
     union = len({ox.Triple(q.subject, q.predicate, q.object) for q in quads})
-    previous = _recorded(client, holder)
+    previous = parse_manifest(holder, client.select(manifest_query(holder)))
     load_id = secrets.token_hex(8)
     moves = {name: f"{name}-tmp-{load_id}" for name in graphs}
     named = tuple(sorted(name for name in graphs if name != holder))
-    manifest = Manifest(holder, named, union, load_id)
+    old = previous.named_graphs if previous else ()
     # Graphs the new dataset no longer has (the holder too, if its default graph is empty).
-    removed = tuple(sorted({*(previous.named_graphs if previous else ()), holder} - set(graphs)))
+    removed = tuple(sorted({*old, holder} - set(graphs)))
+    done = Manifest(holder, named, union, load_id, stable=True)
+    swapped = False
     try:
         for name, triples in graphs.items():
             for chunk in chunks(triples):
                 client.update(insert_request(moves[name], chunk))
             log(f"staged <{name}> ({len(triples)} triples)")
-        if previous is not None and not set(named) <= set(previous.named_graphs):
-            grown = Manifest(
-                holder,
-                tuple(sorted({*previous.named_graphs, *named})),
-                previous.triples,
-                previous.load_id,
-            )
-            client.update(manifest_request(grown, _now()))
-            time.sleep(reader_wait)
-        client.update(swap_request(moves, removed, manifest, _now()))
+        marked = Manifest(
+            holder,
+            tuple(sorted({*old, *named})),
+            previous.triples if previous else union,
+            previous.load_id if previous else load_id,
+            stable=False,
+        )
+        client.update(manifest_request(marked, _now()))
+        client.update(swap_request(moves, removed, replace(done, stable=False), _now()))
+        swapped = True
+        client.update(manifest_request(done, _now()))
     except BaseException:
         _drop_quietly(client, moves.values())
+        if swapped:
+            _quietly(client, manifest_request(done, _now()))
+        elif previous is not None:
+            _quietly(client, manifest_request(replace(previous, stable=True), _now()))
+        else:
+            _quietly(client, f"DROP SILENT GRAPH {iri(manifest_graph(holder))}")
         raise
     return LoadResult(len(graphs), union, removed, load_id)
 
 
-def _recorded(client: UpdateClient, holder: str) -> Manifest | None:
-    rows = client.select(manifest_query(holder))
-    if not rows:
-        return None
-    graphs = tuple(sorted({row["g"]["value"] for row in rows if "g" in row}))
-    triples = next((int(row["triples"]["value"]) for row in rows if "triples" in row), None)
-    return Manifest(holder, graphs, triples, rows[0]["id"]["value"])
+def _quietly(client: UpdateClient, text: str) -> None:
+    with contextlib.suppress(StoreUnavailableError):
+        client.update(text)
 
 
 def _drop_quietly(client: UpdateClient, graphs: Iterable[str]) -> None:

@@ -31,9 +31,9 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
@@ -54,7 +54,13 @@ from ctc_kg.errors import (
     StoreUnavailableError,
 )
 from ctc_kg.store.base import Health, QueryForm, QueryRequest, QueryResponse, Store
-from ctc_kg.store.manifest import Manifest, default_holder_graph, iri, manifest_query
+from ctc_kg.store.manifest import (
+    Manifest,
+    default_holder_graph,
+    iri,
+    manifest_query,
+    parse_manifest,
+)
 from ctc_kg.store.querytext import Kind, Operation, check_query, tokens
 
 SCHEME_PREFIX = "sparql+"
@@ -69,6 +75,8 @@ GRAPH_CONTENT_LIMIT = 10_000
 BLANK_NODE_DEPTH = 4
 LABEL_BATCH = 200
 USER_AGENT = "ctc-kg (SPARQLWrapper)"
+SWAP_POLL_SECONDS = 0.05
+T = TypeVar("T")
 HASH_SUBJECTS_QUERY = (
     'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
 )
@@ -124,7 +132,6 @@ class RemoteStore(Store):
         timeout: float = 30.0,
         connect_timeout: float = 2.0,
         service_allow_list: Sequence[str] = (),
-        scope_ttl: float = 1.0,
     ) -> None:
         self.endpoint = Endpoint.parse(endpoint)
         self.base_iri = base_iri
@@ -134,10 +141,8 @@ class RemoteStore(Store):
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.service_allow_list = tuple(service_allow_list)
-        self.scope_ttl = scope_ttl
         self._lock = threading.Lock()
         self._unreachable = False
-        self._scope: tuple[float, Manifest | None] | None = None
         self._hash_children: tuple[str, dict[str, list[str]]] | None = None
 
     # -- the Store interface -----------------------------------------------------------
@@ -154,20 +159,24 @@ class RemoteStore(Store):
             raise NotAcceptableError(
                 f"No acceptable media type for the results of a {form.value} query."
             )
-        default, named = self._dataset_for(request)
         timeout = request.timeout if request.timeout is not None else self.timeout
-        if form.returns_graph:
-            source = wanted if wanted in GRAPH_PASS_THROUGH else GRAPH_SOURCE
-            body = self._send(request.text, source, default, named, timeout)
-            if source != wanted:
-                body = self._serialize(list(_parse_ntriples(body)), wanted)
-        else:
+
+        def run(manifest: Manifest | None) -> bytes:
+            default, named = _dataset_for(request, manifest)
+            if form.returns_graph:
+                source = wanted if wanted in GRAPH_PASS_THROUGH else GRAPH_SOURCE
+                body = self._send(request.text, source, default, named, timeout)
+                if source != wanted:
+                    body = self._serialize(list(_parse_ntriples(body)), wanted)
+                return body
             raw = self._send(request.text, RESULTS_SOURCE, default, named, timeout)
-            body = _results(raw, wanted)
+            return _results(raw, wanted)
+
+        body = self._consistently(run, timeout)
         return QueryResponse(form=form, media_type=wanted, body=body)
 
     def describe(self, iri_: str, media_type: str) -> bytes | None:
-        quads = self.description(iri_)
+        quads = self._consistently(lambda m: self.description(iri_, m), self.timeout)
         if quads is None:
             return None
         return self._serialize(quads, media_type)
@@ -175,7 +184,7 @@ class RemoteStore(Store):
     def health(self) -> Health:
         try:
             self._send("ASK {}", RESULTS_SOURCE, (), (), self.connect_timeout + 3.0)
-            manifest = self.manifest(refresh=True)
+            manifest = self.manifest()
         except (StoreUnavailableError, QueryTimeoutError) as error:
             return Health(ok=False, backend="sparql", triples=None, message=str(error))
         if manifest is None:
@@ -185,46 +194,44 @@ class RemoteStore(Store):
                 triples=None,
                 message=f"{self.endpoint.url}: no ctc-kg load recorded for <{self.holder}>",
             )
-        return Health(ok=True, backend="sparql", triples=manifest.triples)
+        message = "" if manifest.stable else "a reload is being swapped in"
+        return Health(ok=True, backend="sparql", triples=manifest.triples, message=message)
 
     def close(self) -> None:
         """Nothing is held open: every request uses its own connection."""
 
-    # -- the dataset of a query --------------------------------------------------------
+    # -- the dataset of a query, read consistently --------------------------------------
 
-    def manifest(self, refresh: bool = False) -> Manifest | None:
-        """The last load's manifest, re-read at most every `scope_ttl` seconds."""
-        now = time.monotonic()
-        with self._lock:
-            cached = self._scope
-        if cached is not None and not refresh and now - cached[0] < self.scope_ttl:
-            return cached[1]
-        rows = _bindings(
-            self._send(manifest_query(self.holder), RESULTS_SOURCE, (), (), self.timeout)
-        )
-        manifest = _manifest_of(self.holder, rows)
-        with self._lock:
-            self._scope = (now, manifest)
-        return manifest
+    def manifest(self, timeout: float | None = None) -> Manifest | None:
+        """The manifest of the last load, as the store holds it now."""
+        text = manifest_query(self.holder)
+        body = self._send(text, RESULTS_SOURCE, (), (), timeout or self.timeout)
+        return parse_manifest(self.holder, _bindings(body))
 
-    def _dataset_for(self, request: QueryRequest) -> tuple[Sequence[str], Sequence[str]]:
-        if request.default_graph_uris or request.named_graph_uris:
-            return request.default_graph_uris, request.named_graph_uris
-        if _has_dataset_clause(request.text):
-            return (), ()
-        manifest = self.manifest()
-        if manifest is None:
-            return (), ()
-        return manifest.default_graphs, manifest.named_graphs
+    def _consistently(self, run: Callable[[Manifest | None], T], timeout: float) -> T:
+        """`run` over the recorded dataset, accepted only if the manifest was stable and
+        the same before and after it (so no reload committed in between); retried while
+        a reload is being swapped in, up to `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            before = self.manifest(timeout)
+            if before is None or before.stable:
+                result = run(before)
+                if self.manifest(timeout) == before:
+                    return result
+            if time.monotonic() >= deadline:
+                raise QueryTimeoutError(
+                    "A reload of the dataset was being swapped in for the whole time limit."
+                )
+            time.sleep(SWAP_POLL_SECONDS)
 
     # -- concise bounded description ---------------------------------------------------
 
-    def description(self, iri_: str) -> list[ox.Quad] | None:
+    def description(self, iri_: str, manifest: Manifest | None) -> list[ox.Quad] | None:
         """The same description as the embedded backend's: outgoing quads of the IRI and
         of its `#` children, the blank nodes they reach (to a bounded depth), incoming
         quads, a named graph's own contents, and the labels of every IRI named."""
         node = iri(iri_)
-        manifest = self.manifest()
         graphs = manifest.default_graphs if manifest else ()
         roots = " ".join(iri(s) for s in [iri_, *self._hash_children_of(iri_, manifest)])
         branches = [f"{{ VALUES ?s {{ {roots} }} GRAPH ?g {{ ?s ?p ?o }} }}"]
@@ -390,6 +397,17 @@ class RemoteStore(Store):
 # -- helpers ---------------------------------------------------------------------------
 
 
+def _dataset_for(
+    request: QueryRequest, manifest: Manifest | None
+) -> tuple[Sequence[str], Sequence[str]]:
+    """The request's own dataset, the query's FROM clauses, or ctc-kg's graphs."""
+    if request.default_graph_uris or request.named_graph_uris:
+        return request.default_graph_uris, request.named_graph_uris
+    if _has_dataset_clause(request.text) or manifest is None:
+        return (), ()
+    return manifest.default_graphs, manifest.named_graphs
+
+
 def _has_dataset_clause(text: str) -> bool:
     """True when the query names its own dataset (FROM / FROM NAMED)."""
     return any(t.kind is Kind.WORD and t.text.upper() == "FROM" for t in tokens(text))
@@ -428,14 +446,6 @@ def _bindings(body: bytes) -> list[dict[str, dict[str, str]]]:
         raise StoreUnavailableError(f"The SPARQL store sent unreadable results: {error}") from error
     rows: list[dict[str, dict[str, str]]] = data.get("results", {}).get("bindings", [])
     return rows
-
-
-def _manifest_of(holder: str, rows: list[dict[str, dict[str, str]]]) -> Manifest | None:
-    if not rows:
-        return None
-    graphs = tuple(sorted({row["g"]["value"] for row in rows if "g" in row}))
-    triples = next((int(row["triples"]["value"]) for row in rows if "triples" in row), None)
-    return Manifest(holder, graphs, triples, rows[0]["id"]["value"])
 
 
 def _blank_label(value: str) -> str:

@@ -13,8 +13,10 @@ so it only adds the one broken resource.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ctc_kg.config import Settings
@@ -23,6 +25,8 @@ from ctc_kg.content.validate import validate, validate_content
 from pyshacl.entrypoints import meta_validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
+from rdflib.plugins.sparql import processor
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,6 +92,35 @@ def _expectations() -> list[Expectation]:
 
 
 EXPECTATIONS = _expectations()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _parse_each_sparql_constraint_once() -> Iterator[None]:
+    """Speed only, results unchanged: pySHACL hands rdflib each SPARQL-based constraint as text
+    for every focus node, and rdflib parses the text every time, which is most of the time a
+    fixture takes. Prepared queries are what rdflib offers for running one query many times.
+    """
+    original = processor.SPARQLProcessor.query
+    prepared: dict[tuple[str, frozenset[tuple[str, str]], str | None], Query] = {}
+
+    def query(
+        self: processor.SPARQLProcessor,
+        text_or_query: str | Query,
+        initBindings: Mapping[str, Any] | None = None,  # noqa: N803 (rdflib's name)
+        initNs: Mapping[str, Any] | None = None,  # noqa: N803
+        base: str | None = None,
+        DEBUG: bool = False,  # noqa: N803
+    ) -> Mapping[str, Any]:
+        if isinstance(text_or_query, str):
+            key = (text_or_query, frozenset((k, str(v)) for k, v in (initNs or {}).items()), base)
+            if key not in prepared:
+                prepared[key] = processor.prepareQuery(text_or_query, initNs=initNs, base=base)
+            text_or_query = prepared[key]
+        return original(self, text_or_query, initBindings, initNs, base, DEBUG)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(processor.SPARQLProcessor, "query", query)
+        yield
 
 
 @pytest.fixture(scope="module")

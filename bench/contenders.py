@@ -351,6 +351,7 @@ http {{
         listen 127.0.0.1:{port};
         root {static};
         location /dump/ {{ }}
+        location /context/ {{ }}
         location / {{
             add_header Vary Accept;
             try_files $uri.$rdf_extension =404;

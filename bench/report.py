@@ -265,7 +265,11 @@ def markdown(results: dict[str, Any]) -> str:
                         theirs = best_rps(cells, size, name, workload) if level == 1 else None
                     row += f" {_fmt_ratio(_ratio(mine, theirs))} |"
                 lines.append(row)
-    notes = [c for c in cells if c["note"] or (c["check"] not in ("ok", "reference", ""))]
+    notes = [
+        c
+        for c in cells
+        if c["note"] or not (c["check"].startswith("ok") or c["check"] in ("reference", ""))
+    ]
     if notes:
         lines += ["", "## Notes on cells", ""]
         seen: set[tuple[str, str, str, str, str]] = set()
@@ -274,7 +278,7 @@ def markdown(results: dict[str, Any]) -> str:
             if key in seen:
                 continue
             seen.add(key)
-            detail = "; ".join(x for x in (c["check"], c["note"]) if x and x != "ok")
+            detail = "; ".join(x for x in (c["check"], c["note"]) if x and not x.startswith("ok"))
             lines.append(f"- {c['size']} / {c['contender']} / {c['workload']}: {detail}")
     return "\n".join(lines) + "\n"
 

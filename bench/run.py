@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from bench import procstats
+from bench.checks import capture_static, check
 from bench.contenders import (
     REPOSITORY,
     Contender,
@@ -31,8 +32,8 @@ from bench.contenders import (
 )
 from bench.describe import union_turtle, write_static
 from bench.generate import generate, parse_size, size_label, write_root
-from bench.load import fetch, run_wrk
-from bench.queries import HTML, SPARQL_JSON, TURTLE, Kind, Workload, workloads
+from bench.load import run_wrk
+from bench.queries import Kind, Workload, workloads
 from bench.samples import sample
 
 
@@ -80,6 +81,7 @@ class SizeResult:
     validate_note: str = ""
     build_s: float | None = None
     build_note: str = ""
+    static_source: str = "pyoxigraph descriptions (bench/describe.py)"
     contenders: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -185,66 +187,6 @@ def _measure_content_steps(prepared: Prepared, result: SizeResult, options: Opti
         prepared.workdir / "build.log",
     )
     shutil.rmtree(out, ignore_errors=True)
-
-
-def _count(body: bytes, content_type: str) -> int:
-    """Rows of a SPARQL JSON result, or triples of an RDF document."""
-    media = content_type.split(";")[0].strip()
-    if media == SPARQL_JSON:
-        return len(json.loads(body)["results"]["bindings"])
-    formats = {
-        "text/turtle": ox.RdfFormat.TURTLE,
-        "application/ld+json": ox.RdfFormat.JSON_LD,
-        "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    }
-    if media not in formats:
-        raise ValueError(f"unexpected Content-Type {content_type!r}")
-    return len(list(ox.parse(body, format=formats[media])))
-
-
-def _reference_count(reference: Oxigraph, workload: Workload, item: str) -> int | None:
-    if workload.accept == HTML or workload.kind is Kind.DUMP:
-        return None
-    body = reference.answer(workload, item)
-    if workload.kind is Kind.SPARQL and workload.accept == SPARQL_JSON:
-        return len(json.loads(body)["results"]["bindings"])
-    extension = ox.RdfFormat.TURTLE if workload.accept == TURTLE else ox.RdfFormat.JSON_LD
-    return len(list(ox.parse(body, format=extension)))
-
-
-def check(
-    contender: HttpContender, workload: Workload, reference: Oxigraph, timeout_s: float
-) -> tuple[bool, str]:
-    """Ask the first two requests of the rotation once; compare with pyoxigraph's answer.
-    Returns (runnable, what was seen): a non-2xx answer makes the cells not worth running;
-    a different count is reported but timed anyway."""
-    notes = []
-    for item in workload.items[:2]:
-        try:
-            reply = fetch(contender.base_url, contender.request(workload, item), timeout_s)
-        except OSError as error:
-            return False, f"no answer: {error}"
-        if not 200 <= reply.status < 300:
-            return False, f"HTTP {reply.status}: {reply.body[:120]!r}"
-        if workload.accept == HTML:
-            if not reply.content_type.startswith("text/html"):
-                return True, f"Content-Type {reply.content_type}"
-            continue
-        try:
-            got = _count(reply.body, reply.content_type)
-        except (ValueError, SyntaxError, KeyError) as error:
-            return True, f"unreadable answer: {error}"
-        expected = _reference_count(reference, workload, item)
-        if workload.kind is Kind.DUMP:
-            expected = reference_union_size(reference)
-        if expected is not None and got != expected:
-            notes.append(f"{got} vs {expected}")
-    return True, ("count differs: " + ", ".join(notes)) if notes else "ok"
-
-
-def reference_union_size(reference: Oxigraph) -> int:
-    assert reference.store is not None
-    return len({q.triple for q in reference.store})
 
 
 def _inprocess_cell(reference: Oxigraph, workload: Workload, duration_s: float, cell: Cell) -> None:
@@ -386,6 +328,10 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
                 f"   up in {started.start_s:.1f} s (+ load {started.load_s:.1f} s), "
                 f"RSS {started.rss_bytes / 2**20:.0f} MiB, PSS {started.pss_bytes / 2**20:.0f} MiB"
             )
+            if name == "ctc-kg" and isinstance(contender, HttpContender):
+                # nginx then serves ctc-kg's own bytes: the same descriptions, dump, context.
+                files = capture_static(contender, mix, prepared.static, options.request_timeout_s)
+                result.static_source = f"ctc-kg's responses ({files} files)"
             try:
                 for workload in mix:
                     if not contender.supports(workload) or not workload.items:

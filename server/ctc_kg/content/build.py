@@ -36,7 +36,7 @@ from rdflib import Dataset, Graph
 from ctc_kg.content.context import context_bytes, to_compacted_jsonld
 from ctc_kg.content.describe import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
-from ctc_kg.content.names import FORMATS
+from ctc_kg.content.names import W3C_FORMATS
 from ctc_kg.content.serialize import (
     canonical_dataset,
     canonical_graph,
@@ -213,7 +213,7 @@ def _dump_file(name: str, fmt: DumpFormat, body: bytes, *, compressed: bool) -> 
         name=name,
         media_type=fmt.media_type,
         format_name=fmt.name,
-        format_iri=FORMATS[fmt.format_key],
+        format_iri=W3C_FORMATS[fmt.format_key],
         byte_size=len(body),
         sha256=sha256(body),
         compressed=compressed,

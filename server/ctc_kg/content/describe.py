@@ -17,9 +17,9 @@ from rdflib.term import Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content.names import (
-    FORMATS,
     SD,
     SPDX,
+    W3C_FORMATS,
     dataset_iri,
     description_iri,
     dump_iri,
@@ -36,7 +36,7 @@ GZIP = "application/gzip"
 # The result formats the SPARQL service offers (SPARQL 1.1 Service Description uses the
 # W3C format IRIs of http://www.w3.org/ns/formats/).
 RESULT_FORMATS: tuple[URIRef, ...] = tuple(
-    FORMATS[name]
+    W3C_FORMATS[name]
     for name in (
         "JSON-LD",
         "N-Triples",

@@ -35,7 +35,7 @@ from ctc_kg.content.serialize import Quad, add_quad, new_dataset, new_graph, uni
 from ctc_kg.errors import UnusableInputError
 
 # File name suffix -> rdflib parser name ("json-ld" is read with pyld, see _read_jsonld).
-FORMATS: Mapping[str, str] = {
+SUFFIX_FORMATS: Mapping[str, str] = {
     ".jsonld": "json-ld",
     ".json": "json-ld",
     ".nq": "nquads",
@@ -162,7 +162,9 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     result: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in FORMATS)
+            inside = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIX_FORMATS
+            )
             if not inside:
                 raise UnusableInputError("no RDF file in this folder", str(path))
             result.extend(inside)
@@ -243,9 +245,9 @@ def _load_into(
 def read_file(path: Path, shown: str | None = None) -> Dataset:
     """Parse one file by its suffix into a fresh Dataset (graph-less formats: default graph)."""
     shown = shown or display_path(path)
-    fmt = FORMATS.get(path.suffix.lower())
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        known = ", ".join(sorted(FORMATS))
+        known = ", ".join(sorted(SUFFIX_FORMATS))
         raise UnusableInputError(f"unknown file type (known: {known})", shown)
     try:
         data = path.read_bytes()

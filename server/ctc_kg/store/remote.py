@@ -345,7 +345,7 @@ class RemoteStore(Store):
         try:
             result = wrapper.query()
             body: bytes = result.response.read()
-            headers = result.info()
+            headers = result.response.headers  # case-insensitive, unlike result.info()
         except QueryBadFormed as error:
             raise BadRequestError(f"Malformed query: {_message(error)}") from error
         except URITooLong as error:

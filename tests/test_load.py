@@ -15,6 +15,7 @@ from ctc_kg.content.load import (
     load_dataset,
     load_paths,
     rebase,
+    rebase_term,
     union_graph,
 )
 from ctc_kg.content.names import ontology_iri, shapes_iri
@@ -246,3 +247,26 @@ def test_content_with_another_base_is_rebased_at_load(minimal_settings: Settings
     assert (meeting, SCHEMA_START, None) in content.data
     assert (URIRef(other + "ontology#SpecialMeeting"), None, None) in content.ontology
     assert content.files_of(meeting) == (shown("data/meetings.trig"),)
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        (URIRef(B + "place/vienna"), URIRef("http://x/place/vienna")),
+        (URIRef("https://schema.org/Place"), URIRef("https://schema.org/Place")),
+        (Literal(B), Literal("http://x/")),
+        (
+            Literal(B + "ontology#", datatype=XSD.anyURI),
+            Literal("http://x/ontology#", datatype=XSD.anyURI),
+        ),
+        (Literal("see " + B), Literal("see " + B)),
+        (Literal(B + "meeting/x", lang="en"), Literal(B + "meeting/x", lang="en")),
+        (Literal("57", datatype=XSD.integer), Literal("57", datatype=XSD.integer)),
+    ],
+)
+def test_rebase_term_moves_iris_and_iris_written_as_strings_only(
+    term: URIRef | Literal, expected: URIRef | Literal
+) -> None:
+    moved = rebase_term(term, B, "http://x/")
+    assert moved == expected
+    assert type(moved) is type(expected)

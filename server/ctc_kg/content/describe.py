@@ -195,7 +195,7 @@ def _access(
 ) -> None:
     endpoint = sparql_iri(base_iri)
     graph.add((dataset, VOID.sparqlEndpoint, endpoint))
-    graph.add((dataset, VOID.uriSpace, Literal(base_iri)))
+    graph.set((dataset, VOID.uriSpace, Literal(base_iri)))
     graph.add((dataset, DCTERMS.conformsTo, shapes_iri(base_iri)))
     if data.value(dataset, VOID.rootResource) is None:
         roots = {s for s in data.subjects(RDF.type, SDO.EventSeries) if isinstance(s, URIRef)}

@@ -99,6 +99,13 @@ class Content:
     def vocabulary_graphs(self) -> tuple[URIRef, URIRef]:
         return (ontology_iri(self.base_iri), shapes_iri(self.base_iri))
 
+    def rebased(self, base_iri: str) -> Content:
+        """The same content with every IRI under this base moved under `base_iri`."""
+        if base_iri == self.base_iri:
+            return self
+        moved = {rebase_term(n, self.base_iri, base_iri): f for n, f in self.origins.items()}
+        return Content(rebase(self.dataset, self.base_iri, base_iri), base_iri, moved)
+
     def data_dataset(self) -> Dataset:
         """A dataset of the default graph and the data graphs (not ontology, not shapes)."""
         excluded = set(self.vocabulary_graphs)
@@ -188,11 +195,32 @@ def rebase(dataset: Dataset, from_base: str, to_base: str) -> Dataset:
 
 
 def rebase_term(term: Node, from_base: str, to_base: str) -> Node:
+    """The term with from_base replaced by to_base: IRIs, datatypes, and IRIs written as
+    literals (xsd:anyURI, or plain strings such as void:uriSpace's, that start with the
+    base). Language-tagged text is never touched."""
     if isinstance(term, URIRef) and term.startswith(from_base):
         return URIRef(to_base + term[len(from_base) :])
-    if isinstance(term, Literal) and term.datatype and term.datatype.startswith(from_base):
-        return Literal(str(term), datatype=to_base + term.datatype[len(from_base) :])
-    return term
+    if not isinstance(term, Literal) or term.language is not None:
+        return term
+    datatype = term.datatype
+    if datatype is not None and datatype.startswith(from_base):
+        datatype = URIRef(to_base + datatype[len(from_base) :])
+    value = str(term)
+    iri_like = datatype is None or datatype in (XSD.anyURI, XSD.string)
+    if iri_like and value.startswith(from_base):
+        value = to_base + value[len(from_base) :]
+    if datatype == term.datatype and value == str(term):
+        return term
+    return Literal(value, datatype=datatype)
+
+
+def rebase_graph(graph: Graph, from_base: str, to_base: str) -> Graph:
+    """A copy of the graph with every IRI starting with from_base moved under to_base."""
+    result = new_graph(to_base)
+    for triple in graph:
+        s, p, o = (rebase_term(t, from_base, to_base) for t in triple)
+        result.add((s, p, o))
+    return result
 
 
 def display_path(path: Path) -> str:
@@ -215,13 +243,8 @@ def _listing(folder: Path, patterns: tuple[str, ...]) -> tuple[Path, ...]:
 
 
 def _finish(dataset: Dataset, origins: dict[Node, list[str]], base_iri: str) -> Content:
-    frozen = {node: tuple(files) for node, files in origins.items()}
-    if base_iri == CANONICAL_BASE_IRI:
-        return Content(dataset, base_iri, frozen)
-    moved = {
-        rebase_term(node, CANONICAL_BASE_IRI, base_iri): files for node, files in frozen.items()
-    }
-    return Content(rebase(dataset, CANONICAL_BASE_IRI, base_iri), base_iri, moved)
+    content = Content(dataset, CANONICAL_BASE_IRI, {n: tuple(f) for n, f in origins.items()})
+    return content if base_iri == CANONICAL_BASE_IRI else content.rebased(base_iri)
 
 
 def _load_into(

@@ -20,7 +20,8 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, PROV, RDF, SH
 from rdflib.term import Node
 
-from ctc_kg.content.load import Content, Origins
+from ctc_kg.config import CANONICAL_BASE_IRI
+from ctc_kg.content.load import Content, Origins, rebase_graph
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.errors import UnusableInputError
 
@@ -123,18 +124,30 @@ def validate_content(
 
     By default the content's own shapes and ontology are used; files validated on their own
     pass the repository's. `descriptions` adds graph descriptions found elsewhere (the
-    repository's default graph) to the content's own.
+    repository's default graph) to the content's own. Graphs passed in use the content's
+    base IRI.
+
+    Validation is about the files, which are written with the canonical base IRI (and the
+    shapes check IRI patterns against it), so content loaded with another base is moved
+    back to it first, and the report names the IRIs as the files write them.
     """
-    data = content.data
+    base = content.base_iri
+
+    def canonical(graph: Graph) -> Graph:
+        return (
+            graph if base == CANONICAL_BASE_IRI else rebase_graph(graph, base, CANONICAL_BASE_IRI)
+        )
+
+    content = content.rebased(CANONICAL_BASE_IRI)
     report = validate(
-        data,
-        content.shapes if shapes is None else shapes,
-        content.ontology if ontology is None else ontology,
+        content.data,
+        content.shapes if shapes is None else canonical(shapes),
+        content.ontology if ontology is None else canonical(ontology),
         origins=content.origins,
     )
     described_in = content.default_graph
     if descriptions is not None:
-        described_in += descriptions
+        described_in += canonical(descriptions)
     undescribed = undescribed_graphs(
         content.dataset,
         described_in,

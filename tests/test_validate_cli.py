@@ -120,6 +120,7 @@ def test_inverse_path_is_shown_in_sparql_syntax(
     status, out, _ = run(capsys, "--root", str(MINIMAL_ROOT), "validate", str(path))
     assert status == 1
     assert "path: ^<https://schema.org/location>" in out
+    assert "(shape [] in <https://w3id.org/ctc-kg/shapes#PlaceShape>)" in out
 
 
 def test_undescribed_named_graph_is_a_violation(

@@ -110,7 +110,7 @@ def validate(
     except ReportableRuntimeError as error:
         raise UnusableInputError(f"the shapes cannot be used: {error.message}") from error
     report = cast(Graph, results)
-    found = [_result(report, node, origins or {}) for node in _result_nodes(report)]
+    found = [_result(report, shapes, node, origins or {}) for node in _result_nodes(report)]
     return ValidationReport(_sorted(found))
 
 
@@ -204,7 +204,7 @@ def _result_nodes(report: Graph) -> list[Node]:
     return list(report.subjects(RDF.type, SH.ValidationResult))
 
 
-def _result(report: Graph, node: Node, origins: Origins) -> Violation:
+def _result(report: Graph, shapes: Graph, node: Node, origins: Origins) -> Violation:
     focus = report.value(node, SH.focusNode)
     path = report.value(node, SH.resultPath)
     value = report.value(node, SH.value)
@@ -224,11 +224,19 @@ def _result(report: Graph, node: Node, origins: Origins) -> Violation:
         path=_path(report, path) if path is not None else None,
         message=message,
         severity=_SEVERITIES.get(cast(URIRef, severity), str(severity)),
-        source_shape=_term(shape) if shape is not None else None,
+        source_shape=_shape(shapes, shape) if shape is not None else None,
         value=_term(value) if value is not None else None,
         files=origins.get(focus, ()) if focus is not None else (),
         constraint=_term(constraint) if constraint is not None else None,
     )
+
+
+def _shape(shapes: Graph, shape: Node) -> str:
+    """A shape's IRI; for a blank-node property shape, the named shape that holds it."""
+    if not isinstance(shape, BNode):
+        return _term(shape)
+    parents = sorted(_term(p) for p in shapes.subjects(SH.property, shape))
+    return f"[] in {', '.join(parents)}" if parents else "[]"
 
 
 def _is_english_or_plain(message: Node) -> bool:

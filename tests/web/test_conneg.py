@@ -80,6 +80,10 @@ CASES = [
     ("override-name", "text/html", R, "ttl", "ttl"),
     ("override-media-type", "text/html", R, "application/n-quads", "nq"),
     ("override-unknown", None, R, "pdf", None),
+    ("override-sparqlwrapper-turtle", None, G, "turtle", "ttl"),
+    ("override-sparqlwrapper-xml-graph", None, G, "xml", "rdf"),
+    ("override-sparqlwrapper-xml-results", None, Q, "xml", "xml"),
+    ("override-sparqlwrapper-json-ld", None, G, "json-ld", "jsonld"),
     ("override-wrong-kind", None, G, "csv", None),
 ]
 

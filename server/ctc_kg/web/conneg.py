@@ -32,6 +32,7 @@ class Format:
     kind: Kind
     aliases: tuple[str, ...] = ()
     datasets: bool = False  # keeps named graphs
+    names: tuple[str, ...] = ()  # other ?format= values clients send (SPARQLWrapper's)
 
     @property
     def content_type(self) -> str:
@@ -44,12 +45,26 @@ class Format:
         return media_type == self.media_type or media_type in self.aliases
 
 
-TURTLE = Format("ttl", "text/turtle", Kind.GRAPH, ("application/turtle", "application/x-turtle"))
-JSONLD = Format("jsonld", "application/ld+json", Kind.GRAPH, ("application/x-json+ld",))
-NTRIPLES = Format("nt", "application/n-triples", Kind.GRAPH)
-RDFXML = Format("rdf", "application/rdf+xml", Kind.GRAPH, ("application/xml", "text/xml"))
+TURTLE = Format(
+    "ttl",
+    "text/turtle",
+    Kind.GRAPH,
+    ("application/turtle", "application/x-turtle"),
+    names=("turtle", "n3"),
+)
+JSONLD = Format(
+    "jsonld", "application/ld+json", Kind.GRAPH, ("application/x-json+ld",), names=("json-ld",)
+)
+NTRIPLES = Format("nt", "application/n-triples", Kind.GRAPH, names=("ntriples", "n-triples"))
+RDFXML = Format(
+    "rdf",
+    "application/rdf+xml",
+    Kind.GRAPH,
+    ("application/xml", "text/xml"),
+    names=("xml", "rdfxml", "rdf+xml"),
+)
 TRIG = Format("trig", "application/trig", Kind.GRAPH, datasets=True)
-NQUADS = Format("nq", "application/n-quads", Kind.GRAPH, datasets=True)
+NQUADS = Format("nq", "application/n-quads", Kind.GRAPH, datasets=True, names=("nquads",))
 HTML = Format("html", "text/html", Kind.HTML, ("application/xhtml+xml",))
 RESULTS_JSON = Format(
     "json",
@@ -156,7 +171,7 @@ def choose(
     if override:
         wanted = override.strip().lower()
         for fmt in offered:
-            if wanted == fmt.name or fmt.accepts(wanted):
+            if wanted == fmt.name or wanted in fmt.names or fmt.accepts(wanted):
                 return fmt
         return None
     ranges = parse_accept(accept)

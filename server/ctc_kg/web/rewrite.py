@@ -86,6 +86,8 @@ class IriMap:
     def _binding(self, value: dict[str, Any]) -> None:
         if value.get("type") == "uri":
             value["value"] = self.outward(value["value"])
+        elif value.get("type") == "literal" and value.get("value") == self.base:
+            value["value"] = self.public
         elif value.get("type") == "triple":
             for part in value.get("value", {}).values():
                 self._binding(part)

@@ -1,0 +1,152 @@
+"""What must never run: runaway queries are stopped, SERVICE reaches nothing unlisted."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from ctc_kg.content.names import prefixes
+from ctc_kg.errors import ForbiddenError, QueryTimeoutError
+from ctc_kg.store.base import QueryRequest
+from ctc_kg.store.embedded import EmbeddedStore
+from ctc_kg.store.querytext import Operation, analyse, check_query
+
+from tests.web.conftest import BASE
+
+JSON = "application/sparql-results+json"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+LIMIT = 1.0
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> EmbeddedStore:
+    lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(3000)]
+    store = EmbeddedStore.create(
+        "".join(lines).encode(),
+        Path(tmp_path_factory.mktemp("limits")) / "store",
+        prefixes=prefixes(BASE),
+        workers=2,
+        timeout=LIMIT,
+    )
+    store.start()
+    yield store
+    store.close()
+
+
+@pytest.mark.slow
+def test_runaway_query_is_stopped_and_the_next_answers(small_store):
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError):
+        small_store.query(QueryRequest(RUNAWAY, JSON, None))
+    stopped = time.monotonic() - started
+    assert stopped < LIMIT + 1.0
+    answer = small_store.query(QueryRequest("ASK { ?s ?p ?o }", JSON, None))
+    assert b"true" in answer.body
+    assert small_store.health().ok
+
+
+def test_runaway_query_over_http_gets_503_with_a_clear_message(small_store, world):
+    from ctc_kg.web.app import create_app
+
+    from tests.web.conftest import web_settings
+
+    client = create_app(web_settings(), small_store, dist=world.dist).test_client()
+    response = client.get("/sparql", query_string={"query": RUNAWAY})
+    assert response.status_code == 503
+    assert "stopped" in response.get_data(as_text=True)
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+@pytest.fixture
+def listener():
+    """A socket on 127.0.0.1 that records every connection made to it."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    seen: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            seen.append(connection)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_service_to_an_unlisted_address_is_refused_and_never_contacted(client, listener):
+    port, seen = listener
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 403
+    assert "SERVICE" in response.get_data(as_text=True)
+    time.sleep(0.5)
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { service <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * { SERVICE SILENT <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "PREFIX x: <http://127.0.0.1:9/> SELECT * { SERVICE x:sparql { ?s ?p ?o } }",
+        "SELECT * { SERVICE ?where { ?s ?p ?o } }",
+        "BASE <http://127.0.0.1:9/> SELECT * { SERVICE <sparql> { ?s ?p ?o } }",
+        "SELECT * { SERVICE <http://127.0.0.1:9/\\u0041> { ?s ?p ?o } }",
+        "SELECT * { ?s ?p 'x' SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "SELECT * { FILTER(?a<?b) SERVICE<http://127.0.0.1:9/>{ ?s ?p ?o } }",
+    ],
+)
+def test_service_is_refused_whatever_its_spelling(query):
+    with pytest.raises(ForbiddenError):
+        check_query(query, ())
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'SELECT * { ?s ?p "SERVICE <http://127.0.0.1:9/> { }" }',
+        "SELECT * { ?s ?p ?o } # SERVICE <http://127.0.0.1:9/> { }",
+        "PREFIX ex: <http://example.org/> SELECT * { ?s ex:SERVICE ?service }",
+    ],
+)
+def test_service_inside_strings_comments_and_names_is_not_a_clause(query):
+    assert check_query(query, ()) is Operation.SELECT
+
+
+def test_service_on_the_allow_list_is_accepted():
+    query = "SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }"
+    assert check_query(query, ("https://query.wikidata.org/sparql",)) is Operation.SELECT
+
+
+@pytest.mark.parametrize(
+    ("text", "operation"),
+    [
+        ("PREFIX a: <http://a/> SELECT * {}", Operation.SELECT),
+        ("BASE <http://a/> ASK {}", Operation.ASK),
+        ("# comment\nCONSTRUCT WHERE { ?s ?p ?o }", Operation.CONSTRUCT),
+        ("describe <http://a/>", Operation.DESCRIBE),
+        ("INSERT DATA { <a:b> <a:c> 1 }", Operation.UPDATE),
+        (
+            "PREFIX a: <http://a/> WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            Operation.UPDATE,
+        ),
+        ("LOAD <http://127.0.0.1:9/x.ttl>", Operation.UPDATE),
+        ("CLEAR ALL", Operation.UPDATE),
+    ],
+)
+def test_operation_is_recognised(text, operation):
+    assert analyse(text).operation is operation

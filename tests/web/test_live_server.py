@@ -1,0 +1,153 @@
+"""`ctc-kg serve` in a subprocess on a free port, driven by real clients (SPARQLWrapper)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import GET, JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
+
+from tests.web.conftest import BASE, MINIMAL
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+MEETING = BASE + "meeting/2003-new-york"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def command(root: Path, port: int, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "ctc_kg.cli",
+        "--root",
+        str(root),
+        "serve",
+        "--port",
+        str(port),
+        *extra,
+    ]
+
+
+def environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """The server on a free port; waits for /health, stops with SIGTERM (graceful)."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command(MINIMAL, port, "--workers", "1"),
+            stdout=output,
+            stderr=output,
+            env=environment(),
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait()
+                    pytest.fail(log.read_text())
+                time.sleep(0.2)
+        yield url
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, log.read_text()
+    assert '"path": "/health"' in log.read_text(), "access log lines are JSON"
+
+
+def wrapper(server: str, method: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(server + "/sparql")
+    client.setMethod(method)
+    return client
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+def test_select_json(server, method):
+    client = wrapper(server, method)
+    client.setQuery(
+        f"SELECT ?label WHERE {{ <{MEETING}> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
+    )
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    assert "First special meeting (New York, 2003)" in {row["label"]["value"] for row in rows}
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+def test_select_xml(server, method):
+    client = wrapper(server, method)
+    client.setQuery(f"SELECT ?p WHERE {{ <{MEETING}> ?p ?o }}")
+    client.setReturnFormat(XML)
+    document = client.query().convert()
+    assert document.getElementsByTagName("result")
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+def test_ask(server, method):
+    client = wrapper(server, method)
+    client.setQuery(f"ASK {{ <{MEETING}> ?p ?o }}")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["boolean"] is True
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+@pytest.mark.parametrize("fmt", [TURTLE, RDFXML])
+def test_construct(server, method, fmt):
+    client = wrapper(server, method)
+    client.setQuery(f"CONSTRUCT WHERE {{ <{MEETING}> ?p ?o }}")
+    client.setReturnFormat(fmt)
+    answer = client.query()
+    media_type = answer.info()["content-type"].split(";")[0]
+    assert media_type == {TURTLE: "text/turtle", RDFXML: "application/rdf+xml"}[fmt]
+    graph = Graph().parse(data=answer.response.read(), format="turtle" if fmt == TURTLE else "xml")
+    assert len(graph) > 0
+
+
+def test_resource_over_http(server):
+    request = urllib.request.Request(
+        server + "/meeting/2003-new-york", headers={"Accept": "text/turtle"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        graph = Graph().parse(data=answer.read(), format="turtle")
+        assert answer.headers["Vary"] == "Accept"
+    assert len(graph) > 0
+
+
+def test_serve_refuses_invalid_data_with_the_report(tmp_path):
+    """The repository's ontology and shapes, and data that trips DatasetLicenseShape."""
+    tests = Path(__file__).resolve().parents[1]
+    root = tmp_path / "root"
+    shutil.copytree(REPOSITORY / "ontology", root / "ontology")
+    shutil.copytree(REPOSITORY / "shapes", root / "shapes")
+    (root / "data").mkdir()
+    shutil.copy(tests / "data" / "valid" / "minimal.trig", root / "data")
+    shutil.copy(tests / "data" / "invalid" / "DatasetLicenseShape-missing.ttl", root / "data")
+    done = subprocess.run(
+        command(root, free_port()), capture_output=True, timeout=120, env=environment(), check=False
+    )
+    assert done.returncode == 1
+    assert b"DatasetLicenseShape" in done.stderr

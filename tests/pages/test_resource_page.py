@@ -58,7 +58,7 @@ def test_blank_nodes_are_nested_in_the_statement_that_reaches_them(index, render
     )
     assert len(nested) == 1
     assert "a nested topic" in text_of(nested[0])
-    assert "1" in [text_of(dd.find("span")) for dd in nested[0].findall(".//dd")]
+    assert "1" in [text_of(li.find("span")) for li in nested[0].findall(".//dd/ul/li")]
 
 
 def test_each_statement_cites_every_graph_that_holds_it(index, renderer, make_ctx):
@@ -75,7 +75,7 @@ def test_each_statement_cites_every_graph_that_holds_it(index, renderer, make_ct
         ".//section[@aria-labelledby='h-description']//div[@class='statement']"
     ):
         if text_of(statement.find("dt")).startswith("start date"):
-            cites = [a.get("href") for a in statement.findall("dd/sup/a")]
+            cites = [a.get("href") for a in statement.findall("dd/ul/li/sup/a")]
             assert sorted(cites) == ["#source-1", "#source-2"]
             break
     else:

@@ -33,7 +33,8 @@ class ExampleQuery:
 
 
 def _in(values: Mapping[str, str], lang: str) -> str:
-    for code in (*label_languages(lang), ""):
+    """The value in `lang`, else the untagged one (the file's default), else en, else fr."""
+    for code in (lang, "", *label_languages(lang)):
         if values.get(code):
             return values[code]
     return ""

@@ -19,6 +19,20 @@ from rdflib.term import Node
 
 SPDX = "http://spdx.org/rdf/terms#"
 
+# Classes of the machinery rather than of the data: shapes, checksums, the ontology's own
+# terms, the build's distributions. The counts table leaves them out.
+_NOT_COUNTED = (
+    "http://www.w3.org/ns/shacl#",
+    SPDX,
+    "http://www.w3.org/2002/07/owl#",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://www.w3.org/ns/sparql-service-description#",
+    str(DCAT.Distribution),
+    str(DCAT.DataService),
+    str(VOID.DatasetDescription),
+)
+
 
 @dataclass(frozen=True)
 class ClassCount:
@@ -171,7 +185,7 @@ def counts(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[Clas
             members.setdefault(o, set()).add(s)
     rows = []
     for cls, subjects in members.items():
-        if not isinstance(cls, URIRef):
+        if not isinstance(cls, URIRef) or str(cls).startswith(_NOT_COUNTED):
             continue
         query = (
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"

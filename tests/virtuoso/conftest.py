@@ -13,6 +13,7 @@ Every test in this folder is marked `virtuoso` (pytest -m virtuoso / -m "not vir
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -131,10 +132,16 @@ def virtuoso_endpoint(virtuoso: VirtuosoServer, repository_settings: Settings) -
     """Virtuoso's /sparql with the repository's data loaded by `ctc-kg load`."""
     from ctc_kg.store.load import run_load
 
+    out, err = io.StringIO(), io.StringIO()
     status = run_load(
-        repository_settings, virtuoso.update_endpoint, None, environ=virtuoso.credentials
+        repository_settings,
+        virtuoso.update_endpoint,
+        None,
+        environ=virtuoso.credentials,
+        out=out,
+        err=err,
     )
-    assert status == 0
+    assert status == 0, out.getvalue() + err.getvalue()
     return virtuoso.endpoint
 
 

@@ -1,0 +1,91 @@
+"""The store down at start-up or in the middle of traffic: 503 with a clear message, never
+a hang; /health says so; service resumes by itself when the store returns, and nothing
+loaded is lost."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ctc_kg.config import Settings, replace
+from ctc_kg.content.build import build
+from ctc_kg.content.load import content_files, load_content
+from ctc_kg.errors import StoreUnavailableError
+from ctc_kg.store.base import QueryRequest
+from ctc_kg.web.app import create_app
+from flask.testing import FlaskClient
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from .conftest import BASE, VirtuosoServer, free_port
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+JSON = "application/sparql-results+json"
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory, repository_settings: Settings) -> Path:
+    folder = tmp_path_factory.mktemp("virtuoso-dist") / "dist"
+    build(load_content(content_files(repository_settings), BASE), folder)
+    return folder
+
+
+def client_for(settings: Settings, store, dist: Path) -> Iterator[FlaskClient]:
+    app = create_app(replace(settings, store="sparql+" + store.endpoint.url), store, dist=dist)
+    app.config["TESTING"] = True
+    with app.test_client() as client:
+        yield client
+
+
+def count(client: FlaskClient) -> int:
+    response = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": JSON})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return int(json.loads(response.data)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_store_down_at_start_up_answers_503_at_once(repository_settings, dist):
+    port = free_port()  # nothing listens here
+    store = VirtuosoServer(Path("."), port, port).store(timeout=5.0)
+    with pytest.raises(StoreUnavailableError, match="cannot be reached"):
+        store.query(QueryRequest(COUNT, JSON, None))
+    client = next(client_for(repository_settings, store, dist))
+    answer = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": JSON})
+    assert answer.status_code == 503
+    assert "cannot be reached" in json.loads(answer.data)["error"]
+    health = client.get("/health")
+    assert health.status_code == 503
+    assert health.json["status"] == "unavailable"
+    assert "cannot be reached" in health.json["message"]
+
+
+def test_store_going_down_mid_traffic_gives_503_then_recovers(
+    virtuoso, virtuoso_endpoint, repository_settings, dist
+):
+    store = virtuoso.store(timeout=5.0, connect_timeout=1.0)
+    client = next(client_for(repository_settings, store, dist))
+    before = count(client)
+    assert client.get("/health").json["status"] == "ok"
+    resource = client.get("/meeting/2003-new-york", headers={"Accept": "text/turtle"})
+    assert resource.status_code == 200
+    virtuoso.stop()
+    try:
+        down = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": JSON})
+        assert down.status_code == 503
+        assert "cannot be reached" in json.loads(down.data)["error"]
+        again = client.get("/meeting/2003-new-york", headers={"Accept": "text/turtle"})
+        assert again.status_code == 503
+        health = client.get("/health")
+        assert health.status_code == 503
+        assert health.json["status"] == "unavailable"
+    finally:
+        virtuoso.start()
+    assert count(client) == before
+    assert client.get("/health").json["status"] == "ok"
+    back = client.get("/meeting/2003-new-york", headers={"Accept": "text/turtle"})
+    assert back.status_code == 200
+    assert isomorphic(
+        Graph().parse(data=back.data, format="turtle"),
+        Graph().parse(data=resource.data, format="turtle"),
+    )

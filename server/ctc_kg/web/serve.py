@@ -17,6 +17,8 @@ from typing import Any
 from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
 from ctc_kg.errors import UnusableInputError, ValidationFailedError
+from ctc_kg.store.base import Store
+from ctc_kg.store.remote import endpoint_of, remote_store
 from ctc_kg.web.app import create_app
 from ctc_kg.web.runtime import Prepared, prepare
 from flask import Flask
@@ -62,16 +64,21 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        store = self._prepared.open_store(self._settings, prefixes(self._settings.base_iri))
-        store.start()
+        store: Store
+        if endpoint_of(self._settings.store) is not None:
+            store = remote_store(self._settings, prefixes(self._settings.base_iri))
+        else:
+            embedded = self._prepared.open_store(self._settings, prefixes(self._settings.base_iri))
+            embedded.start()
+            store = embedded
         return create_app(self._settings, store, dist=self._prepared.dist)
 
 
 def run_serve(settings: Settings) -> int:
-    if settings.store != "embedded":
+    if settings.store != "embedded" and endpoint_of(settings.store) is None:
         print(
-            f"ctc-kg serve: the store {settings.store!r} is not available in this build; "
-            "use 'embedded'",
+            f"ctc-kg serve: unknown store {settings.store!r}; "
+            "use 'embedded' or sparql+http(s)://host:port/path",
             file=sys.stderr,
         )
         return 2

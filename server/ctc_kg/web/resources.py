@@ -44,6 +44,13 @@ def _respond(
     return http.validators(response, etag, state.last_modified)
 
 
+def _remembered(state: Site, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+    """A representation computed once per dataset version (the data never changes while
+    the server runs); unknown IRIs raise inside `make` and are never remembered."""
+    body: bytes = state.cached(key, make)
+    return body
+
+
 @bp.route("/", methods=["GET"])
 def landing() -> Response:
     state = site()
@@ -80,7 +87,7 @@ def resource(path: str) -> Response:
     iri = state.settings.base_iri + path
     fmt = _negotiate(conneg.RESOURCE_FORMATS)
 
-    def make() -> bytes:
+    def describe() -> bytes:
         direct = fmt is not conneg.HTML and not render.needs_pivot(fmt, iri_map)
         media_type = fmt.media_type if direct else render.GRAPH_PIVOT.media_type
         body = state.store.describe(iri, media_type)
@@ -96,5 +103,8 @@ def resource(path: str) -> Response:
         if fmt is conneg.HTML:
             return pages.resource(iri_map, iri, quads)
         return render.graph(quads, fmt, iri_map, state.prefixes)
+
+    def make() -> bytes:
+        return _remembered(state, ("resource", iri_map.public, iri, fmt.name), describe)
 
     return _respond(state, iri_map, iri, fmt, conneg.RESOURCE_FORMATS, make)

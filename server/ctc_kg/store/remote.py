@@ -7,6 +7,9 @@ server, QLever), reached through SPARQLWrapper.
   of ctc-kg's graphs as default graph and its claim graphs as named graphs, passed as
   `default-graph-uri` / `named-graph-uri`; a query with its own FROM, or a request with
   its own dataset, keeps it. Without a manifest the store's own default applies.
+  The manifest is read before and after every query, and the answer is kept only if it
+  was stable and unchanged: Virtuoso reads without snapshots, and this is what keeps a
+  reader from seeing half of a reload (store.manifest, store.load).
 - Results come from the store as SPARQL JSON and RDF as N-Triples (the formats every
   store produces correctly); Turtle, N-Triples and RDF/XML answers pass the store's bytes
   through, everything else is re-serialized by pyoxigraph. Virtuoso's TSV is not SPARQL

@@ -52,6 +52,11 @@ def parser() -> argparse.ArgumentParser:
         default=5.0,
         help="below this throughput at the first concurrency, skip the higher ones",
     )
+    p.add_argument(
+        "--profile",
+        default="",
+        help="ctc-kg workloads to profile with py-spy after the cells (e.g. lookup,deref-ttl; all)",
+    )
     p.add_argument("--keep", action="store_true", help="keep generated graphs and server files")
     return p
 
@@ -92,6 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settle_s=30.0,
         slow_rps=args.slow_rps,
         keep=args.keep,
+        profile=_list(args.profile),
         log=lambda line: print(line, flush=True),
     )
     began = time.monotonic()

@@ -33,6 +33,7 @@ from bench.contenders import (
 from bench.describe import union_turtle, write_static
 from bench.generate import generate, parse_size, size_label, write_root
 from bench.load import run_wrk
+from bench.profile import profile_under_load
 from bench.queries import Kind, Workload, workloads
 from bench.samples import sample
 
@@ -51,6 +52,8 @@ class Options:
     settle_s: float
     slow_rps: float
     keep: bool
+    #: ctc-kg workloads to profile with py-spy after the measured cells ("all" for every one).
+    profile: tuple[str, ...] = ()
     log: Callable[[str], None] = print
 
 
@@ -262,6 +265,31 @@ def _http_cells(
             restart()
 
 
+def _profile(
+    contender: HttpContender, prepared: Prepared, mix: list[Workload], options: Options
+) -> None:
+    for workload in mix:
+        if "all" not in options.profile and workload.name not in options.profile:
+            continue
+        concurrency = max(options.concurrency)
+        raw = options.out / f"profile-{prepared.label}-{workload.name}.raw"
+        requests = [contender.request(workload, item) for item in workload.items]
+        summary = profile_under_load(
+            contender.pid,
+            contender.base_url,
+            requests,
+            concurrency,
+            max(5.0, options.duration_s),
+            raw,
+        )
+        target = raw.with_suffix(".txt")
+        target.write_text(
+            f"ctc-kg, {prepared.label}, {workload.name}, {concurrency} connections\n\n{summary}"
+        )
+        options.log(f"    profile of {workload.name}: {target}")
+        procstats.settle(contender.pid, options.settle_s)
+
+
 def _ms(value: float | None) -> str:
     return f"{value:8.2f} ms" if value is not None else "       - ms"
 
@@ -353,6 +381,8 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
                             f"    {workload.name:<13} c=1   {cell.rps or 0:9.1f} req/s  "
                             f"p50 {_ms(cell.p50_ms)}  p99 {_ms(cell.p99_ms)}"
                         )
+                if name == "ctc-kg" and isinstance(contender, HttpContender) and options.profile:
+                    _profile(contender, prepared, mix, options)
             finally:
                 contender.stop()
         reference.stop()

@@ -14,12 +14,16 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+from ctc_kg.content.catalog import catalog_iri, describe_catalog
 from ctc_kg.content.context import context_bytes
+from ctc_kg.content.serialize import ntriples
 from ctc_kg.errors import NotFoundError
 from ctc_kg.web import conneg, http, render
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import CHECKSUMS, Site, site
 from flask import Blueprint, Response, jsonify, request
+from rdflib import Graph
 
 bp = Blueprint("dumps", __name__)
 
@@ -145,6 +149,37 @@ def context() -> Response:
     if http.not_modified(request, etag, state.last_modified):
         return http.validators(Response(status=304), etag, state.last_modified)
     response = Response(body, headers={"Content-Type": CONTEXT_TYPE})
+    return http.validators(response, etag, state.last_modified)
+
+
+@bp.route("/catalog", methods=["GET"])
+def catalog() -> Response:
+    """The DCAT catalogue record (content.catalog), negotiated like the VoID description."""
+    state = site()
+    iri_map = state.iri_map()
+    fmt = conneg.negotiate(
+        request.headers.get("Accept"),
+        conneg.GRAPH_FORMATS,
+        override=conneg.override_of(request.args),
+    )
+    iri = str(catalog_iri(state.settings.base_iri))
+
+    def quads() -> list[ox.Quad]:
+        description = Graph().parse(state.dist / "void.ttl", format="turtle")
+        data = Graph().parse(state.dist / "ctc-kg.nt", format="nt")
+        graph = describe_catalog(description, data, state.settings.base_iri)
+        return render.quads_of(ntriples(graph), conneg.NTRIPLES)
+
+    def make() -> bytes:
+        return render.graph(state.cached(("catalog",), quads), fmt, iri_map, state.prefixes)
+
+    body: bytes = state.cached(("catalog", iri_map.public, fmt.name), make)
+    etag = http.etag_for(state.version, iri_map.public, iri, fmt.name)
+    if http.not_modified(request, etag, state.last_modified):
+        response = Response(status=304)
+        response.vary.add("Accept")
+        return http.validators(response, etag, state.last_modified)
+    response = http.negotiated(Response(body), fmt, conneg.GRAPH_FORMATS, iri_map.outward(iri))
     return http.validators(response, etag, state.last_modified)
 
 

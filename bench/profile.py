@@ -9,6 +9,7 @@ sampling does not disturb them), or on any pid with `summarize(record(...))`.
 from __future__ import annotations
 
 import collections
+import os
 import re
 import shutil
 import subprocess
@@ -16,7 +17,10 @@ import sys
 import threading
 from pathlib import Path
 
+import psutil
+
 from bench.load import HttpRequest, run_wrk
+from bench.procstats import tree
 
 _PROCESS = re.compile(r'^process (\d+):"(.*)"$')
 
@@ -98,6 +102,19 @@ def summarize(raw: Path, top: int = 25) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cpu_by_kind(pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) so far of each kind of process in the tree."""
+    totals: dict[str, float] = collections.defaultdict(float)
+    for process in tree(pid):
+        try:
+            times = process.cpu_times()
+            kind = _kind(" ".join(process.cmdline()))
+        except psutil.Error:
+            continue
+        totals[kind] += times.user + times.system
+    return dict(totals)
+
+
 def profile_under_load(
     pid: int,
     base_url: str,
@@ -115,6 +132,23 @@ def profile_under_load(
     )
     load.start()
     threading.Event().wait(1.0)
+    before = cpu_by_kind(pid)
     problem = record(pid, duration_s, raw)
+    after = cpu_by_kind(pid)
     load.join(timeout=duration_s + 60)
-    return problem + "\n" if problem else summarize(raw)
+    if problem:
+        return problem + "\n"
+    cores = os.cpu_count() or 1
+    lines = [
+        f"CPU seconds used while sampling ({duration_s:g} s on {cores} cores, "
+        f"{duration_s * cores:g} core-seconds; the rest went to wrk, py-spy and idle):"
+    ]
+    for kind in sorted(after):
+        lines.append(f"  {after[kind] - before.get(kind, 0.0):6.2f}  {kind}")
+    lines += [
+        "",
+        "py-spy counts a thread blocked in select/read as active, so frames that wait "
+        "(pool _fill, worker main reading stdin, epoll) are waiting, not computing.",
+        "",
+    ]
+    return "\n".join(lines) + summarize(raw)

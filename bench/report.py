@@ -302,10 +302,14 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     cells: Cells = results["cells"]
     sizes = {s["label"]: s["quads"] for s in results["sizes"]}
     contenders = _contenders(results)
+    palette = plt.get_cmap("tab10")
+    colour = {name: palette(i % 10) for i, name in enumerate(contenders)}
+    legend = [Line2D([], [], color=colour[n], marker="o", label=n) for n in contenders]
     written: list[Path] = []
 
     # Latency (p50 at concurrency 1) against graph size, one panel per query.
@@ -325,7 +329,7 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
             )
             if points:
                 xs, ys = zip(*points, strict=True)
-                axis.plot(xs, ys, marker="o", label=name)
+                axis.plot(xs, ys, marker="o", color=colour[name], label=name)
         axis.set_title(workload)
         axis.set_xscale("log")
         axis.set_yscale("log")
@@ -334,8 +338,7 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
         axis.grid(True, which="both", alpha=0.3)
     for axis in list(axes.flat)[len(workloads) :]:
         axis.axis("off")
-    handles, labels = next(iter(axes.flat)).get_legend_handles_labels()
-    figure.legend(handles, labels, loc="lower right")
+    figure.legend(handles=legend, loc="lower right")
     figure.tight_layout()
     path = out / "latency-vs-size.png"
     figure.savefig(path, dpi=100)
@@ -354,7 +357,7 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
         for axis, points in ((left, starts), (right, memory)):
             if points:
                 xs, ys = zip(*sorted(points), strict=True)
-                axis.plot(xs, ys, marker="o", label=name)
+                axis.plot(xs, ys, marker="o", color=colour[name], label=name)
     left.set_title("start-up (and load) time")
     left.set_ylabel("seconds")
     right.set_title("memory after start-up (PSS)")
@@ -363,7 +366,7 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
         axis.set_xscale("log")
         axis.set_xlabel("quads")
         axis.grid(True, which="both", alpha=0.3)
-        axis.legend()
+    right.legend(handles=legend)
     figure.tight_layout()
     path = out / "startup-memory-vs-size.png"
     figure.savefig(path, dpi=100)
@@ -382,7 +385,8 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
     axis.set_ylabel("seconds")
     axis.set_title("validation and build time")
     axis.grid(True, which="both", alpha=0.3)
-    axis.legend()
+    if axis.lines:
+        axis.legend()
     figure.tight_layout()
     path = out / "build-validate-vs-size.png"
     figure.savefig(path, dpi=100)

@@ -223,6 +223,9 @@ def test_cli_load_of_the_minimal_root_exits_0(virtuoso):
         [
             "--root",
             str(MINIMAL_ROOT),
+            # Another base, so its graphs do not replace the repository's in the same store.
+            "--base-iri",
+            "https://example.org/minimal/",
             "load",
             "--endpoint",
             "sparql+" + virtuoso.update_endpoint,

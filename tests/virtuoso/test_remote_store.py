@@ -154,6 +154,12 @@ def test_ask_answers_true_and_false(remote_store):
     assert json.loads(no.body)["boolean"] is False
 
 
+def test_relative_iris_resolve_against_the_requests_base(remote_store):
+    text = "ASK { <meeting/2004-vienna> ?p ?o }"
+    answer = remote_store.query(QueryRequest(text, JSON, None, base_iri=BASE))
+    assert json.loads(answer.body)["boolean"] is True
+
+
 def test_a_query_with_from_keeps_its_own_dataset(remote_store):
     text = (
         f"SELECT (COUNT(*) AS ?n) FROM <{BASE}graph/ctc-cooperation-fr/title> WHERE {{ ?s ?p ?o }}"

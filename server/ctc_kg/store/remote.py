@@ -163,16 +163,19 @@ class RemoteStore(Store):
                 f"No acceptable media type for the results of a {form.value} query."
             )
         timeout = request.timeout if request.timeout is not None else self.timeout
+        # Relative IRIs resolve against the request's base; a BASE in the query, coming
+        # later in the prologue, still overrides it.
+        text = f"BASE {iri(request.base_iri)}\n{request.text}" if request.base_iri else request.text
 
         def run(manifest: Manifest | None) -> bytes:
             default, named = _dataset_for(request, manifest)
             if form.returns_graph:
                 source = wanted if wanted in GRAPH_PASS_THROUGH else GRAPH_SOURCE
-                body = self._send(request.text, source, default, named, timeout)
+                body = self._send(text, source, default, named, timeout)
                 if source != wanted:
                     body = self._serialize(list(_parse_ntriples(body)), wanted)
                 return body
-            raw = self._send(request.text, RESULTS_SOURCE, default, named, timeout)
+            raw = self._send(text, RESULTS_SOURCE, default, named, timeout)
             return _results(raw, wanted)
 
         body = self._consistently(run, timeout)
@@ -434,7 +437,10 @@ def _message(error: BaseException) -> str:
 
 
 def _is_timeout(message: str) -> bool:
-    return any(code in message for code in ("S1TAT", "SR171", "S1T00"))
+    """Virtuoso's codes for a query stopped by a time limit, or refused because its
+    estimated time exceeds MaxQueryCostEstimationTime."""
+    markers = ("S1TAT", "SR171", "S1T00", "estimated execution time")
+    return any(marker in message for marker in markers)
 
 
 def _reason(error: BaseException) -> str:

@@ -5,8 +5,9 @@ pyoxigraph store; every worker opens it read-only (`Store.read_only`), so a repl
 worker is ready in a fraction of a second whatever the size of the data, and the
 operating system's page cache is shared by all of them.
 
-The default graph of a query is the union of all graphs unless the request names its
-own dataset (`default-graph-uri` / `named-graph-uri`).
+The default graph of a query is the RDF merge of all graphs (materialized once, when the
+store is written) unless the request names its own dataset (`default-graph-uri` /
+`named-graph-uri`).
 """
 
 from __future__ import annotations

@@ -60,8 +60,6 @@ class Worker:
         if request.get("default_graphs") or request.get("named_graphs"):
             options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
             options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
-        else:
-            options["use_default_graph_as_union"] = True
         try:
             result = self.store.query(request["text"], **options)
         except SyntaxError as error:
@@ -129,6 +127,7 @@ class Worker:
                 found[quad] = None
         if not found:
             return None
+        found = {quad: None for quad in found if not self._is_merged_copy(quad)}
         for mentioned in list(_named_nodes(list(found))):
             if mentioned == node:
                 continue
@@ -137,14 +136,22 @@ class Worker:
                     found[quad] = None
         return list(found)
 
+    def _is_merged_copy(self, quad: ox.Quad) -> bool:
+        """A default-graph quad that only repeats a named graph's triple (see `write`)."""
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            return False
+        return any(
+            not isinstance(other.graph_name, ox.DefaultGraph)
+            for other in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
+        )
+
     def _hash_children(self) -> dict[str, list[ox.NamedNode]]:
         """Subjects `doc#x` grouped by `doc`, computed once: a document IRI such as the
         ontology's stands for the terms it defines."""
         if self._hash_subjects is None:
             groups: dict[str, list[ox.NamedNode]] = {}
             solutions = self.store.query(
-                'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }',
-                use_default_graph_as_union=True,
+                'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
             )
             assert isinstance(solutions, ox.QuerySolutions)
             for solution in solutions:
@@ -162,10 +169,7 @@ class Worker:
         return None
 
     def count(self) -> tuple[dict[str, Any], bytes]:
-        solutions = self.store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-            use_default_graph_as_union=True,
-        )
+        solutions = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert isinstance(solutions, ox.QuerySolutions)
         value = next(iter(solutions))["n"]
         assert isinstance(value, ox.Literal)
@@ -210,11 +214,23 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(0)
 
 
+def merge_into_default_graph(store: ox.Store) -> None:
+    """Make the store's default graph the RDF merge of all its graphs.
+
+    The SPARQL default graph ctc-kg serves is the union of every graph. pyoxigraph's
+    `use_default_graph_as_union` matches each quad, so a triple that two sources state
+    (two claim graphs) came back twice; a merge is a set, so it is stored once, in the
+    default graph, and `GRAPH ?g` still ranges over the claim graphs only.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
 def write(path: str) -> int:
     """Write the N-Quads read from stdin into a new on-disk store at `path`; print the
     number of distinct triples of the union graph as JSON."""
     store = ox.Store(path)
     store.bulk_load(sys.stdin.buffer.read(), format=ox.RdfFormat.N_QUADS)
+    merge_into_default_graph(store)
     store.flush()
     header, _ = Worker(store, {}).count()
     sys.stdout.write(json.dumps(header) + "\n")

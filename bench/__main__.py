@@ -30,18 +30,18 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--sizes",
-        default="1k,100k",
+        default=None,
         help="graph sizes in quads (1k, 100k, 1m, ...) or 'real' for data/ (default 1k,100k)",
     )
     p.add_argument("--contenders", default=names, help=f"subset of {names} (default all)")
-    p.add_argument("--concurrency", default="1,8,50", help="client connections (default 1,8,50)")
-    p.add_argument("--duration", type=float, default=3.0, help="seconds per cell (default 3)")
+    p.add_argument("--concurrency", default=None, help="client connections (default 1,8,50)")
+    p.add_argument("--duration", type=float, default=None, help="seconds per cell (default 3)")
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
     p.add_argument(
         "--quick",
         action="store_true",
-        help="a smoke run: 1k only, concurrency 1 and 8, 1 s cells",
+        help="a smoke run: 1k, concurrency 1 and 8, 1 s cells (unless given explicitly)",
     )
     p.add_argument("--start-timeout", type=float, default=600.0, help="per server start, s")
     p.add_argument("--step-timeout", type=float, default=300.0, help="per ctc-kg validate/build, s")
@@ -69,11 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         print(f"unknown contenders: {', '.join(unknown)}", file=sys.stderr)
         return 2
-    sizes = _list(args.sizes)
-    concurrency = tuple(int(c) for c in _list(args.concurrency))
-    duration = args.duration
-    if args.quick:
-        sizes, concurrency, duration = ("1k",), (1, 8), 1.0
+    quick = args.quick
+    sizes = _list(args.sizes or ("1k" if quick else "1k,100k"))
+    concurrency = tuple(int(c) for c in _list(args.concurrency or ("1,8" if quick else "1,8,50")))
+    duration = args.duration or (1.0 if quick else 3.0)
     try:
         for size in sizes:
             if size != "real":

@@ -32,7 +32,7 @@ from bench.contenders import (
 )
 from bench.describe import union_turtle, write_static
 from bench.generate import generate, parse_size, size_label, write_root
-from bench.load import run_wrk
+from bench.load import fetch, run_wrk
 from bench.profile import profile_under_load
 from bench.queries import Kind, Workload, workloads
 from bench.samples import sample
@@ -253,11 +253,17 @@ def _http_cells(
         cell.p50_ms, cell.p99_ms = result.p50_ms, result.p99_ms
         cell.requests, cell.errors, cell.timeouts = result.requests, result.errors, result.timeouts
         cell.cpu_s, cell.peak_rss = usage.cpu_s, usage.peak_rss
+        if result.requests == 0:
+            # Slower than the cell itself: let the server finish, then time one request
+            # alone (bounded by the request timeout) so the ratio still has a number.
+            procstats.settle(contender.pid, options.settle_s)
+            _time_one(contender, workload, options, cell)
         options.log(
-            f"    {workload.name:<13} c={concurrency:<3} {result.rps:9.1f} req/s  "
-            f"p50 {_ms(result.p50_ms)}  p99 {_ms(result.p99_ms)}  errors {result.errors}"
+            f"    {workload.name:<13} c={concurrency:<3} {cell.rps or 0:9.1f} req/s  "
+            f"p50 {_ms(cell.p50_ms)}  p99 {_ms(cell.p99_ms)}  errors {cell.errors}"
+            + (f"  ({cell.note})" if cell.note else "")
         )
-        if concurrency == options.concurrency[0] and result.rps < options.slow_rps:
+        if concurrency == options.concurrency[0] and (cell.rps or 0) < options.slow_rps:
             slow = True
         if not procstats.settle(contender.pid, options.settle_s):
             cell.note = "server still busy after the cell: restarted"
@@ -288,6 +294,29 @@ def _profile(
         )
         options.log(f"    profile of {workload.name}: {target}")
         procstats.settle(contender.pid, options.settle_s)
+
+
+def _time_one(contender: HttpContender, workload: Workload, options: Options, cell: Cell) -> None:
+    began = time.perf_counter()
+    try:
+        reply = fetch(
+            contender.base_url,
+            contender.request(workload, workload.items[0]),
+            options.request_timeout_s,
+        )
+    except OSError:
+        cell.rps = None
+        cell.note = f"no answer within {options.request_timeout_s:g} s"
+        return
+    elapsed = time.perf_counter() - began
+    if not 200 <= reply.status < 300:
+        cell.rps = None
+        cell.note = f"HTTP {reply.status} when timed alone"
+        return
+    cell.requests = 1
+    cell.rps = 1 / elapsed
+    cell.p50_ms = cell.p99_ms = elapsed * 1000
+    cell.note = "slower than the cell: one request timed alone"
 
 
 def _ms(value: float | None) -> str:

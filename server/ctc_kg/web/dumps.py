@@ -103,8 +103,10 @@ def _rewritten(state: Site, name: str, iri_map: IriMap) -> bytes:
     path = _files(state)[name]
     if fmt is None:
         return path.read_bytes()
-    source = FORMAT_OF[".nq"] if fmt is conneg.JSONLD else fmt
-    source_path = path.with_suffix(".nq") if fmt is conneg.JSONLD else path
+    # JSON-LD is rendered again from the N-Triples file beside it (every dump, ontology
+    # and shapes file has one; only the data has an N-Quads file).
+    source = FORMAT_OF[".nt"] if fmt is conneg.JSONLD else fmt
+    source_path = path.with_suffix(".nt") if fmt is conneg.JSONLD else path
     quads = render.quads_of(source_path.read_bytes(), source)
     return render.graph(quads, fmt, iri_map, state.prefixes)
 

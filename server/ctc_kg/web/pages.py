@@ -83,7 +83,7 @@ def _language() -> str:
 
 def _lang_url(code: str) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    return request.path + "?" + urlencode([*args, ("lang", code)])
+    return request.script_root + request.path + "?" + urlencode([*args, ("lang", code)])
 
 
 def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageContext:
@@ -106,7 +106,7 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
             Alternate(
                 fmt.media_type,
                 _FORMAT_LABELS.get(fmt.name, fmt.name),
-                request.path + "?" + urlencode({"format": fmt.name}),
+                request.script_root + request.path + "?" + urlencode({"format": fmt.name}),
             )
             for fmt in conneg.GRAPH_FORMATS
         )

@@ -13,6 +13,7 @@ from ctc_kg.errors import NotFoundError
 from ctc_kg.web import conneg, http, pages, render
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.descriptions import dataset_description
+from ctc_kg.web.i18n import choose_language
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
 from flask import Blueprint, Response, request
@@ -26,6 +27,15 @@ def _negotiate(offered: tuple[Format, ...]) -> Format:
     )
 
 
+def _variant(fmt: Format) -> str:
+    """What a representation's ETag and cache key depend on: its format and, for a page,
+    its language (a French page must not be cached as, or validate against, the English)."""
+    if fmt is conneg.HTML:
+        lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+        return f"{fmt.name}.{lang}"
+    return fmt.name
+
+
 def _respond(
     state: Site,
     iri_map: IriMap,
@@ -34,7 +44,7 @@ def _respond(
     offered: tuple[Format, ...],
     make: Callable[[], bytes],
 ) -> Response:
-    etag = http.etag_for(state.version, iri_map.public, iri, fmt.name)
+    etag = http.etag_for(state.version, iri_map.public, iri, _variant(fmt))
     if http.not_modified(request, etag, state.last_modified):
         response = Response(status=304)
         response.vary.add("Accept")
@@ -105,6 +115,6 @@ def resource(path: str) -> Response:
         return render.graph(quads, fmt, iri_map, state.prefixes)
 
     def make() -> bytes:
-        return _remembered(state, ("resource", iri_map.public, iri, fmt.name), describe)
+        return _remembered(state, ("resource", iri_map.public, iri, _variant(fmt)), describe)
 
     return _respond(state, iri_map, iri, fmt, conneg.RESOURCE_FORMATS, make)

@@ -586,7 +586,8 @@ def generate(target: int, seed: int = 1) -> Synthetic:
 def write_root(synthetic: Synthetic, root: Path, repository: Path) -> None:
     """Write `root/data/*.trig` and link `root/ontology`, `root/shapes` to the repository's,
     so `ctc-kg --root ROOT serve` serves the synthetic graph with the real ontology and
-    shapes. Also writes `root/export/all.nq` (data and ontology, for other engines)."""
+    shapes. Also writes `root/export/all.nq` (data, ontology and shapes, for other
+    engines)."""
     data = root / "data"
     data.mkdir(parents=True, exist_ok=True)
     for name in ("ontology", "shapes"):
@@ -600,13 +601,18 @@ def write_root(synthetic: Synthetic, root: Path, repository: Path) -> None:
             ox.serialize(quads, data / f"{name}.trig", ox.RdfFormat.TRIG, prefixes=PREFIXES)
     export = root / "export"
     export.mkdir(exist_ok=True)
-    ontology_graph = ox.NamedNode(B + "ontology")
-    ontology_quads: list[ox.Quad] = []
-    for path in sorted((repository / "ontology").glob("*.ttl")):
-        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            ontology_quads.append(
-                ox.Quad(triple.subject, triple.predicate, triple.object, ontology_graph)
-            )
     with (export / "all.nq").open("wb") as out:
         ox.serialize(synthetic.all_quads(), out, ox.RdfFormat.N_QUADS)
-        ox.serialize(ontology_quads, out, ox.RdfFormat.N_QUADS)
+        ox.serialize(vocabulary_quads(repository), out, ox.RdfFormat.N_QUADS)
+
+
+def vocabulary_quads(repository: Path) -> list[ox.Quad]:
+    """The ontology and the shapes, each in its own named graph (B + "ontology",
+    B + "shapes"), as ctc-kg's store holds them beside the data."""
+    quads: list[ox.Quad] = []
+    for folder, name in (("ontology", "ontology"), ("shapes", "shapes")):
+        graph = ox.NamedNode(B + name)
+        for path in sorted((repository / folder).glob("*.ttl")):
+            for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+                quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, graph))
+    return quads

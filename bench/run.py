@@ -31,7 +31,7 @@ from bench.contenders import (
     venv_bin,
 )
 from bench.describe import union_turtle, write_static
-from bench.generate import generate, parse_size, size_label, write_root
+from bench.generate import generate, parse_size, size_label, vocabulary_quads, write_root
 from bench.load import fetch, run_wrk
 from bench.profile import profile_under_load
 from bench.queries import Kind, Workload, workloads
@@ -136,9 +136,7 @@ def _prepare(label: str, options: Options, workdir: Path) -> tuple[Prepared, flo
         for path in sorted((REPOSITORY / "data").glob("*.trig")):
             store.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
         quads = len(store)
-        ontology = ox.NamedNode("https://w3id.org/ctc-kg/ontology")
-        for path in sorted((REPOSITORY / "ontology").glob("*.ttl")):
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ontology)
+        store.bulk_extend(vocabulary_quads(REPOSITORY))
         store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
     else:
         synthetic = generate(parse_size(label), options.seed)

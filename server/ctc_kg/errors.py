@@ -71,6 +71,17 @@ class QueryTimeoutError(CtcKgError):
     status = 503
 
 
+class ServiceBusyError(CtcKgError):
+    """Every query slot of this worker stayed busy for the allowed wait: come back later
+    (503 with Retry-After) rather than queue without bound."""
+
+    status = 503
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 class StoreUnavailableError(CtcKgError):
     """The backing store cannot answer (down, restarting, unreachable)."""
 
@@ -78,6 +89,6 @@ class StoreUnavailableError(CtcKgError):
 
 
 class ForbiddenError(CtcKgError):
-    """The request asks for something the service refuses (updates, SERVICE outside the allow-list)."""
+    """The request asks for something the service refuses (updates, SERVICE off the list)."""
 
     status = 403

@@ -40,6 +40,9 @@ class QueryRequest:
     named_graph_uris: Sequence[str] = ()
     timeout: float | None = None
     base_iri: str | None = None  # resolves relative IRIs in the query (the endpoint's IRI)
+    # At most this many solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) are returned;
+    # the answer then says `truncated`. None: no cap (internal callers that need it all).
+    max_rows: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,8 @@ class QueryResponse:
     form: QueryForm
     media_type: str
     body: bytes
-    truncated: bool = False
-    row_count: int | None = None
+    truncated: bool = False  # the answer stops at the request's `max_rows`
+    row_count: int | None = None  # solutions or triples in the body, when known
     extra_headers: dict[str, str] = field(default_factory=dict)
 
 

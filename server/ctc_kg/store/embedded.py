@@ -90,13 +90,18 @@ class EmbeddedStore(Store):
                 "default_graphs": list(request.default_graph_uris),
                 "named_graphs": list(request.named_graph_uris),
                 "base_iri": request.base_iri,
+                "max_rows": request.max_rows,
             },
             timeout,
         )
         if not header["ok"]:
             _raise(header)
         return QueryResponse(
-            form=QueryForm(header["form"]), media_type=header["media_type"], body=body
+            form=QueryForm(header["form"]),
+            media_type=header["media_type"],
+            body=body,
+            truncated=bool(header.get("truncated")),
+            row_count=header.get("rows"),
         )
 
     def describe(self, iri: str, media_type: str) -> bytes | None:

@@ -135,16 +135,26 @@ class WorkerPool:
 
     def call(self, request: dict[str, Any], timeout: float) -> tuple[dict[str, Any], bytes]:
         """Send `request` to an idle worker; its answer, or QueryTimeoutError after `timeout`
-        seconds of running (the worker is then killed)."""
+        seconds of running (the worker is then killed).
+
+        A worker found dead before it was given the request (killed from outside, out of
+        memory) is replaced and the request goes to another one: the caller never sees a
+        failure that happened while no query of theirs was running.
+        """
         self.start()
+        deadline = time.monotonic() + timeout
+        while True:
+            process = self._take(deadline)
+            if process.popen.poll() is not None:
+                self._replace(process)
+                continue
+            try:
+                process.send(request)
+            except OSError:
+                self._replace(process)  # it died between the check and the write
+                continue
+            break
         try:
-            process = self._idle.get(timeout=timeout)
-        except queue.Empty as error:
-            raise StoreUnavailableError(
-                "All query workers are busy; try again in a moment."
-            ) from error
-        try:
-            process.send(request)
             answer = process.receive(time.monotonic() + timeout)
         except TimeoutError as error:
             self._replace(process)
@@ -156,6 +166,19 @@ class WorkerPool:
             raise StoreUnavailableError(f"A query worker failed: {error}") from error
         self._idle.put(process)
         return answer
+
+    def _take(self, deadline: float) -> _Process:
+        try:
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty as error:
+            raise StoreUnavailableError(
+                "All query workers are busy; try again in a moment."
+            ) from error
+
+    def pids(self) -> list[int]:
+        """The process ids of this process's workers (for operations and tests)."""
+        with self._lock:
+            return sorted(process.popen.pid for process in self._all)
 
     def close(self) -> None:
         with self._lock:

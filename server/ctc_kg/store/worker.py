@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
@@ -60,6 +62,7 @@ class Worker:
         if request.get("default_graphs") or request.get("named_graphs"):
             options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
             options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+        limit: int | None = request.get("max_rows")
         try:
             result = self.store.query(request["text"], **options)
         except SyntaxError as error:
@@ -70,17 +73,23 @@ class Worker:
             if media_type is None:
                 return _not_acceptable(form), b""
             fmt = _rdf_format(media_type)
-            triples: Iterable[Any] = result
+            triples, truncated = capped(result, limit)
+            items: list[Any] = triples
             if fmt.supports_datasets:
-                triples = (ox.Quad(t.subject, t.predicate, t.object) for t in result)
-            body = ox.serialize(triples, format=fmt, prefixes=self._prefixes_for(fmt))
-            return {"ok": True, "form": form, "media_type": media_type}, body or b""
+                items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+            body = ox.serialize(items, format=fmt, prefixes=self._prefixes_for(fmt))
+            header = _answer(form, media_type, len(triples), truncated)
+            return header, body or b""
         form = "ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
         media_type = request.get("results_media_type")
         if media_type is None:
             return _not_acceptable(form), b""
-        body = result.serialize(format=_results_format(media_type))
-        return {"ok": True, "form": form, "media_type": media_type}, body or b""
+        if isinstance(result, ox.QueryBoolean) or limit is None:
+            body = result.serialize(format=_results_format(media_type))
+            return _answer(form, media_type, None, False), body or b""
+        rows, truncated = capped(result, limit)
+        body = serialize_solutions(result.variables, rows, _results_format(media_type))
+        return _answer(form, media_type, len(rows), truncated), body
 
     # -- concise bounded description -----------------------------------------------------
 
@@ -186,6 +195,78 @@ class Worker:
         return {"ok": False, "error": "internal", "message": f"unknown op {operation!r}"}, b""
 
 
+def _answer(form: str, media_type: str, rows: int | None, truncated: bool) -> dict[str, Any]:
+    return {
+        "ok": True,
+        "form": form,
+        "media_type": media_type,
+        "rows": rows,
+        "truncated": truncated,
+    }
+
+
+def capped(items: Iterable[Any], limit: int | None) -> tuple[list[Any], bool]:
+    """At most `limit` items of `items` (all when None), and whether some were left out.
+    Reads one item past the limit, never more: the rest of the answer is not computed."""
+    if limit is None:
+        return list(items), False
+    taken = list(islice(items, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    """A term in the SPARQL 1.1 JSON results format (with RDF 1.2's quoted triples)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
+
+
+def serialize_solutions(
+    variables: list[ox.Variable], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat
+) -> bytes:
+    """`rows` in `fmt`: written as SPARQL JSON by the json module, then, for the other
+    formats, parsed and serialized again by pyoxigraph (which cannot serialize a part of
+    a result set itself)."""
+    names = [variable.value for variable in variables]
+    bindings = []
+    for row in rows:
+        binding = {}
+        for variable, name in zip(variables, names, strict=True):
+            value = row[variable]
+            if value is not None:
+                binding[name] = _json_term(value)
+        bindings.append(binding)
+    document = json.dumps(
+        {"head": {"vars": names}, "results": {"bindings": bindings}},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    if fmt == ox.QueryResultsFormat.JSON:
+        return document
+    parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=fmt) or b""
+
+
 def _not_acceptable(form: str) -> dict[str, Any]:
     return {"ok": False, "error": "not_acceptable", "form": form, "message": form}
 
@@ -241,6 +322,10 @@ def main(argv: list[str]) -> int:
     if argv[0] == "--write":
         return write(argv[1])
     path, prefixes_json = argv[0], argv[1]
+    # A stop signal sent to the whole process group (systemd, Ctrl-C) must not end a query
+    # its server is still draining: a worker ends with its parent, or is killed by it.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     worker = Worker(ox.Store.read_only(path), json.loads(prefixes_json))
     out = sys.stdout.buffer

@@ -14,12 +14,17 @@ from pathlib import Path
 
 from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
-from ctc_kg.errors import CtcKgError, MethodNotAllowedError, NotAcceptableError
+from ctc_kg.errors import (
+    CtcKgError,
+    MethodNotAllowedError,
+    NotAcceptableError,
+    ServiceBusyError,
+)
 from ctc_kg.store.base import Store
 from ctc_kg.web import conneg, dumps, http, pages, resources, sparql
-from ctc_kg.web.site import Site
+from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestURITooLarge
 
 
 def create_app(
@@ -48,6 +53,7 @@ def create_app(
     app.register_blueprint(pages.bp)
     app.register_error_handler(CtcKgError, _error)
     app.register_error_handler(HTTPException, _error)
+    app.before_request(_request_line_limit)
     app.before_request(_preflight)
     app.after_request(_cors)
     return app
@@ -57,6 +63,18 @@ def close_app(app: Flask) -> None:
     """Stop the store's workers and remove what the app prepared for itself."""
     site: Site = app.extensions["ctc_kg"]
     site.close()
+
+
+def _request_line_limit() -> None:
+    """414 for a request line longer than `max_url_bytes`: what gunicorn answers in
+    production (its limit_request_line), enforced here too so every deployment agrees."""
+    limit = site().settings.max_url_bytes
+    target = len(request.path.encode("utf-8")) + len(request.query_string) + 1
+    if limit > 0 and target > limit:
+        raise RequestURITooLarge(
+            f"The request line is longer than this server accepts ({limit} bytes). "
+            "Send a long query with POST (application/sparql-query) instead."
+        )
 
 
 def _preflight() -> Response | None:
@@ -89,6 +107,8 @@ def _error(error: Exception) -> Response:
         status, message = error.status, str(error)
         if isinstance(error, MethodNotAllowedError):
             headers["Allow"] = "GET, POST, OPTIONS"
+        if isinstance(error, ServiceBusyError):
+            headers["Retry-After"] = str(error.retry_after)
     elif isinstance(error, HTTPException):
         status = error.code or 500
         message = error.description or error.name

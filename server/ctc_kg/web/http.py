@@ -7,7 +7,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urlencode
 
+from ctc_kg.web import conneg
 from ctc_kg.web.conneg import Format
+from ctc_kg.web.i18n import choose_language
 from flask import Request, Response
 
 CACHE_CONTROL = "public, max-age=300"
@@ -15,7 +17,9 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type, Accept",
-    "Access-Control-Expose-Headers": "ETag, Link, Content-Length, Content-Encoding, Vary",
+    "Access-Control-Expose-Headers": (
+        "ETag, Link, Content-Length, Content-Encoding, Vary, Retry-After, X-CTC-KG-Truncated"
+    ),
     "Access-Control-Max-Age": "86400",
 }
 
@@ -24,6 +28,24 @@ def etag_for(*parts: str) -> str:
     """A strong validator from what determines a representation (dataset version first)."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return f'"{digest[:32]}"'
+
+
+def variant(request: Request, fmt: Format) -> str:
+    """What a representation's ETag and cache key depend on beyond the resource: its
+    format and, for a page, its language (a French page must never be cached as, or
+    validate against, the English one)."""
+    if fmt is conneg.HTML:
+        lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+        return f"{fmt.name}.{lang}"
+    return fmt.name
+
+
+def vary(response: Response, fmt: Format) -> Response:
+    """`Vary: Accept`, and `Accept-Language` too for a page (also on a 304)."""
+    response.vary.add("Accept")
+    if fmt is conneg.HTML:
+        response.vary.add("Accept-Language")
+    return response
 
 
 def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:
@@ -50,7 +72,7 @@ def negotiated(
 ) -> Response:
     """Content-Type with charset, Vary: Accept and Link rel=alternate for other formats."""
     response.headers["Content-Type"] = fmt.content_type
-    response.vary.add("Accept")
+    vary(response, fmt)
     if url is not None:
         links = [
             f"<{url}?{urlencode({'format': other.name})}>; "

@@ -13,7 +13,6 @@ from ctc_kg.errors import NotFoundError
 from ctc_kg.web import conneg, http, pages, render
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.descriptions import dataset_description
-from ctc_kg.web.i18n import choose_language
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
 from flask import Blueprint, Response, request
@@ -28,12 +27,7 @@ def _negotiate(offered: tuple[Format, ...]) -> Format:
 
 
 def _variant(fmt: Format) -> str:
-    """What a representation's ETag and cache key depend on: its format and, for a page,
-    its language (a French page must not be cached as, or validate against, the English)."""
-    if fmt is conneg.HTML:
-        lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
-        return f"{fmt.name}.{lang}"
-    return fmt.name
+    return http.variant(request, fmt)
 
 
 def _respond(
@@ -46,8 +40,7 @@ def _respond(
 ) -> Response:
     etag = http.etag_for(state.version, iri_map.public, iri, _variant(fmt))
     if http.not_modified(request, etag, state.last_modified):
-        response = Response(status=304)
-        response.vary.add("Accept")
+        response = http.vary(Response(status=304), fmt)
         return http.validators(response, etag, state.last_modified)
     response = Response(make())
     http.negotiated(response, fmt, offered, iri_map.outward(iri))

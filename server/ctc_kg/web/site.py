@@ -6,8 +6,10 @@ One `Site` per app, kept in `app.extensions["ctc_kg"]`; routes get it with `site
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 
 from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
+from ctc_kg.errors import ServiceBusyError
 from ctc_kg.store.base import Store
 from ctc_kg.web.rewrite import ForwardedHeaders, IriMap, public_base
 from flask import current_app, request
@@ -32,11 +35,32 @@ class Site:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        sums = self.dist / CHECKSUMS
-        source = sums if sums.exists() else self.dist / "ctc-kg.nq"
-        self.version = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        source = _version_source(self.dist)
+        self.version = version_of(self.dist)
         self.last_modified = datetime.fromtimestamp(int(source.stat().st_mtime), UTC)
         self.prefixes = prefixes(self.settings.base_iri)
+        self._query_slots = threading.BoundedSemaphore(max(1, self.settings.max_concurrent_queries))
+
+    @contextmanager
+    def query_slot(self) -> Iterator[None]:
+        """Hold one of this worker's `max_concurrent_queries` slots while a query runs.
+
+        A query waits at most `query_queue_timeout` for a slot, then gets ServiceBusyError
+        (503 with Retry-After): under overload the server sheds queries instead of letting
+        them pile up behind the busy ones, and resources and dumps keep being served by
+        the request threads that are not waiting.
+        """
+        wait = max(0.0, self.settings.query_queue_timeout)
+        if not self._query_slots.acquire(timeout=wait):
+            raise ServiceBusyError(
+                f"All {self.settings.max_concurrent_queries} query slots stayed busy for "
+                f"{wait:g} s; try again shortly.",
+                retry_after=max(1, math.ceil(wait)),
+            )
+        try:
+            yield
+        finally:
+            self._query_slots.release()
 
     def iri_map(self) -> IriMap:
         """The mapping between canonical IRIs and this request's public base."""
@@ -67,6 +91,16 @@ class Site:
         self.store.close()
         while self.cleanup:
             self.cleanup.pop()()
+
+
+def _version_source(dist: Path) -> Path:
+    sums = dist / CHECKSUMS
+    return sums if sums.exists() else dist / "ctc-kg.nq"
+
+
+def version_of(dist: Path) -> str:
+    """The dataset version a build folder holds (from its checksums): ETags and /health."""
+    return hashlib.sha256(_version_source(dist).read_bytes()).hexdigest()[:16]
 
 
 def site() -> Site:

@@ -38,11 +38,24 @@ class ProtocolRequest:
     override: str | None
 
 
+MAX_PARAMETERS = 1000
+TRUNCATED_HEADER = "X-CTC-KG-Truncated"
+
+
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
     try:
-        return parse_qsl(raw.decode("latin-1"), keep_blank_values=True, errors="strict")
+        return parse_qsl(
+            raw.decode("latin-1"),
+            keep_blank_values=True,
+            errors="strict",
+            max_num_fields=MAX_PARAMETERS,
+        )
     except UnicodeDecodeError as error:
         raise BadRequestError(f"The parameters are not valid UTF-8: {error}") from error
+    except ValueError as error:  # more than MAX_PARAMETERS fields
+        raise BadRequestError(
+            f"Too many parameters: at most {MAX_PARAMETERS} are accepted."
+        ) from error
 
 
 def parse_protocol(req: Request) -> ProtocolRequest:
@@ -116,24 +129,27 @@ def _query(protocol: ProtocolRequest) -> Response:
             return _not_modified(etag)
     pivot_results = results_fmt is not None and not iri_map.identity
     pivot_graph = graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map)
-    answer = state.store.query(
-        QueryRequest(
-            text=text,
-            results_media_type=(
-                render.RESULTS_PIVOT.media_type
-                if pivot_results
-                else (results_fmt.media_type if results_fmt else None)
-            ),
-            graph_media_type=(
-                render.GRAPH_PIVOT.media_type
-                if pivot_graph
-                else (graph_fmt.media_type if graph_fmt else None)
-            ),
-            default_graph_uris=tuple(iri_map.inward(g) for g in protocol.default_graphs),
-            named_graph_uris=tuple(iri_map.inward(g) for g in protocol.named_graphs),
-            base_iri=state.settings.base_iri + "sparql",
+    max_rows = state.settings.max_result_rows if state.settings.max_result_rows > 0 else None
+    with state.query_slot():
+        answer = state.store.query(
+            QueryRequest(
+                text=text,
+                results_media_type=(
+                    render.RESULTS_PIVOT.media_type
+                    if pivot_results
+                    else (results_fmt.media_type if results_fmt else None)
+                ),
+                graph_media_type=(
+                    render.GRAPH_PIVOT.media_type
+                    if pivot_graph
+                    else (graph_fmt.media_type if graph_fmt else None)
+                ),
+                default_graph_uris=tuple(iri_map.inward(g) for g in protocol.default_graphs),
+                named_graph_uris=tuple(iri_map.inward(g) for g in protocol.named_graphs),
+                base_iri=state.settings.base_iri + "sparql",
+                max_rows=max_rows,
+            )
         )
-    )
     if answer.form.returns_graph:
         assert graph_fmt is not None
         fmt = graph_fmt
@@ -147,6 +163,9 @@ def _query(protocol: ProtocolRequest) -> Response:
         body = render.results(answer.body, fmt, iri_map) if pivot_results else answer.body
     response = Response(body, status=200)
     http.negotiated(response, fmt)
+    if answer.truncated:
+        # Never a silent cut: the client is told the answer stops at the limit.
+        response.headers[TRUNCATED_HEADER] = f"true; limit={max_rows}"
     if etag is not None:
         http.validators(response, etag)
     else:
@@ -160,9 +179,9 @@ def _without_query(override: str | None) -> Response:
     iri_map = state.iri_map()
     offered = (conneg.HTML, *conneg.GRAPH_FORMATS)
     fmt = conneg.negotiate(request.headers.get("Accept"), offered, override=override)
-    etag = http.etag_for(state.version, iri_map.public, "sparql", fmt.name)
+    etag = http.etag_for(state.version, iri_map.public, "sparql", http.variant(request, fmt))
     if http.not_modified(request, etag, state.last_modified):
-        return _not_modified(etag)
+        return http.validators(http.vary(Response(status=304), fmt), etag)
     if fmt is conneg.HTML:
         body = pages.sparql_editor(iri_map)
     else:

@@ -51,5 +51,37 @@
       { avoidDuplicateTabs: true }
     );
   });
+
+  /* A capped answer is never a silent cut: the server says so in X-CTC-KG-Truncated
+   * ("true; limit=N") and the editor shows it above the results. */
+  var note = document.createElement("p");
+  note.className = "truncation-note";
+  note.setAttribute("role", "status");
+  note.hidden = true;
+  host.parentNode.insertBefore(note, host);
+  var french = (document.documentElement.lang || "").indexOf("fr") === 0;
+  function showTruncation(response) {
+    var headers = response && response.headers;
+    var value = headers && typeof headers.get === "function" ? headers.get("X-CTC-KG-Truncated") : null;
+    var match = value ? /limit=(\d+)/.exec(value) : null;
+    if (!match) {
+      note.hidden = true;
+      note.textContent = "";
+      return;
+    }
+    note.textContent = french
+      ? "Résultats tronqués : seules les " + match[1] + " premières lignes sont affichées (limite du serveur). Affinez la requête ou utilisez LIMIT/OFFSET."
+      : "Results truncated: only the first " + match[1] + " rows are shown (the server's limit). Narrow the query or page with LIMIT/OFFSET.";
+    note.hidden = false;
+  }
+  yasgui.on("query", function (_yasgui, tab) {
+    var yasqe = tab.getYasqe();
+    if (yasqe && !yasqe.ctcKgTruncationWatch) {
+      yasqe.ctcKgTruncationWatch = true;
+      yasqe.on("queryResponse", function (_yasqe, response) {
+        showTruncation(response);
+      });
+    }
+  });
   window.ctcKgYasgui = yasgui;
 })();

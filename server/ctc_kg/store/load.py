@@ -5,8 +5,9 @@ a mixture.
 How the dataset maps onto the store (docs/scale-out.md):
 - each named graph (one per source passage, plus the ontology and the shapes) keeps
   its name, so provenance queries (`GRAPH ?g`) work unchanged;
-- the default graph's triples go into the *holder* graph `--graph` (default
-  `B graph/default`);
+- the *holder* graph `--graph` (default `B graph/default`) gets the RDF merge of all
+  graphs (the default graph's triples and every named graph's, each once): the default
+  graph of every query, as in the embedded store;
 - a manifest graph (store.manifest) lists them; the remote backend scopes every query
   to them, which hides the store's own graphs (Virtuoso's system graphs) and any
   temporary graph.
@@ -61,6 +62,7 @@ from ctc_kg.store.remote import Endpoint, endpoint_of
 
 OK, VIOLATIONS, UNUSABLE = 0, 1, 2
 CHUNK_TRIPLES = 2_000
+BLANK_CHUNK_TRIPLES = 200
 
 
 class LoadFailedError(StoreUnavailableError):
@@ -138,25 +140,29 @@ def _http_error(error: urllib.error.HTTPError, url: str) -> LoadFailedError:
 
 
 def target_graphs(quads: Iterable[ox.Quad], holder: str) -> dict[str, list[ox.Triple]]:
-    """The dataset's triples by target graph: named graphs keep their names, the default
-    graph goes to `holder`."""
-    graphs: dict[str, dict[ox.Triple, None]] = {}
+    """The dataset's triples by target graph: named graphs keep their names; `holder`
+    gets the RDF merge of all graphs (the default graph's triples and every named
+    graph's, each once), the union default graph the embedded store serves too."""
+    graphs: dict[str, dict[ox.Triple, None]] = {holder: {}}
     for quad in quads:
         name = quad.graph_name
-        if isinstance(name, ox.DefaultGraph):
-            target = holder
-        elif isinstance(name, ox.NamedNode):
-            target = name.value
-        else:
+        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+        graphs[holder][triple] = None
+        if isinstance(name, ox.NamedNode):
+            graphs.setdefault(name.value, {})[triple] = None
+        elif not isinstance(name, ox.DefaultGraph):
             raise UnusableInputError(f"a graph named by a blank node ({name}) cannot be loaded")
-        graphs.setdefault(target, {})[ox.Triple(quad.subject, quad.predicate, quad.object)] = None
     if manifest_graph(holder) in graphs:
         raise UnusableInputError(f"the dataset uses the manifest graph <{manifest_graph(holder)}>")
     return {name: list(triples) for name, triples in graphs.items()}
 
 
-def chunks(triples: Sequence[ox.Triple], size: int = CHUNK_TRIPLES) -> list[list[ox.Triple]]:
-    """`triples` in chunks of about `size`; triples linked by a blank node share a chunk."""
+def chunks(
+    triples: Sequence[ox.Triple],
+    size: int = CHUNK_TRIPLES,
+    blank_size: int = BLANK_CHUNK_TRIPLES,
+) -> list[list[ox.Triple]]:
+    """`triples` in chunks; triples linked by a blank node share a chunk."""
     parent: dict[ox.BlankNode, ox.BlankNode] = {}
 
     def find(node: ox.BlankNode) -> ox.BlankNode:
@@ -181,9 +187,17 @@ def chunks(triples: Sequence[ox.Triple], size: int = CHUNK_TRIPLES) -> list[list
             plain.append(triple)
         else:
             groups.setdefault(find(first), []).append(triple)
+    # Triples without blank nodes go in INSERT DATA chunks; the groups that share blank
+    # nodes in smaller `INSERT {...} WHERE {}` chunks, which Virtuoso compiles to SQL
+    # (more than 10,000 lines of it is an error).
+    return _packed([[t] for t in plain], size) + _packed(list(groups.values()), blank_size)
+
+
+def _packed(groups: Sequence[list[ox.Triple]], size: int) -> list[list[ox.Triple]]:
+    """Consecutive groups packed into chunks of at most `size` (a bigger group alone)."""
     result: list[list[ox.Triple]] = []
     current: list[ox.Triple] = []
-    for group in [*([t] for t in plain), *groups.values()]:
+    for group in groups:
         if current and len(current) + len(group) > size:
             result.append(current)
             current = []
@@ -242,8 +256,7 @@ def push(
     moves = {name: f"{name}-tmp-{load_id}" for name in graphs}
     named = tuple(sorted(name for name in graphs if name != holder))
     old = previous.named_graphs if previous else ()
-    # Graphs the new dataset no longer has (the holder too, if its default graph is empty).
-    removed = tuple(sorted({*old, holder} - set(graphs)))
+    removed = tuple(sorted(set(old) - set(graphs)))  # graphs the new dataset no longer has
     done = Manifest(holder, named, union, load_id, stable=True)
     swapped = False
     try:

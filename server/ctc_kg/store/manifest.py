@@ -4,7 +4,9 @@ in, as `ctc-kg load` records it.
 A store such as Virtuoso keeps every triple in some graph and, without FROM, answers
 over all of them, its own system graphs included. So `ctc-kg load` puts the dataset's
 default-graph triples in a *holder* graph (`--graph`, by default `B graph/default`),
-keeps each named graph under its own name, and writes a *manifest* graph listing them:
+keeps each named graph under its own name, and writes a *manifest* graph listing them.
+Like the embedded store, the holder graph holds the RDF merge of every graph (each
+distinct triple once), so the union default graph has no duplicate triples:
 
     <holder/manifest> sd:defaultGraph <holder> ;
         sd:namedGraph <g1>, <g2> ... ;          # each <gi> sd:name <gi>
@@ -12,9 +14,9 @@ keeps each named graph under its own name, and writes a *manifest* graph listing
         dcterms:identifier "load id" ; dcterms:modified "..."^^xsd:dateTime ;
         schema:actionStatus schema:CompletedActionStatus .   # Active while swapping
 
-The remote backend reads it and sends every query with `default-graph-uri` = holder +
-named graphs and `named-graph-uri` = the named graphs: the same dataset the embedded
-backend answers over (union default graph; GRAPH ranges over the claim graphs only).
+The remote backend reads it and sends every query with `default-graph-uri` = holder and
+`named-graph-uri` = the named graphs: the same dataset the embedded backend answers over
+(the merge as default graph; GRAPH ranges over the claim graphs only).
 
 Virtuoso reads at READ COMMITTED without snapshots, so one query that runs across the
 commit of a reload could see some graphs old and some new. The status makes reads
@@ -71,7 +73,11 @@ class Manifest:
 
     @property
     def default_graphs(self) -> tuple[str, ...]:
-        """The graphs whose merge is the union default graph."""
+        """The default graph of a query: the holder, which holds the merge."""
+        return (self.holder,)
+
+    @property
+    def all_graphs(self) -> tuple[str, ...]:
         return (self.holder, *self.named_graphs)
 
 

@@ -3,7 +3,7 @@ server, QLever), reached through SPARQLWrapper.
 
 - The same policy as the embedded backend runs first (store.querytext.check_query):
   updates and SERVICE outside the allow-list never leave this process.
-- The dataset a query sees is the one `ctc-kg load` recorded (store.manifest): the union
+- The dataset a query sees is the one `ctc-kg load` recorded (store.manifest): the merge
   of ctc-kg's graphs as default graph and its claim graphs as named graphs, passed as
   `default-graph-uri` / `named-graph-uri`; a query with its own FROM, or a request with
   its own dataset, keeps it. Without a manifest the store's own default applies.
@@ -238,7 +238,7 @@ class RemoteStore(Store):
         of its `#` children, the blank nodes they reach (to a bounded depth), incoming
         quads, a named graph's own contents, and the labels of every IRI named."""
         node = iri(iri_)
-        graphs = manifest.default_graphs if manifest else ()
+        graphs = manifest.all_graphs if manifest else ()
         roots = " ".join(iri(s) for s in [iri_, *self._hash_children_of(iri_, manifest)])
         branches = [f"{{ VALUES ?s {{ {roots} }} GRAPH ?g {{ ?s ?p ?o }} }}"]
         for depth in range(1, BLANK_NODE_DEPTH + 1):
@@ -258,6 +258,19 @@ class RemoteStore(Store):
         found = dict.fromkeys(self._quads(text, graphs))
         if not found:
             return None
+        # The holder graph repeats every named graph's triples (the merge); as in the
+        # embedded store, a description keeps a triple in its source graphs only.
+        in_named = {
+            ox.Triple(q.subject, q.predicate, q.object)
+            for q in found
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        }
+        found = {
+            q: None
+            for q in found
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+            or ox.Triple(q.subject, q.predicate, q.object) not in in_named
+        }
         mentioned = [n.value for n in _named_nodes(found) if n.value != iri_]
         for start in range(0, len(mentioned), LABEL_BATCH):
             batch = " ".join(iri(m) for m in mentioned[start : start + LABEL_BATCH])

@@ -144,6 +144,25 @@ def test_construct_answers_parse_in_every_rdf_type(media_type: str, remote_store
     ) in triples
 
 
+@pytest.mark.parametrize(
+    ("text", "results", "graphs"),
+    [
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", JSON, None),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", None, "text/turtle"),
+    ],
+)
+def test_answers_stop_at_max_rows_and_say_so(text, results, graphs, remote_store):
+    capped = remote_store.query(QueryRequest(text, results, graphs, max_rows=5))
+    assert capped.truncated
+    assert capped.row_count == 5
+    if graphs:
+        assert len(Graph().parse(data=capped.body, format="turtle")) == 5
+    else:
+        assert len(json.loads(capped.body)["results"]["bindings"]) == 5
+    whole = remote_store.query(QueryRequest(text, results, graphs, max_rows=100_000))
+    assert not whole.truncated
+
+
 def test_ask_answers_true_and_false(remote_store):
     yes = remote_store.query(
         QueryRequest(f"ASK {{ <{BASE}meeting/2004-vienna> ?p ?o }}", JSON, None)

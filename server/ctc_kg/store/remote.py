@@ -167,19 +167,26 @@ class RemoteStore(Store):
         # later in the prologue, still overrides it.
         text = f"BASE {iri(request.base_iri)}\n{request.text}" if request.base_iri else request.text
 
-        def run(manifest: Manifest | None) -> bytes:
+        limit = request.max_rows
+
+        def run(manifest: Manifest | None) -> tuple[bytes, int | None, bool]:
             default, named = _dataset_for(request, manifest)
             if form.returns_graph:
-                source = wanted if wanted in GRAPH_PASS_THROUGH else GRAPH_SOURCE
+                passes = wanted in GRAPH_PASS_THROUGH and limit is None
+                source = wanted if passes else GRAPH_SOURCE
                 body = self._send(text, source, default, named, timeout)
-                if source != wanted:
-                    body = self._serialize(list(_parse_ntriples(body)), wanted)
-                return body
+                if passes:
+                    return body, None, False
+                triples = list(_parse_ntriples(body))
+                kept = triples if limit is None else triples[:limit]
+                return self._serialize(kept, wanted), len(kept), len(kept) < len(triples)
             raw = self._send(text, RESULTS_SOURCE, default, named, timeout)
-            return _results(raw, wanted)
+            return _results(raw, wanted, limit)
 
-        body = self._consistently(run, timeout)
-        return QueryResponse(form=form, media_type=wanted, body=body)
+        body, rows, truncated = self._consistently(run, timeout)
+        return QueryResponse(
+            form=form, media_type=wanted, body=body, truncated=truncated, row_count=rows
+        )
 
     def describe(self, iri_: str, media_type: str) -> bytes | None:
         quads = self._consistently(lambda m: self.description(iri_, m), self.timeout)
@@ -503,19 +510,28 @@ def _fix_blank_nodes(data: Any) -> Any:
     return data
 
 
-def _results(raw: bytes, media_type: str) -> bytes:
-    """SPARQL JSON from the store as `media_type`, serialized by pyoxigraph."""
+def _results(raw: bytes, media_type: str, limit: int | None) -> tuple[bytes, int | None, bool]:
+    """SPARQL JSON from the store as `media_type`, serialized by pyoxigraph, with at most
+    `limit` solutions; also the number of solutions and whether some were left out."""
     fmt = ox.QueryResultsFormat.from_media_type(media_type)
     if fmt is None:
         raise NotAcceptableError(f"Cannot produce {media_type}.")
     try:
         data = _fix_blank_nodes(json.loads(raw))
+        rows: int | None = None
+        truncated = False
+        if "results" in data:
+            bindings = data["results"].get("bindings", [])
+            truncated = limit is not None and len(bindings) > limit
+            if truncated:
+                data["results"]["bindings"] = bindings = bindings[:limit]
+            rows = len(bindings)
         parsed = ox.parse_query_results(
             json.dumps(data).encode("utf-8"), format=ox.QueryResultsFormat.JSON
         )
     except (ValueError, SyntaxError) as error:
         raise StoreUnavailableError(f"The SPARQL store sent unreadable results: {error}") from error
-    return parsed.serialize(format=fmt) or b""
+    return parsed.serialize(format=fmt) or b"", rows, truncated
 
 
 def _parse_ntriples(body: bytes) -> Iterator[ox.Quad]:

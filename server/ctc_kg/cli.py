@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate, then write dumps and the description")
     build.add_argument("--out", type=Path, help="output folder (default dist/)")
+    build.add_argument("--site", type=Path, help="also write the static site into this folder")
+    build.add_argument("--public-url", help="the static site's public base URL")
+    build.add_argument("--sparql-endpoint", help="a live SPARQL endpoint for the site's /sparql")
 
     serve = commands.add_parser("serve", help="serve the graph with a production WSGI server")
     serve.add_argument("--host")
@@ -40,6 +43,28 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--store", help="'embedded' or sparql+http://host:port/path")
     serve.add_argument("--workers", type=int, help="WSGI worker processes (0: sized to machine)")
     serve.add_argument("--query-timeout", type=float, help="seconds before a query is stopped")
+    serve.add_argument("--threads", type=int, help="request threads per WSGI worker")
+    serve.add_argument(
+        "--max-result-rows", type=int, help="rows (or triples) per answer before it is cut"
+    )
+    serve.add_argument("--max-request-bytes", type=int, help="largest request body (413)")
+    serve.add_argument("--max-url-bytes", type=int, help="longest request line (414)")
+    serve.add_argument(
+        "--max-concurrent-queries", type=int, help="queries running at once per WSGI worker"
+    )
+    serve.add_argument(
+        "--query-queue-timeout", type=float, help="seconds a query waits for a slot (then 503)"
+    )
+    serve.add_argument(
+        "--service-allow-list", help="comma-separated SERVICE endpoints a query may call"
+    )
+    serve.add_argument("--pid-file", type=Path, help="write the server's pid here (for reload)")
+
+    reload = commands.add_parser(
+        "reload", help="validate and swap in the current data of a running server (SIGHUP)"
+    )
+    reload.add_argument("--pid-file", type=Path, help="the pid file `serve` was started with")
+    reload.add_argument("--wait", type=float, default=300.0, help="seconds to wait for it")
 
     load = commands.add_parser("load", help="push the validated graph into a SPARQL 1.1 store")
     load.add_argument("--endpoint", required=True, help="the store's SPARQL endpoint URL")
@@ -58,6 +83,14 @@ def _settings(args: argparse.Namespace) -> Settings:
         "store": getattr(args, "store", None),
         "workers": getattr(args, "workers", None),
         "query_timeout": getattr(args, "query_timeout", None),
+        "threads": getattr(args, "threads", None),
+        "max_result_rows": getattr(args, "max_result_rows", None),
+        "max_request_bytes": getattr(args, "max_request_bytes", None),
+        "max_url_bytes": getattr(args, "max_url_bytes", None),
+        "max_concurrent_queries": getattr(args, "max_concurrent_queries", None),
+        "query_queue_timeout": getattr(args, "query_queue_timeout", None),
+        "service_allow_list": getattr(args, "service_allow_list", None),
+        "pid_file": getattr(args, "pid_file", None),
     }
     return load_settings(options, config_file=args.config)
 
@@ -76,11 +109,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "build":
         from ctc_kg.content.commands import run_build
 
-        return run_build(settings)
+        status = run_build(settings)
+        if status != 0 or args.site is None:
+            return status
+        from ctc_kg.export.commands import run_site
+
+        return run_site(settings, args.site, sparql_endpoint=args.sparql_endpoint)
     if args.command == "serve":
         from ctc_kg.web.serve import run_serve
 
         return run_serve(settings)
+    if args.command == "reload":
+        from ctc_kg.web.reload import run_reload
+
+        return run_reload(settings, wait=args.wait)
     if args.command == "load":
         from ctc_kg.store.load import run_load
 

@@ -73,7 +73,10 @@ class Capturer:
         if language:
             headers["Accept-Language"] = language
         response = self.client.get("/" + path, base_url=self.public_base, headers=headers)
-        return response.status_code, response.headers.get("Content-Type", ""), response.data
+        try:
+            return response.status_code, response.headers.get("Content-Type", ""), response.data
+        finally:
+            response.close()  # static files are streamed from an open file
 
     def endpoint(self, path: str) -> str | None:
         try:

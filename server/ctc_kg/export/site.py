@@ -8,6 +8,8 @@ web server pointed at DIR sees the old site or the new one, never half of each.
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -20,6 +22,7 @@ from ctc_kg.export.capture import capture
 from ctc_kg.export.layout import DEPLOY_FOLDER, Deployment, Negotiable
 from ctc_kg.export.nginx import nginx_http_conf, nginx_server_conf
 from ctc_kg.export.sitemap import robots_txt, sitemap_xml
+from ctc_kg.export.stable import Stabilizer
 from ctc_kg.export.w3id import w3id_htaccess
 from ctc_kg.web import conneg, dumps
 from ctc_kg.web.rewrite import public_base
@@ -60,6 +63,39 @@ def content_types(names: list[str]) -> dict[str, str]:
     return table
 
 
+DUMPS = "dump/"
+
+
+def stabilize(
+    files: dict[str, bytes], negotiables: tuple[Negotiable, ...], base_iri: str, public: str
+) -> None:
+    """Fix blank-node labels and order (stable.py) in descriptions and rewritten dumps."""
+    stabilizer = Stabilizer(base_iri, public)
+    for item in negotiables:
+        variants = {fmt: name for name, fmt, _ in item.files() if fmt is not conneg.HTML}
+        stabilizer.representations(files, variants, f"{item.stem}.{conneg.NQUADS.name}")
+    if public == base_iri:
+        return  # the dumps are the build's own files, already canonical
+    stems: dict[str, dict[conneg.Format, str]] = {}
+    for name in sorted(files):
+        path = PurePosixPath(name[len(DUMPS) :])
+        if name.startswith(DUMPS) and path.suffix in dumps.FORMAT_OF:
+            stems.setdefault(path.stem, {})[dumps.FORMAT_OF[path.suffix]] = name
+    changed = False
+    for variants in stems.values():
+        source = variants.get(conneg.NQUADS) or variants[conneg.NTRIPLES]
+        if stabilizer.representations(files, variants, source):
+            changed = True
+            for name in variants.values():
+                if name + ".gz" in files:
+                    files[name + ".gz"] = gzip.compress(files[name], mtime=0)
+    sums = DUMPS + "SHA256SUMS"
+    if changed and sums in files:
+        names = sorted(n for n in files if n.startswith(DUMPS) and n != sums and "/" not in n[5:])
+        lines = [f"{hashlib.sha256(files[n]).hexdigest()}  {n[len(DUMPS) :]}" for n in names]
+        files[sums] = ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def export_site(
     settings: Settings,
     content: Content,
@@ -74,6 +110,7 @@ def export_site(
     captured = capture(settings, content, deployment.public_base)
     files = dict(captured.files)
     negotiables = captured.negotiables
+    stabilize(files, negotiables, settings.base_iri, deployment.public_base)
     files["sitemap.xml"] = sitemap_xml(deployment.public_base, negotiables)
     files["robots.txt"] = robots_txt(deployment.public_base)
     files.update(type_maps(negotiables))

@@ -24,14 +24,16 @@ TRUNCATED = "X-CTC-KG-Truncated"
 
 
 @pytest.fixture(scope="module")
-def capped(world):
-    return create_app(web_settings(max_result_rows=CAP), world.store, dist=world.dist).test_client()
+def capped(hostile_world):
+    return create_app(
+        web_settings(max_result_rows=CAP), hostile_world.store, dist=hostile_world.dist
+    ).test_client()
 
 
 @pytest.fixture(scope="module")
-def capped_public(world):
+def capped_public(hostile_world):
     settings = web_settings(max_result_rows=CAP, public_url=PUBLIC)
-    return create_app(settings, world.store, dist=world.dist).test_client()
+    return create_app(settings, hostile_world.store, dist=hostile_world.dist).test_client()
 
 
 def rows_of(fmt: str, body: bytes) -> int:
@@ -78,8 +80,8 @@ def test_an_answer_within_the_cap_is_whole_and_unmarked(capped):
     assert TRUNCATED not in exact.headers
 
 
-def test_the_default_cap_does_not_cut_the_small_world(client):
-    response = client.get("/sparql", query_string={"query": ALL, "format": "json"})
+def test_the_default_cap_does_not_cut_the_small_world(hostile_client):
+    response = hostile_client.get("/sparql", query_string={"query": ALL, "format": "json"})
     assert TRUNCATED not in response.headers
     assert rows_of("json", response.data) > CAP
 
@@ -107,10 +109,10 @@ class BlockingStore(Store):
         self.release.set()
 
 
-def test_a_query_beyond_the_concurrent_slots_gets_503_with_retry_after(world):
+def test_a_query_beyond_the_concurrent_slots_gets_503_with_retry_after(hostile_world):
     store = BlockingStore()
     settings = web_settings(max_concurrent_queries=1, query_queue_timeout=0.2)
-    app = create_app(settings, store, dist=world.dist)
+    app = create_app(settings, store, dist=hostile_world.dist)
     results: list[int] = []
 
     def first() -> None:
@@ -132,8 +134,8 @@ def test_a_query_beyond_the_concurrent_slots_gets_503_with_retry_after(world):
     assert app.test_client().post("/sparql", data={"query": "ASK {}"}).status_code == 200
 
 
-def test_a_request_line_longer_than_the_limit_gets_414(world):
-    app = create_app(web_settings(max_url_bytes=2000), world.store, dist=world.dist)
+def test_a_request_line_longer_than_the_limit_gets_414(hostile_world):
+    app = create_app(web_settings(max_url_bytes=2000), hostile_world.store, dist=hostile_world.dist)
     query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 3000
     response = app.test_client().get("/sparql", query_string={"query": query})
     assert response.status_code == 414
@@ -142,8 +144,10 @@ def test_a_request_line_longer_than_the_limit_gets_414(world):
     assert posted.status_code == 200
 
 
-def test_a_body_larger_than_the_limit_gets_413(world):
-    app = create_app(web_settings(max_request_bytes=1000), world.store, dist=world.dist)
+def test_a_body_larger_than_the_limit_gets_413(hostile_world):
+    app = create_app(
+        web_settings(max_request_bytes=1000), hostile_world.store, dist=hostile_world.dist
+    )
     response = app.test_client().post(
         "/sparql", data="ASK {} #" + "x" * 2000, content_type="application/sparql-query"
     )
@@ -151,7 +155,8 @@ def test_a_body_larger_than_the_limit_gets_413(world):
 
 
 @pytest.mark.parametrize("path", ["/meeting/2003-new-york", "/", "/sparql"])
-def test_pages_vary_on_language_and_validate_per_language(client, path):
+def test_pages_vary_on_language_and_validate_per_language(hostile_client, path):
+    client = hostile_client
     english = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
     french = client.get(path, headers={"Accept": "text/html", "Accept-Language": "fr"})
     for response in (english, french):

@@ -127,6 +127,8 @@ def _raise(header: Mapping[str, Any]) -> None:
     error = header.get("error")
     if error == "syntax":
         raise BadRequestError(f"Malformed query: {header['message']}")
+    if error == "bad_request":
+        raise BadRequestError(str(header["message"]))
     if error == "not_acceptable":
         form = QueryForm(header["form"])
         raise NotAcceptableError(

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from ctc_kg.errors import BadRequestError, ForbiddenError
@@ -34,8 +35,7 @@ class Kind(Enum):
     OTHER = "other"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a megabyte of one-character tokens stays cheap
     kind: Kind
     text: str
     start: int
@@ -64,23 +64,33 @@ _QUERY_KEYWORDS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
+# One alternation, tried in the order above at each position: a single regex match per
+# token keeps a megabyte of hostile text to a fraction of a second.
+_GROUPS = {f"g{index}": kind for index, (kind, _) in enumerate(_PATTERNS)}
+_MASTER = re.compile(
+    "|".join(
+        f"(?P<g{index}>(?s:{pattern.pattern}))"
+        if pattern.flags & re.DOTALL
+        else f"(?P<g{index}>{pattern.pattern})"
+        for index, (_, pattern) in enumerate(_PATTERNS)
+    )
+    # Punctuation that starts no other token comes as one run ("((", "})."), so a
+    # megabyte of brackets is a few tokens, not a million.
+    + r"""|(?P<other>[^\s\w#"'<?$:]+|[\s\S])""",
+    re.UNICODE,
+)
+_UNTERMINATED = f"g{len(_PATTERNS) - 1}"
+
+
 def tokens(text: str) -> Iterator[Token]:
     """Split `text` into tokens; every character belongs to exactly one token."""
-    position = 0
-    length = len(text)
-    while position < length:
-        for kind, pattern in _PATTERNS:
-            match = pattern.match(text, position)
-            if match and match.end() > position:
-                if pattern.pattern == r"[\"']":
-                    yield Token(kind, text[position:], position)
-                    return
-                yield Token(kind, match.group(), position)
-                position = match.end()
-                break
-        else:
-            yield Token(Kind.OTHER, text[position], position)
-            position += 1
+    for match in _MASTER.finditer(text):
+        group = match.lastgroup
+        if group == _UNTERMINATED:  # an unterminated string: the rest is opaque
+            yield Token(Kind.STRING, text[match.start() :], match.start())
+            return
+        kind = _GROUPS.get(group or "", Kind.OTHER)
+        yield Token(kind, match.group(), match.start())
 
 
 def _significant(text: str) -> list[Token]:
@@ -106,6 +116,27 @@ class Operation(Enum):
 class Analysis:
     operation: Operation
     service_targets: tuple[str | None, ...]  # None: a variable or an unresolvable name
+    depth: int = 0  # the deepest nesting of (), {} and []
+
+
+# The engine's parser recurses once per level and overflows its stack (the query process
+# dies) at a few thousand; no real query comes near this.
+MAX_NESTING = 256
+_OPEN = frozenset("({[")
+_CLOSE = frozenset(")}]")
+
+
+def _nesting(significant: Sequence[Token]) -> int:
+    depth = deepest = 0
+    for token in significant:
+        if token.kind is Kind.OTHER:
+            for char in token.text:
+                if char in _OPEN:
+                    depth += 1
+                    deepest = max(deepest, depth)
+                elif char in _CLOSE:
+                    depth -= 1
+    return deepest
 
 
 def analyse(text: str) -> Analysis:
@@ -138,7 +169,7 @@ def analyse(text: str) -> Analysis:
         if word == "SERVICE":
             targets.append(_service_target(significant, index + 1, prefixes, base))
         index += 1
-    return Analysis(operation, tuple(targets))
+    return Analysis(operation, tuple(targets), _nesting(significant))
 
 
 def _service_target(
@@ -165,6 +196,11 @@ def check_query(text: str, service_allow_list: Sequence[str]) -> Operation:
     allow-list (a variable target is never allowed: it could name any address).
     """
     analysis = analyse(text)
+    if analysis.depth > MAX_NESTING:
+        raise BadRequestError(
+            f"The query nests brackets {analysis.depth} levels deep; this endpoint accepts "
+            f"at most {MAX_NESTING}."
+        )
     if analysis.operation is Operation.UPDATE:
         raise ForbiddenError(
             "This endpoint is read-only: SPARQL Update operations are not accepted."

@@ -60,8 +60,12 @@ class Worker:
     def query(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         options: dict[str, Any] = {"base_iri": request.get("base_iri")}
         if request.get("default_graphs") or request.get("named_graphs"):
-            options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
-            options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+            try:
+                options["default_graph"] = [ox.NamedNode(g) for g in request["default_graphs"]]
+                options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+            except ValueError as error:
+                message = f"A default-graph-uri or named-graph-uri is not an IRI: {error}"
+                return {"ok": False, "error": "bad_request", "message": message}, b""
         limit: int | None = request.get("max_rows")
         try:
             result = self.store.query(request["text"], **options)
@@ -94,7 +98,10 @@ class Worker:
     # -- concise bounded description -----------------------------------------------------
 
     def describe(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-        quads = self.description(request["iri"])
+        try:
+            quads = self.description(request["iri"])
+        except ValueError:  # not even an IRI (a space, a NUL, a '>'): not in the graph
+            return {"ok": True, "found": False}, b""
         if quads is None:
             return {"ok": True, "found": False}, b""
         media_type = request["media_type"]

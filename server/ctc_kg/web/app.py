@@ -86,6 +86,9 @@ def _preflight() -> Response | None:
 def _cors(response: Response) -> Response:
     for name, value in http.CORS_HEADERS.items():
         response.headers.setdefault(name, value)
+    # Every body is what its Content-Type says: a plain-text or JSON error that repeats
+    # the words of a request is never sniffed into a page.
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
 
 
@@ -123,7 +126,7 @@ def _error(error: Exception) -> Response:
         payload: dict[str, object] = {"status": status, "error": message}
         if available:
             payload["available"] = list(available)
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        body = json.dumps(payload, ensure_ascii=False).replace("<", "\\u003c").encode("utf-8")
         content_type = "application/json"
     elif html_q > 0:
         body = pages.error(status, message)

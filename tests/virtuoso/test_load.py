@@ -174,6 +174,36 @@ def test_blank_nodes_stay_one_node_per_graph(virtuoso):
     ]
 
 
+def test_a_blank_node_is_one_node_in_every_graph_that_holds_it(virtuoso):
+    """As in the embedded store: the merge (default graph) shares its blank nodes with
+    the named graphs, and a blank node two graphs hold is one node."""
+    holder = RELOAD + "shared/default"
+    node, has, says = ox.BlankNode(), ox.NamedNode(RELOAD + "has"), ox.NamedNode(RELOAD + "says")
+    first, second = ox.NamedNode(RELOAD + "shared/1"), ox.NamedNode(RELOAD + "shared/2")
+    marker = ox.NamedNode(RELOAD + "shared-marker")
+    virtuoso.load(
+        [
+            ox.Quad(marker, has, node, first),
+            ox.Quad(node, says, ox.Literal("one"), first),
+            ox.Quad(node, says, ox.Literal("two"), second),
+            ox.Quad(node, says, ox.Literal("zero")),
+        ],
+        holder,
+    )
+    store = virtuoso.store(holder_graph=holder)
+    rows = rows_of(
+        store,
+        f"SELECT ?g ?v WHERE {{ <{marker.value}> <{has.value}> ?b . "
+        f"GRAPH ?g {{ ?b <{says.value}> ?v }} }}",
+    )
+    assert sorted((row["g"]["value"], row["v"]["value"]) for row in rows) == [
+        (first.value, "one"),
+        (second.value, "two"),
+    ]
+    merged = rows_of(store, f"SELECT DISTINCT ?b WHERE {{ ?b <{says.value}> ?v }}")
+    assert len(merged) == 1
+
+
 def test_readers_during_a_reload_see_old_or_new_never_a_mixture(virtuoso):
     """Readers poll while the dataset flips between A (3 graphs) and B (5 graphs, new
     markers): every answer must be entirely A or entirely B."""

@@ -14,9 +14,15 @@ How the dataset maps onto the store (docs/scale-out.md):
 
 Steps:
 1. every target graph is written into a fresh temporary graph `<g>-tmp-<random>`, in
-   chunks of INSERT DATA (chunks with blank nodes use `INSERT {...} WHERE {}`, because
-   Virtuoso refuses blank nodes in INSERT DATA; the triples that share a blank node go in
-   the same chunk, so it stays one node);
+   chunks of INSERT DATA. A blank node is one node in every graph that holds it (the
+   holder's merge shares its blank nodes with the named graphs, as in the embedded
+   store), but an update puts a fresh node behind a label for each graph it is written
+   to (and Virtuoso fails an `INSERT {...} WHERE {}` that names two graphs). So the quads
+   with blank nodes are first written, one resource per quad (`q:s`, `q:p`, `q:o`, `q:g`),
+   into a scratch graph with `INSERT {...} WHERE {}` (Virtuoso refuses blank nodes in
+   INSERT DATA; quads linked by a blank node share a chunk, so it stays one node), then
+   copied onto their graphs by one `INSERT { GRAPH ?g {...} } WHERE {...}`, which keeps
+   each node's identity;
 2. the manifest is marked Active (a swap is under way), listing old + new graphs;
 3. ONE update request moves every temporary graph onto its target (`MOVE` replaces the
    target), drops the graphs the new dataset no longer has and records the new load;
@@ -62,7 +68,13 @@ from ctc_kg.store.remote import Endpoint, endpoint_of
 
 OK, VIOLATIONS, UNUSABLE = 0, 1, 2
 CHUNK_TRIPLES = 2_000
+# Virtuoso compiles `INSERT {...} WHERE {}` to SQL; more than 10,000 lines of it fails.
 BLANK_CHUNK_TRIPLES = 200
+QUAD = "urn:x-ctc-kg:load#"
+QUAD_SUBJECT = ox.NamedNode(QUAD + "s")
+QUAD_PREDICATE = ox.NamedNode(QUAD + "p")
+QUAD_OBJECT = ox.NamedNode(QUAD + "o")
+QUAD_GRAPH = ox.NamedNode(QUAD + "g")
 
 
 class LoadFailedError(StoreUnavailableError):
@@ -157,12 +169,13 @@ def target_graphs(quads: Iterable[ox.Quad], holder: str) -> dict[str, list[ox.Tr
     return {name: list(triples) for name, triples in graphs.items()}
 
 
-def chunks(
-    triples: Sequence[ox.Triple],
-    size: int = CHUNK_TRIPLES,
-    blank_size: int = BLANK_CHUNK_TRIPLES,
-) -> list[list[ox.Triple]]:
-    """`triples` in chunks; triples linked by a blank node share a chunk."""
+def _has_blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def blank_groups(quads: Sequence[ox.Quad]) -> list[list[ox.Quad]]:
+    """`quads` (each with a blank node) grouped so that quads linked by a blank node, in
+    whatever graphs, are in one group."""
     parent: dict[ox.BlankNode, ox.BlankNode] = {}
 
     def find(node: ox.BlankNode) -> ox.BlankNode:
@@ -171,26 +184,55 @@ def chunks(
             node = parent[node]
         return node
 
-    for triple in triples:
-        blanks = [t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)]
-        for other in blanks[1:]:
-            parent[find(other)] = find(blanks[0])
-        for node in blanks:
+    def blanks(quad: ox.Quad) -> list[ox.BlankNode]:
+        return [t for t in (quad.subject, quad.object) if isinstance(t, ox.BlankNode)]
+
+    for quad in quads:
+        found = blanks(quad)
+        for other in found[1:]:
+            parent[find(other)] = find(found[0])
+        for node in found:
             find(node)
-    groups: dict[object, list[ox.Triple]] = {}
-    plain: list[ox.Triple] = []
-    for triple in triples:
-        first = next(
-            (t for t in (triple.subject, triple.object) if isinstance(t, ox.BlankNode)), None
-        )
-        if first is None:
-            plain.append(triple)
-        else:
-            groups.setdefault(find(first), []).append(triple)
-    # Triples without blank nodes go in INSERT DATA chunks; the groups that share blank
-    # nodes in smaller `INSERT {...} WHERE {}` chunks, which Virtuoso compiles to SQL
-    # (more than 10,000 lines of it is an error).
-    return _packed([[t] for t in plain], size) + _packed(list(groups.values()), blank_size)
+    groups: dict[ox.BlankNode, list[ox.Quad]] = {}
+    for quad in quads:
+        groups.setdefault(find(blanks(quad)[0]), []).append(quad)
+    return list(groups.values())
+
+
+def encoded(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """Each quad as a resource of the scratch graph: `[] q:s S ; q:p P ; q:o O ; q:g G`."""
+    triples: list[ox.Triple] = []
+    for quad in quads:
+        node = ox.BlankNode()
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode):  # target_graphs names every graph
+            raise UnusableInputError(f"a quad outside a named graph cannot be staged: {quad}")
+        triples += [
+            ox.Triple(node, QUAD_SUBJECT, quad.subject),
+            ox.Triple(node, QUAD_PREDICATE, quad.predicate),
+            ox.Triple(node, QUAD_OBJECT, quad.object),
+            ox.Triple(node, QUAD_GRAPH, graph),
+        ]
+    return triples
+
+
+def blank_chunks(
+    quads: Sequence[ox.Quad], size: int = BLANK_CHUNK_TRIPLES
+) -> list[list[ox.Triple]]:
+    """The scratch graph's triples for `quads`, in chunks of about `size` triples (a group
+    linked by blank nodes is never split)."""
+    return _packed([encoded(group) for group in blank_groups(quads)], size)
+
+
+def unpack_request(scratch: str) -> str:
+    """The update that copies the quads of the scratch graph onto their graphs (blank
+    nodes keep their identity: they are bound, not written), then drops it."""
+    return (
+        f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH {iri(scratch)} {{ "
+        f"?q {iri(QUAD_SUBJECT.value)} ?s ; {iri(QUAD_PREDICATE.value)} ?p ; "
+        f"{iri(QUAD_OBJECT.value)} ?o ; {iri(QUAD_GRAPH.value)} ?g }} }} ;\n"
+        f"DROP SILENT GRAPH {iri(scratch)}"
+    )
 
 
 def _packed(groups: Sequence[list[ox.Triple]], size: int) -> list[list[ox.Triple]]:
@@ -254,16 +296,28 @@ def push(
     previous = parse_manifest(holder, client.select(manifest_query(holder)))
     load_id = secrets.token_hex(8)
     moves = {name: f"{name}-tmp-{load_id}" for name in graphs}
+    scratch = f"{holder}-tmp-{load_id}-blank-nodes"
     named = tuple(sorted(name for name in graphs if name != holder))
     old = previous.named_graphs if previous else ()
     removed = tuple(sorted(set(old) - set(graphs)))  # graphs the new dataset no longer has
     done = Manifest(holder, named, union, load_id, stable=True)
     swapped = False
     try:
+        blank: list[ox.Quad] = []
         for name, triples in graphs.items():
-            for chunk in chunks(triples):
+            plain = [t for t in triples if not _has_blank(t)]
+            for chunk in _packed([[t] for t in plain], CHUNK_TRIPLES):
                 client.update(insert_request(moves[name], chunk))
+            target = ox.NamedNode(moves[name])
+            blank += [
+                ox.Quad(t.subject, t.predicate, t.object, target) for t in triples if _has_blank(t)
+            ]
             log(f"staged <{name}> ({len(triples)} triples)")
+        if blank:
+            for chunk in blank_chunks(blank):
+                client.update(insert_request(scratch, chunk))
+            client.update(unpack_request(scratch))
+            log(f"staged {len(blank)} quads with blank nodes")
         marked = Manifest(
             holder,
             tuple(sorted({*old, *named})),
@@ -276,7 +330,7 @@ def push(
         swapped = True
         client.update(manifest_request(done, _now()))
     except BaseException:
-        _drop_quietly(client, moves.values())
+        _drop_quietly(client, [*moves.values(), scratch])
         if swapped:
             _quietly(client, manifest_request(done, _now()))
         elif previous is not None:

@@ -164,8 +164,9 @@ class RemoteStore(Store):
             )
         timeout = request.timeout if request.timeout is not None else self.timeout
         # Relative IRIs resolve against the request's base; a BASE in the query, coming
-        # later in the prologue, still overrides it.
-        text = f"BASE {iri(request.base_iri)}\n{request.text}" if request.base_iri else request.text
+        # later in the prologue, still overrides it. Same line: the store's syntax errors
+        # keep the line numbers of the client's text.
+        text = f"BASE {iri(request.base_iri)} {request.text}" if request.base_iri else request.text
 
         limit = request.max_rows
 

@@ -43,6 +43,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a smoke run: 1k, concurrency 1 and 8, 1 s cells (unless given explicitly)",
     )
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=840.0,
+        help="seconds for the whole run; slow starts and content steps are cut to what the "
+        "remaining cells leave (default 840; 0: no budget, only the timeouts below)",
+    )
     p.add_argument("--start-timeout", type=float, default=600.0, help="per server start, s")
     p.add_argument("--step-timeout", type=float, default=300.0, help="per ctc-kg validate/build, s")
     p.add_argument("--request-timeout", type=float, default=10.0, help="per request, s")
@@ -97,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         slow_rps=args.slow_rps,
         keep=args.keep,
         profile=_list(args.profile),
+        budget_s=args.budget,
         log=lambda line: print(line, flush=True),
     )
     began = time.monotonic()

@@ -34,7 +34,7 @@ from bench.describe import union_turtle, write_static
 from bench.generate import generate, parse_size, size_label, vocabulary_quads, write_root
 from bench.load import fetch, run_wrk
 from bench.profile import profile_under_load
-from bench.queries import Kind, Workload, workloads
+from bench.queries import Kind, Samples, Workload, workloads
 from bench.samples import sample
 
 
@@ -52,6 +52,9 @@ class Options:
     settle_s: float
     slow_rps: float
     keep: bool
+    #: The whole run's time budget in seconds (0: none). Waits for content steps and
+    #: server starts are cut to what it leaves after the cells still to run.
+    budget_s: float = 0.0
     #: ctc-kg workloads to profile with py-spy after the measured cells ("all" for every one).
     profile: tuple[str, ...] = ()
     log: Callable[[str], None] = print
@@ -171,7 +174,37 @@ def _timed_step(command: list[str], timeout_s: float, log: Path) -> tuple[float 
     return elapsed, ""
 
 
-def _measure_content_steps(prepared: Prepared, result: SizeResult, options: Options) -> None:
+class Budget:
+    """Keeps the run within `options.budget_s`: a slow start-up or content step may use
+    only the time left once the remaining cells are reserved, so one slow contender
+    cannot push the whole run past its budget (it is reported as not started)."""
+
+    def __init__(self, options: Options, factories: dict[str, Callable[[], Contender]]) -> None:
+        self.options = options
+        self.deadline = time.monotonic() + options.budget_s if options.budget_s > 0 else None
+        dummy = Samples(("x",), ("x",), ("x",), ("x",), ("x",), ("x",))
+        mix = workloads(dummy)
+        self.per_contender: dict[str, float] = {}
+        for name, factory in factories.items():
+            contender = factory()
+            levels = len(options.concurrency) if isinstance(contender, HttpContender) else 1
+            cells = sum(1 for w in mix if contender.supports(w)) * levels
+            # A cell: its duration, the check, the wait for the server to settle.
+            self.per_contender[name] = cells * (options.duration_s + 1.5) + 10.0
+
+    def cells_s(self, names: list[str]) -> float:
+        return sum(self.per_contender.get(name, 0.0) for name in names)
+
+    def timeout(self, wanted_s: float, reserve_s: float) -> float:
+        if self.deadline is None:
+            return wanted_s
+        left = self.deadline - time.monotonic() - reserve_s
+        return max(20.0, min(wanted_s, left))
+
+
+def _measure_content_steps(
+    prepared: Prepared, result: SizeResult, options: Options, budget: Budget, reserve_s: float
+) -> None:
     try:
         ctc_kg = venv_bin("ctc-kg")
     except UnavailableError:
@@ -179,12 +212,14 @@ def _measure_content_steps(prepared: Prepared, result: SizeResult, options: Opti
         return
     root = ["--root", str(prepared.root)]
     result.validate_s, result.validate_note = _timed_step(
-        [ctc_kg, *root, "validate"], options.step_timeout_s, prepared.workdir / "validate.log"
+        [ctc_kg, *root, "validate"],
+        budget.timeout(options.step_timeout_s, reserve_s),
+        prepared.workdir / "validate.log",
     )
     out = prepared.workdir / "dist"
     result.build_s, result.build_note = _timed_step(
         [ctc_kg, *root, "build", "--out", str(out)],
-        options.step_timeout_s,
+        budget.timeout(options.step_timeout_s, reserve_s),
         prepared.workdir / "build.log",
     )
     shutil.rmtree(out, ignore_errors=True)
@@ -343,7 +378,10 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
         "sizes": sizes,
         "cells": cells,
     }
-    for label in options.sizes:
+    budget = Budget(options, factories)
+    names = list(options.contenders)
+    for position, label in enumerate(options.sizes):
+        later_sizes = len(options.sizes) - position - 1
         label = label if label == "real" else size_label(parse_size(label))
         workdir = work / label
         shutil.rmtree(workdir, ignore_errors=True)
@@ -354,7 +392,8 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
         sizes.append(result)
         options.log(f"   {prepared.quads} quads, prepared in {prepare_s:.1f} s")
         if "ctc-kg" in options.contenders:
-            _measure_content_steps(prepared, result, options)
+            reserve = budget.cells_s(names) * (1 + later_sizes)
+            _measure_content_steps(prepared, result, options, budget, reserve)
             options.log(
                 f"   ctc-kg validate {_seconds(result.validate_s)} {result.validate_note}; "
                 f"build {_seconds(result.build_s)} {result.build_note}"
@@ -362,13 +401,15 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
         reference = Oxigraph()
         reference.start(prepared, options.start_timeout_s)
         mix = workloads(prepared.samples)
-        for name in options.contenders:
+        for index, name in enumerate(names):
             contender = factories[name]()
+            reserve = budget.cells_s(names[index:]) + budget.cells_s(names) * later_sizes
+            start_timeout = budget.timeout(options.start_timeout_s, reserve)
             options.log(f"-- {label} / {name}: starting")
             info: dict[str, Any] = {}
             result.contenders[name] = info
             try:
-                started = contender.start(prepared, options.start_timeout_s)
+                started = contender.start(prepared, start_timeout)
             except UnavailableError as error:
                 info["error"] = f"unavailable: {error}"
                 options.log(f"   unavailable: {error}")

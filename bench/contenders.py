@@ -388,7 +388,17 @@ class Nginx(_ProcessContender):
                 os.chmod(os.path.join(directory, file), 0o644)
         began = time.monotonic()
         self.server = ServerProcess(
-            [binary, "-c", str(conf), "-p", str(folder), "-g", "daemon off;"],
+            [
+                binary,
+                "-e",
+                str(folder / "error.log"),
+                "-c",
+                str(conf),
+                "-p",
+                str(folder),
+                "-g",
+                "daemon off;",
+            ],
             folder / "stdout.log",
         )
         probe = self.request(

@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from ctc_kg.config import Settings, load_settings, replace
 
+# The store backends (embedded, Virtuoso) and their fixtures, for every test folder.
+pytest_plugins = ["tests.backends"]
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 TEST_DATA = Path(__file__).resolve().parent / "data"
 MINIMAL_ROOT = TEST_DATA / "minimal"

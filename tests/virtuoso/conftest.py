@@ -1,38 +1,20 @@
-"""A real Virtuoso for the tests: started once per session by scripts/virtuoso, on free
-loopback ports with its own data folder under pytest's tmp, stopped at the end.
-
-Fixtures:
-- `virtuoso`: the running server (VirtuosoServer): endpoints, the loading user's
-  credentials, `stop()` / `start()` for fault tests, `load(quads)` and `store()`;
-- `virtuoso_endpoint`: the `/sparql` URL once the repository's data is loaded with
-  `ctc-kg load`; `--store sparql+<that URL>` serves it;
-- `remote_store`: a RemoteStore over it.
+"""The Virtuoso tests. The server fixtures (`virtuoso`, `virtuoso_endpoint`,
+`remote_store`, `repository_settings`, `repository_quads`) live in tests/backends.py,
+shared with the other folders; the names below are re-exported for this folder's tests.
 
 Every test in this folder is marked `virtuoso` (pytest -m virtuoso / -m "not virtuoso").
 """
 
 from __future__ import annotations
 
-import io
-import os
-import socket
-import subprocess
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
-from ctc_kg.config import Settings, load_settings
-from ctc_kg.content.load import content_files, load_content
-from ctc_kg.content.names import prefixes
-from ctc_kg.content.serialize import nquads
-from ctc_kg.store.load import LoadResult, client_for, push
-from ctc_kg.store.remote import RemoteStore
 
-REPOSITORY = Path(__file__).resolve().parents[2]
-SCRIPT = REPOSITORY / "scripts" / "virtuoso"
-BASE = "https://w3id.org/ctc-kg/"
+from tests.backends import BASE, REPOSITORY, SCRIPT, VirtuosoServer, free_port
+
+__all__ = ["BASE", "REPOSITORY", "SCRIPT", "VirtuosoServer", "free_port"]
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -40,113 +22,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(HERE):
             item.add_marker(pytest.mark.virtuoso)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@dataclass
-class VirtuosoServer:
-    folder: Path
-    http_port: int
-    isql_port: int
-
-    @property
-    def environment(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "VIRTUOSO_DIR": str(self.folder),
-            "VIRTUOSO_HTTP_PORT": str(self.http_port),
-            "VIRTUOSO_ISQL_PORT": str(self.isql_port),
-            "VIRTUOSO_QUERY_TIMEOUT": "20",
-        }
-
-    def script(self, command: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(SCRIPT), command],
-            env=self.environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    def start(self) -> None:
-        done = self.script("start")
-        assert done.returncode == 0, done.stderr + done.stdout
-
-    def stop(self) -> None:
-        done = self.script("stop")
-        assert done.returncode == 0, done.stderr + done.stdout
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}/sparql"
-
-    @property
-    def update_endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}/sparql-auth"
-
-    @property
-    def credentials(self) -> dict[str, str]:
-        lines = (self.folder / "credentials").read_text(encoding="utf-8").splitlines()
-        pairs = dict(line.split("=", 1) for line in lines if "=" in line)
-        return {k: v for k, v in pairs.items() if k.startswith("CTC_KG_ENDPOINT_")}
-
-    def load(self, quads: Sequence[ox.Quad], holder: str | None = None) -> LoadResult:
-        client = client_for(self.update_endpoint, self.credentials, 60.0)
-        return push(quads, client, holder or BASE + "graph/default")
-
-    def store(self, **options: object) -> RemoteStore:
-        arguments: dict[str, object] = {"base_iri": BASE, "prefixes": prefixes(BASE)}
-        arguments.update(options)
-        return RemoteStore(self.endpoint, **arguments)  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
-    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"), free_port(), free_port())
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def repository_settings() -> Settings:
-    return load_settings({"root": REPOSITORY}, environ={})
-
-
-@pytest.fixture(scope="session")
-def repository_quads(repository_settings: Settings) -> list[ox.Quad]:
-    """The repository's dataset (ontology, shapes, data) as the embedded store gets it."""
-    content = load_content(content_files(repository_settings), BASE)
-    return list(ox.parse(nquads(content.dataset), format=ox.RdfFormat.N_QUADS))
-
-
-@pytest.fixture(scope="session")
-def virtuoso_endpoint(virtuoso: VirtuosoServer, repository_settings: Settings) -> str:
-    """Virtuoso's /sparql with the repository's data loaded by `ctc-kg load`."""
-    from ctc_kg.store.load import run_load
-
-    out, err = io.StringIO(), io.StringIO()
-    status = run_load(
-        repository_settings,
-        virtuoso.update_endpoint,
-        None,
-        environ=virtuoso.credentials,
-        out=out,
-        err=err,
-    )
-    assert status == 0, out.getvalue() + err.getvalue()
-    return virtuoso.endpoint
-
-
-@pytest.fixture
-def remote_store(virtuoso: VirtuosoServer, virtuoso_endpoint: str) -> Iterator[RemoteStore]:
-    store = virtuoso.store(timeout=10.0)
-    yield store
-    store.close()

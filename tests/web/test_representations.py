@@ -246,8 +246,8 @@ def test_cors_on_responses_and_preflight(client):
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
 
 
-def test_health_reports_the_backend_and_triples(client):
+def test_health_reports_the_backend_and_triples(client, world):
     body = client.get("/health").get_json()
     assert body["status"] == "ok"
-    assert body["backend"] == "embedded"
+    assert body["backend"] == world.health_backend
     assert body["triples"] > 0

@@ -177,6 +177,7 @@ def nginx(site: SiteWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             [binary, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
             stdout=output,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     log.touch()
     wait_for_port(site.port, process, work / "stdout.log")
@@ -198,6 +199,7 @@ LoadModule negotiation_module {modules}/mod_negotiation.so
 LoadModule rewrite_module {modules}/mod_rewrite.so
 LoadModule headers_module {modules}/mod_headers.so
 LoadModule dir_module {modules}/mod_dir.so
+LoadModule env_module {modules}/mod_env.so
 StartServers 1
 MinSpareServers 1
 MaxSpareServers 2
@@ -255,7 +257,10 @@ def apache(site: SiteWorld, readable_tmp: Path) -> Iterator[ApachePorts]:
     log = work / "stdout.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [binary, "-f", str(conf), "-DFOREGROUND"], stdout=output, stderr=subprocess.STDOUT
+            [binary, "-f", str(conf), "-DFOREGROUND"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # Apache signals its whole process group on shutdown
         )
     wait_for_port(ports.site, process, log)
     wait_for_port(ports.w3id, process, log)

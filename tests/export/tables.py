@@ -44,6 +44,7 @@ ACCEPT_HEADERS: tuple[str | None, ...] = (
     "garbage",
     ",,text/turtle",
     "application/n-quads;q=1.0, text/turtle;q=.9",
+    "text/turtle, */*",
 )
 
 # Query strings: the ?format= override (names, media types, aliases, unknown), ?lang=.

@@ -3,77 +3,23 @@ in every format, a table of Accept headers and query strings, the dumps, 404s.""
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
-import json
-import re
 
 import pytest
-from ctc_kg.content.context import jsonld_to_nquads
-from ctc_kg.content.serialize import canonical_nquads
-from rdflib import Dataset
 
-from tests.export.conftest import Answer, SiteWorld, ask_app, fetch
+from tests.export.compare import (
+    assert_same_answer,
+    assert_same_content,
+    both,
+    without_format_in_links,
+)
+from tests.export.conftest import fetch
 from tests.export.tables import ACCEPT_HEADERS, LANGUAGE_HEADERS, QUERIES
 
 pytestmark = pytest.mark.slow
 
 PATHS = ("", "meeting/2003-new-york", ".well-known/void", "catalog", "ontology", "no-such-thing")
-RDF_PARSERS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-    "application/trig": "trig",
-    "application/n-quads": "nquads",
-}
-
-
-def graph_of(body: bytes, content_type: str, public: str) -> Dataset | None:
-    """The RDF in a body (None when the media type is not RDF); JSON-LD is read with the
-    published context, never fetched."""
-    media_type = content_type.split(";")[0].strip()
-    if media_type == "application/ld+json":
-        text = jsonld_to_nquads(json.loads(body), public)
-        return Dataset().parse(data=text, format="nquads")
-    if media_type in RDF_PARSERS:
-        return Dataset().parse(data=body, format=RDF_PARSERS[media_type])
-    return None
-
-
-def assert_same_content(static: bytes, live: bytes, content_type: str, public: str, what: str):
-    """RDF: isomorphic graphs (the server labels blank nodes afresh on every start, the
-    site canonically); anything else: the same bytes."""
-    if static == live:
-        return
-    ours = canonical(static, content_type, public)
-    if ours is None:
-        assert static == live, what
-    else:
-        assert ours, what
-        # Canonical N-Quads (URDNA2015) are equal exactly when the datasets are isomorphic.
-        assert canonical(live, content_type, public) == ours, what
-
-
-@functools.lru_cache(maxsize=256)
-def canonical(body: bytes, content_type: str, public: str) -> str | None:
-    """Canonical N-Quads of an RDF body (the same bodies come back many times)."""
-    graph = graph_of(body, content_type, public)
-    return None if graph is None else canonical_nquads(graph)
-
-
-def both(site: SiteWorld, nginx: int, server, target: str, headers: dict[str, str]):
-    return fetch(nginx, target, headers), ask_app(server, site.public, target, headers)
-
-
-def assert_same_answer(static: Answer, live: Answer, what: str, public: str) -> None:
-    assert static.status == live.status, what
-    if live.status == 200:
-        assert static.content_type == live.content_type, what
-        assert_same_content(static.body, live.body, live.content_type, public, what)
-        assert "accept" in static.headers.get("vary", "").lower(), what
-    if live.status in (200, 304) and "link" in live.headers:
-        assert static.headers.get("link") == live.headers["link"], what
 
 
 def test_every_representation_of_every_resource_is_the_servers(site, nginx, server):
@@ -95,16 +41,6 @@ def test_accept_header_gets_the_servers_answer(site, nginx, server, path, accept
     headers = {} if accept is None else {"Accept": accept}
     static, live = both(site, nginx, server, "/" + path, headers)
     assert_same_answer(static, live, f"/{path} Accept: {accept!r}", site.public)
-
-
-def without_format_in_links(answer: Answer) -> Answer:
-    """The server's page for `?format=html` keeps that parameter in its language-switch
-    links (`?format=html&lang=fr`); the site has one page per language, whose links carry
-    `?lang=` alone. Everything else must be the same bytes."""
-    if not answer.content_type.startswith("text/html"):
-        return answer
-    body = re.sub(rb"(?:format|_mediatype)=[^&\"]*&amp;", b"", answer.body)
-    return Answer(answer.status, answer.headers, body)
 
 
 @pytest.mark.parametrize("query", QUERIES)

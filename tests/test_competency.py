@@ -3,40 +3,97 @@ must answer (stated in its comment header), and NN-name.tsv holds the answer as 
 documents give it (the French CTC page and reference-facts.md), written from the documents,
 not from the data.
 
-The queries run with pyoxigraph over the repository's data, the default graph being the union
-of all graphs (as on the SPARQL endpoint). Results are compared as sets of solutions: order
-and duplicates do not matter, unbound variables do.
+The queries go through the SPARQL endpoint of the app (HTTP layer, content negotiation,
+store) over the repository's data, on each backend: the embedded store, and Virtuoso
+loaded by `ctc-kg load` (marked `virtuoso`). Both must give the documented answer.
+Results are compared as sets of solutions by value: order and duplicates do not matter,
+unbound variables do.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from ctc_kg.config import Settings
-from ctc_kg.content.load import content_files
+from ctc_kg.config import Settings, replace
+from ctc_kg.content.build import build
+from ctc_kg.content.load import content_files, load_content
+from ctc_kg.content.names import prefixes
+from ctc_kg.content.serialize import nquads
+from ctc_kg.store.embedded import EmbeddedStore
+from ctc_kg.web.app import create_app
+from flask.testing import FlaskClient
+
+from tests.backends import BASE, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPETENCY = ROOT / "tests" / "competency"
 QUERIES = sorted(COMPETENCY.glob("*.rq"))
+JSON = "application/sparql-results+json"
+BACKENDS = [
+    pytest.param("embedded", id="embedded"),
+    pytest.param("virtuoso", id="virtuoso", marks=pytest.mark.virtuoso),
+]
 
 Solution = frozenset[tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class RepositoryBuild:
+    dist: Path
+    nquads: bytes
+
+
 @pytest.fixture(scope="module")
-def store() -> ox.Store:
-    files = content_files(Settings(root=ROOT))
-    store = ox.Store()
-    for path in files.data:
-        store.load(path=path, format=ox.RdfFormat.from_extension(path.suffix.lstrip(".")))
-    for path in files.ontology:
-        store.load(
-            path=path,
-            format=ox.RdfFormat.TURTLE,
-            to_graph=ox.NamedNode("https://w3id.org/ctc-kg/ontology"),
-        )
-    return store
+def repository_build(
+    tmp_path_factory: pytest.TempPathFactory, repository_settings: Settings
+) -> RepositoryBuild:
+    """The repository's content, built once: the dumps and descriptions every app serves."""
+    content = load_content(content_files(repository_settings), BASE)
+    dist = tmp_path_factory.mktemp("competency") / "dist"
+    build(content, dist)
+    return RepositoryBuild(dist, nquads(content.dataset))
+
+
+@pytest.fixture(scope="module")
+def embedded_client(
+    tmp_path_factory: pytest.TempPathFactory,
+    repository_settings: Settings,
+    repository_build: RepositoryBuild,
+) -> Iterator[FlaskClient]:
+    store = EmbeddedStore.create(
+        repository_build.nquads,
+        tmp_path_factory.mktemp("competency-store") / "store",
+        prefixes=prefixes(BASE),
+        workers=1,
+    )
+    app = create_app(repository_settings, store, dist=repository_build.dist)
+    yield app.test_client()
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def virtuoso_client(
+    virtuoso: VirtuosoServer,
+    virtuoso_endpoint: str,
+    repository_settings: Settings,
+    repository_build: RepositoryBuild,
+) -> Iterator[FlaskClient]:
+    """The app in front of Virtuoso holding the repository's data (`ctc-kg load`)."""
+    store = virtuoso.store(timeout=20.0)
+    settings = replace(repository_settings, store="sparql+" + virtuoso_endpoint)
+    app = create_app(settings, store, dist=repository_build.dist)
+    yield app.test_client()
+    store.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request: pytest.FixtureRequest) -> FlaskClient:
+    client: FlaskClient = request.getfixturevalue(f"{request.param}_client")
+    return client
 
 
 def _solutions(results: ox.QuerySolutions) -> tuple[list[str], set[Solution]]:
@@ -59,8 +116,17 @@ def test_query_states_its_question_in_a_comment(query_file: Path) -> None:
 
 
 @pytest.mark.parametrize("query_file", QUERIES, ids=lambda p: p.name)
-def test_competency_question_gets_the_documented_answer(query_file: Path, store: ox.Store) -> None:
-    results = store.query(query_file.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+def test_competency_question_gets_the_documented_answer(
+    query_file: Path, client: FlaskClient
+) -> None:
+    response = client.post(
+        "/sparql",
+        data={"query": query_file.read_text(encoding="utf-8")},
+        headers={"Accept": JSON},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.headers["Content-Type"].startswith(JSON)
+    results = ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON)
     assert isinstance(results, ox.QuerySolutions)
     variables, got = _solutions(results)
     expected_file = query_file.with_suffix(".tsv")

@@ -35,13 +35,13 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     cleanup: list[Callable[[], None]] = []
     if store is None or dist is None:
-        from ctc_kg.web.runtime import prepare
+        from ctc_kg.web.runtime import open_store, prepare
 
         prepared = prepare(settings)
         cleanup.append(prepared.cleanup)
         dist = dist or prepared.dist
         if store is None:
-            store = prepared.open_store(settings, prefixes(settings.base_iri))
+            store = open_store(settings, prepared, prefixes(settings.base_iri))
     site = Site(settings=settings, store=store, dist=dist, cleanup=cleanup)
     app.extensions["ctc_kg"] = site
     if cleanup:

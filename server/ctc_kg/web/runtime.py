@@ -2,7 +2,9 @@
 
 Done once, before the WSGI server forks its workers, so every worker serves the same
 build and none depends on a stale `dist/`. Invalid content raises ValidationFailedError
-with the SHACL report.
+with the SHACL report. With a remote store (`--store sparql+...`) the content is still
+validated and built (the dumps and the dataset's description are served from the build),
+but no embedded store is written: the data is in the store (`ctc-kg load`).
 """
 
 from __future__ import annotations
@@ -18,19 +20,23 @@ from ctc_kg.content.build import build
 from ctc_kg.content.load import content_files, load_content
 from ctc_kg.content.serialize import nquads
 from ctc_kg.content.validate import validate_content
-from ctc_kg.errors import ValidationFailedError
+from ctc_kg.errors import StoreUnavailableError, ValidationFailedError
+from ctc_kg.store.base import Store
 from ctc_kg.store.embedded import EmbeddedStore, write_store
+from ctc_kg.store.remote import endpoint_of, remote_store
 
 
 @dataclass(frozen=True)
 class Prepared:
     workdir: Path
     dist: Path
-    store_dir: Path
-    triples: int
+    store_dir: Path | None  # None: the store is remote, no embedded store was written
+    triples: int | None
 
     def open_store(self, settings: Settings, prefixes: Mapping[str, str]) -> EmbeddedStore:
         """An embedded store over the prepared directory, sized from the settings."""
+        if self.store_dir is None or self.triples is None:
+            raise StoreUnavailableError("No embedded store was prepared: the store is remote.")
         return EmbeddedStore(
             self.store_dir,
             triples=self.triples,
@@ -49,6 +55,13 @@ def query_workers(settings: Settings) -> int:
     return max(1, min(settings.threads, settings.max_concurrent_queries))
 
 
+def open_store(settings: Settings, prepared: Prepared, prefixes: Mapping[str, str]) -> Store:
+    """The store the settings name: remote (`sparql+...`) or the prepared embedded one."""
+    if endpoint_of(settings.store) is not None:
+        return remote_store(settings, prefixes)
+    return prepared.open_store(settings, prefixes)
+
+
 def prepare(settings: Settings) -> Prepared:
     content = load_content(content_files(settings), settings.base_iri)
     report = validate_content(content)
@@ -58,8 +71,11 @@ def prepare(settings: Settings) -> Prepared:
     try:
         dist = workdir / "dist"
         build(content, dist)
-        store_dir = workdir / "store"
-        triples = write_store(nquads(content.dataset), store_dir)
+        store_dir: Path | None = None
+        triples: int | None = None
+        if endpoint_of(settings.store) is None:
+            store_dir = workdir / "store"
+            triples = write_store(nquads(content.dataset), store_dir)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

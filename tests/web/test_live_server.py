@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import GET, JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
-from tests.web.conftest import BASE, MINIMAL
+from tests.web.conftest import BACKENDS, BASE, MINIMAL
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -49,14 +49,21 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    """The server on a free port; waits for /health, stops with SIGTERM (graceful)."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request, tmp_path_factory) -> Iterator[str]:
+    """The server on a free port; waits for /health, stops with SIGTERM (graceful).
+    On `virtuoso`, it serves from the web tests' Virtuoso, which holds the minimal data."""
     port = free_port()
+    extra = ["--workers", "1"]
+    if request.param == "virtuoso":
+        extra += [
+            "--store",
+            "sparql+" + request.getfixturevalue("virtuoso_world").store.endpoint.url,
+        ]
     log = tmp_path_factory.mktemp("serve") / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command(MINIMAL, port, "--workers", "1"),
+            command(MINIMAL, port, *extra),
             stdout=output,
             stderr=output,
             env=environment(),

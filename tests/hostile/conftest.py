@@ -45,3 +45,18 @@ def hostile_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileW
 def hostile_client(hostile_world: HostileWorld) -> FlaskClient:
     app = create_app(web_settings(), hostile_world.store, dist=hostile_world.dist)
     return app.test_client()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The load test's numbers in the summary, whatever the capture mode."""
+    for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get(
+        "failed", []
+    ):
+        for name, value in getattr(report, "user_properties", []):
+            if name == "load_test" and report.when == "call":
+                latency = value["latency_ms"]
+                terminalreporter.write_line(
+                    f"load test: {value['requests']} requests, {value['rps']} req/s, "
+                    f"p50 {latency['p50']} ms, p99 {latency['p99']} ms, "
+                    f"errors {value['errors']}, bad answers {len(value['bad_answers'])}"
+                )

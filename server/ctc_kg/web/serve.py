@@ -163,9 +163,13 @@ def run_serve(settings: Settings) -> int:
         return 2
     server = _Server(settings, prepared)
     server.record(True, f"serving {version_of(prepared.dist)}.")
+    master = os.getpid()
     try:
         server.run()
     finally:
-        server.clean_retired()
-        server.current().cleanup()
+        # gunicorn's workers are forked inside run() and leave it by SystemExit: only the
+        # master may remove the folders (a worker leaving must not take them with it).
+        if os.getpid() == master:
+            server.clean_retired()
+            server.current().cleanup()
     return 0

@@ -1,0 +1,237 @@
+"""The real server (`ctc-kg serve`, gunicorn) under faults: runaway queries, SERVICE to a
+local listener, SIGTERM with a request in flight, killed processes, atomic reload."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.live import LiveServer, environment
+from tests.web.conftest import BASE, MINIMAL
+
+pytestmark = pytest.mark.slow
+
+LIMIT = 1.0
+# ~200 million solutions: minutes of work, far past the limit.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+# ~14 million solutions: a few seconds over the small data, then a 200.
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?x { 1 2 3 4 5 6 7 8 } ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+)
+LABEL = (
+    f"SELECT ?label WHERE {{ <{BASE}meeting/2003-new-york> "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = 'en') }"
+)
+OLD_LABEL = "First special meeting (New York, 2003)"
+NEW_LABEL = "First special meeting (New York, March 2003)"
+
+
+def get(url: str, timeout: float = 30) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def query_url(server: LiveServer, query: str) -> str:
+    return server.url + "/sparql?" + urlencode({"query": query})
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("limited")
+    server = LiveServer.start(MINIMAL, folder, "--workers", "2", "--query-timeout", str(LIMIT))
+    yield server
+    assert server.stop() == 0, server.log.read_text()
+
+
+def test_runaway_query_through_gunicorn_is_stopped_in_time(limited):
+    started = time.monotonic()
+    status, body = get(query_url(limited, RUNAWAY))
+    elapsed = time.monotonic() - started
+    assert status == 503
+    assert b"stopped" in body
+    assert elapsed < LIMIT + 1.0
+    status, body = get(query_url(limited, "ASK { ?s ?p ?o }"))
+    assert status == 200
+    assert json.loads(body)["boolean"] is True
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[object]]]:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    seen: list[object] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            seen.append(connection)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "SELECT * WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
+        "LOAD <http://127.0.0.1:{port}/data.ttl>",
+    ],
+)
+def test_service_and_load_through_gunicorn_never_reach_the_listener(limited, listener, template):
+    port, seen = listener
+    status, body = get(query_url(limited, template.format(port=port)))
+    assert status == 403, body
+    time.sleep(0.5)
+    assert seen == []
+    assert get(query_url(limited, "ASK {}"))[0] == 200
+
+
+def test_a_killed_wsgi_worker_is_replaced_and_the_service_keeps_answering(limited):
+    workers = limited.workers()
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    statuses = [get(query_url(limited, "ASK { ?s ?p ?o }"))[0] for _ in range(20)]
+    assert statuses == [200] * 20
+    deadline = time.monotonic() + 30
+    while workers[0] in limited.workers() or len(limited.workers()) < 2:
+        assert time.monotonic() < deadline, "the worker was not replaced"
+        time.sleep(0.2)
+
+
+def test_a_killed_query_worker_is_replaced_and_the_service_keeps_answering(limited):
+    victims = limited.query_workers()
+    assert victims
+    for pid in victims[:2]:
+        os.kill(pid, signal.SIGKILL)
+    statuses = [get(query_url(limited, "ASK { ?s ?p ?o }"))[0] for _ in range(30)]
+    assert statuses == [200] * 30
+    resource = urllib.request.Request(
+        limited.url + "/meeting/2003-new-york", headers={"Accept": "text/turtle"}
+    )
+    with urllib.request.urlopen(resource, timeout=30) as answer:
+        assert answer.status == 200
+
+
+def test_sigterm_to_the_whole_group_drains_the_request_in_flight(tmp_path):
+    server = LiveServer.start(MINIMAL, tmp_path, "--workers", "1", "--query-timeout", "60")
+    outcome: list[tuple[int, bytes]] = []
+    thread = threading.Thread(target=lambda: outcome.append(get(query_url(server, SLOW), 90)))
+    try:
+        thread.start()
+        time.sleep(1.0)  # the query is running in a query worker now
+        os.killpg(server.process.pid, signal.SIGTERM)  # as systemd stops a service
+        thread.join(90)
+        status = server.process.wait(timeout=90)
+    finally:
+        server.kill()
+    assert outcome, "the request in flight got no answer"
+    code, body = outcome[0]
+    assert code == 200, body
+    assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) > 0
+    assert status == 0, server.log.read_text()
+
+
+def reload(root: Path, pid_file: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ctc_kg.cli",
+            "--root",
+            str(root),
+            "reload",
+            "--pid-file",
+            str(pid_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment(),
+        check=False,
+    )
+
+
+def test_reload_swaps_versions_atomically_and_refuses_an_invalid_one(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(MINIMAL, root)
+    server = LiveServer.start(root, tmp_path, "--workers", "2")
+    seen: list[tuple[int, tuple[str, ...]]] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            status, body = get(query_url(server, LABEL))
+            labels: tuple[str, ...] = ()
+            if status == 200:
+                rows = json.loads(body)["results"]["bindings"]
+                labels = tuple(row["label"]["value"] for row in rows)
+            seen.append((status, labels))
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    try:
+        for reader in readers:
+            reader.start()
+        version = json.loads(urllib.request.urlopen(server.url + "/health").read())["version"]
+        meetings = root / "data" / "meetings.trig"
+        meetings.write_text(meetings.read_text().replace(OLD_LABEL, NEW_LABEL))
+
+        done = reload(root, server.pid_file)
+        assert done.returncode == 0, done.stderr + server.log.read_text()
+        assert "now serving" in done.stdout
+        deadline = time.monotonic() + 60
+        while not seen or seen[-1][1] != (NEW_LABEL,):
+            assert time.monotonic() < deadline, "the new version is never served"
+            time.sleep(0.2)
+        health = json.loads(urllib.request.urlopen(server.url + "/health").read())
+        assert health["version"] != version
+
+        (root / "data" / "broken.trig").write_text("<a> <b> .\n")  # not RDF
+        refused = reload(root, server.pid_file)
+        assert refused.returncode == 1
+        assert "refused" in refused.stderr
+        assert "broken.trig" in refused.stderr
+        assert "refused" in server.log.read_text()
+        time.sleep(3)  # workers restarted by gunicorn after the refusal serve the same
+        after = len(seen)
+        time.sleep(2)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(60)
+        status = server.stop()
+    assert status == 0
+    assert all(code == 200 for code, _ in seen), {code for code, _ in seen}
+    assert {labels for _, labels in seen} == {(OLD_LABEL,), (NEW_LABEL,)}
+    assert {labels for _, labels in seen[after:]} == {(NEW_LABEL,)}
+    first_new = next(i for i, (_, labels) in enumerate(seen) if labels == (NEW_LABEL,))
+    assert len(seen) - first_new > 10

@@ -12,8 +12,12 @@ the meetings' dates and places in the data. Nothing depends on the time of the b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Protocol
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SDO, XSD
+from rdflib.term import Node
 
 from ctc_kg.content.names import dataset_iri, ontology_namespace, sparql_iri
 from ctc_kg.content.serialize import new_graph
@@ -84,14 +88,22 @@ def _agents(graph: Graph, description: Graph, data: Graph, dataset: URIRef) -> N
             graph.add((agent, FOAF.name, label))
 
 
-def _meetings(data: Graph, base_iri: str) -> list[URIRef]:
+class Triples(Protocol):
+    """What the coverage helpers read: an rdflib Graph, or the pages' QuadIndex."""
+
+    def objects(self, subject: Node, predicate: Node) -> Iterable[Node]: ...
+
+    def subjects(self, predicate: Node, obj: Node) -> Iterable[Node]: ...
+
+
+def _meetings(data: Triples, base_iri: str) -> list[URIRef]:
     special = ontology_namespace(base_iri).SpecialMeeting
     found = {m for m in data.subjects(RDF.type, special) if isinstance(m, URIRef)}
     return sorted(found)
 
 
-def _temporal(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> None:
-    """`dcterms:temporal`: the first meeting's start to the last meeting's end (xsd:date)."""
+def temporal_coverage(data: Triples, base_iri: str) -> tuple[Literal, Literal] | None:
+    """The first meeting's start and the last meeting's end (xsd:date), if known."""
     starts: list[str] = []
     ends: list[str] = []
     for meeting in _meetings(data, base_iri):
@@ -102,22 +114,42 @@ def _temporal(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> None
                 if isinstance(value, Literal) and value.datatype == XSD.date
             )
     if not starts or not ends:
+        return None
+    return Literal(min(starts), datatype=XSD.date), Literal(max(ends), datatype=XSD.date)
+
+
+def host_cities(data: Triples, base_iri: str) -> list[URIRef]:
+    """The places the meetings took place in that lie in a country (the cities, not the
+    venues inside them nor the countries)."""
+    cities: set[URIRef] = set()
+    for meeting in _meetings(data, base_iri):
+        for place in data.objects(meeting, SDO.location):
+            within = list(data.objects(place, SDO.containedInPlace))
+            if (
+                isinstance(place, URIRef)
+                and within
+                and not any(list(data.objects(country, SDO.containedInPlace)) for country in within)
+            ):
+                cities.add(place)
+    return sorted(cities)
+
+
+def _temporal(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> None:
+    """`dcterms:temporal`: the first meeting's start to the last meeting's end."""
+    coverage = temporal_coverage(data, base_iri)
+    if coverage is None:
         return
     period = BNode("temporal-coverage")
     graph.add((dataset, DCTERMS.temporal, period))
     graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    graph.add((period, DCAT.startDate, Literal(min(starts), datatype=XSD.date)))
-    graph.add((period, DCAT.endDate, Literal(max(ends), datatype=XSD.date)))
+    graph.add((period, DCAT.startDate, coverage[0]))
+    graph.add((period, DCAT.endDate, coverage[1]))
 
 
 def _spatial(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> None:
-    """`dcterms:spatial`: the cities the meetings took place in (those with a country)."""
-    for meeting in _meetings(data, base_iri):
-        for place in data.objects(meeting, SDO.location):
-            country = data.value(place, SDO.containedInPlace)
-            is_city = country is not None and data.value(country, SDO.containedInPlace) is None
-            if isinstance(place, URIRef) and is_city:
-                graph.add((dataset, DCTERMS.spatial, place))
-                graph.add((place, RDF.type, DCTERMS.Location))
-                for label in data.objects(place, RDFS.label):
-                    graph.add((place, RDFS.label, label))
+    """`dcterms:spatial`: the cities the meetings took place in."""
+    for place in host_cities(data, base_iri):
+        graph.add((dataset, DCTERMS.spatial, place))
+        graph.add((place, RDF.type, DCTERMS.Location))
+        for label in data.objects(place, RDFS.label):
+            graph.add((place, RDFS.label, label))

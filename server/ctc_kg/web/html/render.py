@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ctc_kg.web.html.dataset_markup import dataset_markup
 from ctc_kg.web.html.dates import format_date, format_range
 from ctc_kg.web.html.examples import ExampleQuery
 from ctc_kg.web.html.jsonld import schema_org_graph, script_json
@@ -65,7 +66,9 @@ class Renderer:
     ) -> str:
         view = landing_view(index, ctx, examples)
         dataset = ctx.base_iri + "dataset"
-        jsonld = Markup(script_json(schema_org_graph(index, dataset, ctx.public_iri)))  # noqa: S704 - escaped by script_json
+        markup = schema_org_graph(index, dataset, ctx.public_iri)
+        markup += dataset_markup(index, dataset, ctx.base_iri, ctx.public_iri)
+        jsonld = Markup(script_json(markup))  # noqa: S704 - escaped by script_json
         return self._render("landing.html", ctx, view=view, jsonld=jsonld)
 
     def vocabulary(self, index: QuadIndex, ctx: PageContext, kind: str, diagram: str | None) -> str:

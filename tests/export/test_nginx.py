@@ -152,3 +152,14 @@ def test_sparql_is_sent_to_the_configured_live_endpoint(site, nginx):
     answer = fetch(nginx, "/sparql?query=ASK%7B%7D")
     assert answer.status == 307
     assert answer.headers["location"] == "https://sparql.example.org/ctc-kg?query=ASK%7B%7D"
+
+
+def test_documented_difference_header_with_only_unreadable_q_values(site, nginx, server):
+    """docs/publishing.md: the server treats such a header as absent (its default);
+    the nginx maps see a media range and find no acceptable quality."""
+    static, live = both(
+        site, nginx, server, "/meeting/2003-new-york", {"Accept": "text/turtle;q=2"}
+    )
+    assert live.status == 200
+    assert live.content_type.startswith("text/html")
+    assert static.status == 406

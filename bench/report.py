@@ -210,6 +210,7 @@ def markdown(results: dict[str, Any]) -> str:
         header += f" {name} start (+load) s | {name} RSS/PSS MiB |"
         rule += " ---: | ---: |"
     lines += [header, rule]
+    busy: list[str] = []
     for size in results["sizes"]:
         row = (
             f"| {size['label']} | {size['quads']:,} | "
@@ -224,9 +225,20 @@ def markdown(results: dict[str, Any]) -> str:
                     f" {info['start_s']:.1f}{load} | "
                     f"{_mib(info.get('rss_bytes'))}/{_mib(info.get('pss_bytes'))} |"
                 )
+                busy.append(
+                    f"{size['label']}/{name} "
+                    f"{info.get('load_average_before', '?')}→{info.get('load_average_after', '?')}"
+                )
             else:
                 row += f" {info.get('error', '-')[:40]} | - |"
         lines.append(row)
+    if busy:
+        lines += [
+            "",
+            "Machine load (1-minute load average on "
+            f"{m['nproc']} cores, before → after each contender's cells; above the core "
+            "count, other work competed with the run): " + ", ".join(busy) + ".",
+        ]
     for size in [s["label"] for s in results["sizes"]]:
         lines += [
             "",

@@ -420,6 +420,8 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
                 contender.stop()
                 continue
             info.update(asdict(started))
+            # Other work on the machine skews a contender's cells: keep the evidence.
+            info["load_average_before"] = round(os.getloadavg()[0], 2)
             options.log(
                 f"   up in {started.start_s:.1f} s (+ load {started.load_s:.1f} s), "
                 f"RSS {started.rss_bytes / 2**20:.0f} MiB, PSS {started.pss_bytes / 2**20:.0f} MiB"
@@ -452,6 +454,7 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
                 if name == "ctc-kg" and isinstance(contender, HttpContender) and options.profile:
                     _profile(contender, prepared, mix, options)
             finally:
+                info["load_average_after"] = round(os.getloadavg()[0], 2)
                 contender.stop()
         reference.stop()
         if not options.keep and label != "real":

@@ -235,9 +235,9 @@ def markdown(results: dict[str, Any]) -> str:
     if busy:
         lines += [
             "",
-            "Machine load (1-minute load average on "
-            f"{m['nproc']} cores, before → after each contender's cells; above the core "
-            "count, other work competed with the run): " + ", ".join(busy) + ".",
+            f"Machine load (1-minute load average on {m['nproc']} cores, before → after "
+            "each contender's cells; the server and wrk account for about 2, more means "
+            "other work competed with the run): " + ", ".join(busy) + ".",
         ]
     for size in [s["label"] for s in results["sizes"]]:
         lines += [

@@ -244,6 +244,8 @@ CASES: tuple[Case, ...] = (
     Case("iri-non-ascii", "/organization/%C3%A9", expect=(404, 404), live=True),
     Case("iri-trailing-space", "/meeting/2003-new-york%20", expect=(404, 404), live=True),
     Case("iri-encoded-letters", "/meeting/2003%2Dnew%2Dyork", expect=(200, 404)),
+    Case("iri-trailing-newline", "/dump/%0A", expect=(404, 404), live=True),
+    Case("iri-control-characters", "/meeting/%01%7F%1B", expect=(404, 404)),
     Case("iri-emoji", "/meeting/%F0%9F%92%A3", expect=(404, 404)),
     Case("iri-rtl-override", "/meeting/%E2%80%AEkroy-wen", expect=(404, 404)),
     Case("iri-fragment-encoded", "/ontology%23x", expect=(404, 404)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ctc_kg.store.base import Store
 from ctc_kg.web import conneg, dumps, http, pages, resources, sparql
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException, RequestURITooLarge
+from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
 
 
 def create_app(
@@ -53,7 +54,7 @@ def create_app(
     app.register_blueprint(pages.bp)
     app.register_error_handler(CtcKgError, _error)
     app.register_error_handler(HTTPException, _error)
-    app.before_request(_request_line_limit)
+    app.before_request(_request_target_checks)
     app.before_request(_preflight)
     app.after_request(_cors)
     return app
@@ -65,9 +66,10 @@ def close_app(app: Flask) -> None:
     site.close()
 
 
-def _request_line_limit() -> None:
-    """414 for a request line longer than `max_url_bytes`: what gunicorn answers in
-    production (its limit_request_line), enforced here too so every deployment agrees."""
+def _request_target_checks() -> None:
+    """414 for a request line longer than `max_url_bytes` (what gunicorn answers in
+    production, its limit_request_line, enforced here too so every deployment agrees);
+    404 for a path with a control character."""
     limit = site().settings.max_url_bytes
     target = len(request.path.encode("utf-8")) + len(request.query_string) + 1
     if limit > 0 and target > limit:
@@ -75,6 +77,13 @@ def _request_line_limit() -> None:
             f"The request line is longer than this server accepts ({limit} bytes). "
             "Send a long query with POST (application/sparql-query) instead."
         )
+    if _CONTROL.search(request.path):
+        # No IRI holds a control character; and Werkzeug's router would answer a path
+        # ending in a newline with a redirect to itself, for ever.
+        raise NotFound("No resource has a control character in its path.")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _preflight() -> Response | None:

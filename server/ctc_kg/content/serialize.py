@@ -210,6 +210,12 @@ class SortedTrigSerializer(TrigSerializer):
     """
 
     def preprocess(self) -> None:
+        # rdflib counts references to subjects across the graphs in the order it meets
+        # them, and orders each graph's subjects by those counts: meet them sorted.
+        self.contexts = sorted(
+            self.contexts,
+            key=lambda graph: (graph.identifier != self.default_context, str(graph.identifier)),
+        )
         super().preprocess()
         default = self.default_context
         ordered = sorted(

@@ -9,7 +9,9 @@ their public form. The text is made safe to sit inside a script element by escap
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from ctc_kg.web.html.quads import QuadIndex
 from rdflib import BNode, Graph, URIRef
@@ -58,7 +60,21 @@ def schema_org_graph(index: QuadIndex, iri: str, public_iri: Callable[[str], str
     return graph
 
 
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_sorted(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
 def script_json(graph: Graph) -> str:
-    """JSON-LD text that is safe inside `<script type="application/ld+json">`."""
-    text = graph.serialize(format="json-ld", context={"@vocab": _SCHEMA}, indent=1)
+    """JSON-LD text that is safe inside `<script type="application/ld+json">`.
+
+    Nodes and values are sorted: rdflib writes them in an order that follows Python's
+    per-process set order, and a page must be the same bytes on every run (the static
+    export publishes it). JSON-LD arrays here are sets (no `@list`), so order is free."""
+    compact = json.loads(graph.serialize(format="json-ld", context={"@vocab": _SCHEMA}))
+    text = json.dumps(_sorted(compact), indent=1, ensure_ascii=False, sort_keys=True)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

@@ -1,7 +1,12 @@
-"""Competency questions: each tests/competency/NN-name.rq asks a question the knowledge graph
-must answer (stated in its comment header), and NN-name.tsv holds the answer as the source
-documents give it (the French CTC page and reference-facts.md), written from the documents,
-not from the data.
+"""Competency questions: each queries/NN-name.rq asks a question the knowledge graph must
+answer (its `# description:` header, in English and French, with a short `# title:` per
+language and a `# source:` naming the document that answers it), and
+tests/competency/NN-name.tsv holds the answer as the source documents give it (the French
+CTC page and reference-facts.md), written from the documents, not from the data.
+
+queries/ is the one place for them: the landing page lists them and the SPARQL editor
+opens each as a tab, so every example shown to users is a tested question. A query
+without an expected answer, or an answer without its query, fails the suite.
 
 The queries go through the SPARQL endpoint of the app (HTTP layer, content negotiation,
 store) over the repository's data, on each backend: the embedded store, and Virtuoso
@@ -25,13 +30,16 @@ from ctc_kg.content.names import prefixes
 from ctc_kg.content.serialize import nquads
 from ctc_kg.store.embedded import EmbeddedStore
 from ctc_kg.web.app import create_app
+from ctc_kg.web.html.examples import parse_example
 from flask.testing import FlaskClient
 
 from tests.backends import BASE, VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
+QUERY_FOLDER = ROOT / "queries"
 COMPETENCY = ROOT / "tests" / "competency"
-QUERIES = sorted(COMPETENCY.glob("*.rq"))
+QUERIES = sorted(QUERY_FOLDER.glob("*.rq"))
+ANSWERS = sorted(COMPETENCY.glob("*.tsv"))
 JSON = "application/sparql-results+json"
 BACKENDS = [
     pytest.param("embedded", id="embedded"),
@@ -104,15 +112,41 @@ def _solutions(results: ox.QuerySolutions) -> tuple[list[str], set[Solution]]:
     return variables, found
 
 
+def _expected(query_file: Path) -> Path:
+    return COMPETENCY / (query_file.stem + ".tsv")
+
+
 def test_there_are_at_least_eighteen_questions() -> None:
     assert len(QUERIES) >= 18
 
 
+def test_every_query_has_an_expected_answer() -> None:
+    missing = [q.name for q in QUERIES if not _expected(q).is_file()]
+    assert missing == []
+
+
+def test_every_expected_answer_has_its_query() -> None:
+    orphans = [a.name for a in ANSWERS if not (QUERY_FOLDER / (a.stem + ".rq")).is_file()]
+    assert orphans == []
+    assert not list(COMPETENCY.glob("*.rq")), "queries live in queries/, not tests/competency/"
+
+
+def test_queries_are_numbered_in_reading_order() -> None:
+    numbers = [q.name.split("-", 1)[0] for q in QUERIES]
+    assert numbers == [f"{n:02d}" for n in range(1, len(QUERIES) + 1)]
+
+
 @pytest.mark.parametrize("query_file", QUERIES, ids=lambda p: p.name)
-def test_query_states_its_question_in_a_comment(query_file: Path) -> None:
-    first = query_file.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("# Q: ")
-    assert first.rstrip().endswith("?")
+def test_query_states_its_question_in_english_and_french(query_file: Path) -> None:
+    example = parse_example(query_file.stem, query_file.read_text(encoding="utf-8"))
+    # `# title:` (untagged) is the English one; `@fr` must differ from it, or it is missing.
+    assert example.title("en") != example.title("fr"), "no # title@fr of its own"
+    assert example.description("en") != example.description("fr"), "no # description@fr"
+    untitled = query_file.stem.replace("-", " ")
+    assert untitled not in {example.title("en"), example.title("fr")}, "no # title"
+    for lang in ("en", "fr"):
+        assert example.description(lang).endswith("?"), f"{lang} description is not a question"
+    assert example.source, "no # source: line naming the document that answers it"
 
 
 @pytest.mark.parametrize("query_file", QUERIES, ids=lambda p: p.name)
@@ -129,7 +163,7 @@ def test_competency_question_gets_the_documented_answer(
     results = ox.parse_query_results(response.data, format=ox.QueryResultsFormat.JSON)
     assert isinstance(results, ox.QuerySolutions)
     variables, got = _solutions(results)
-    expected_file = query_file.with_suffix(".tsv")
+    expected_file = _expected(query_file)
     expected = ox.parse_query_results(path=expected_file, format=ox.QueryResultsFormat.TSV)
     assert isinstance(expected, ox.QuerySolutions)
     expected_variables, wanted = _solutions(expected)

@@ -26,7 +26,7 @@ from rdflib.compare import isomorphic
 
 from .conftest import BASE, REPOSITORY
 
-COMPETENCY = sorted((REPOSITORY / "tests" / "competency").glob("*.rq"))
+COMPETENCY = sorted((REPOSITORY / "queries").glob("*.rq"))
 JSON = "application/sparql-results+json"
 RESULTS_TYPES = [JSON, "application/sparql-results+xml", "text/csv", "text/tab-separated-values"]
 GRAPH_TYPES = [

@@ -1,9 +1,12 @@
 """The example queries the landing page lists and the SPARQL editor opens as tabs.
 
 They live in ONE place, `queries/*.rq` at the repository root (content, reviewed like
-the data; the competency tests run the same files). A file's leading comment lines
-describe it: `# title: ...` and `# title@fr: ...` give its title per language (the first
-plain comment line is the fallback title), other comment lines its description.
+the data): they are the competency questions, and tests/test_competency.py runs every one
+against the answer documented in tests/competency/<same name>.tsv. A file's leading comment
+lines describe it: `# title: ...` and `# title@fr: ...` give its short title per language
+(the editor's tab name), `# description: ...` / `# description@fr: ...` the question it
+answers, `# source: ...` the documents that answer it. A plain comment line is the
+fallback title when it comes first, else part of the untagged description.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from ctc_kg.web.i18n import label_languages
 
-_FIELD = re.compile(r"^#\s*(title|description)(?:@([a-z]{2}))?\s*:\s*(.*)$", re.IGNORECASE)
+_FIELD = re.compile(r"^#\s*(title|description|source)(?:@([a-z]{2}))?\s*:\s*(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class ExampleQuery:
     text: str
     titles: Mapping[str, str]
     descriptions: Mapping[str, str]
+    source: str = ""
 
     def title(self, lang: str) -> str:
         return _in(self.titles, lang) or self.slug.replace("-", " ").replace("_", " ")
@@ -43,6 +47,7 @@ def _in(values: Mapping[str, str], lang: str) -> str:
 def parse_example(slug: str, text: str) -> ExampleQuery:
     titles: dict[str, str] = {}
     descriptions: dict[str, list[str]] = {}
+    sources: list[str] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -58,6 +63,8 @@ def parse_example(slug: str, text: str) -> ExampleQuery:
             )
             if kind == "title":
                 titles[lang] = value.strip()
+            elif kind == "source":
+                sources.append(value.strip())
             else:
                 descriptions.setdefault(lang, []).append(value.strip())
             continue
@@ -73,6 +80,7 @@ def parse_example(slug: str, text: str) -> ExampleQuery:
         text=text,
         titles=titles,
         descriptions={lang: " ".join(lines) for lang, lines in descriptions.items()},
+        source=" ".join(sources),
     )
 
 

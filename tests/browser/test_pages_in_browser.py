@@ -3,11 +3,39 @@ anything, switch language, and the SPARQL editor runs an example query."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
+from ctc_kg.web.html.examples import ExampleQuery, parse_example
 
-from .conftest import screenshot
+from .conftest import REPOSITORY, screenshot
 
 pytestmark = pytest.mark.browser
+
+QUERIES = sorted((REPOSITORY / "queries").glob("*.rq"))
+EXPECTED = REPOSITORY / "tests" / "competency"
+
+
+def _example(name: str) -> ExampleQuery:
+    (path,) = [q for q in QUERIES if q.stem.endswith(name)]
+    return parse_example(path.stem, path.read_text(encoding="utf-8"))
+
+
+def _shown(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """What a results table shows of a term, however YASR abbreviates IRIs: a literal's
+    lexical form, an IRI's last segment."""
+    if isinstance(term, ox.NamedNode):
+        return term.value.rstrip("/").rsplit("/", 1)[-1]
+    return term.value if isinstance(term, ox.Literal) else str(term)
+
+
+def _expected_rows(example: ExampleQuery) -> list[list[str]]:
+    """The documented answer (tests/competency/<name>.tsv) as the values each row shows."""
+    results = ox.parse_query_results(
+        path=EXPECTED / f"{example.slug}.tsv", format=ox.QueryResultsFormat.TSV
+    )
+    assert isinstance(results, ox.QuerySolutions)
+    names = [v.value for v in results.variables]
+    return [[_shown(row[n]) for n in names if row[n] is not None] for row in results]
 
 
 def _clean(watched) -> None:
@@ -69,18 +97,62 @@ def test_ontology_page_has_the_diagram(watched, server):
     _clean(watched)
 
 
-def test_sparql_editor_runs_an_example_query(watched, server):
+def test_sparql_editor_has_a_tab_per_query(watched, server):
     page = watched.page
     page.goto(server + "sparql", wait_until="networkidle")
     tabs = page.locator(".yasgui .tabsList .tab")
-    assert tabs.count() == 6  # the default tab and one per file in queries/
-    page.locator(".yasgui .tabsList .tab", has_text="The five special meetings, by date").click()
+    assert tabs.count() == len(QUERIES) + 1  # the default tab and one per file in queries/
+    names = page.locator(".yasgui .tabsList .tab a > span").all_text_contents()[1:]
+    titles = [parse_example(q.stem, q.read_text(encoding="utf-8")).title("en") for q in QUERIES]
+    assert names == titles  # in the files' reading order
+    screenshot(page, "sparql-tabs-en")
+    _clean(watched)
+
+
+def test_sparql_editor_runs_a_competency_query_and_shows_the_documented_rows(watched, server):
+    example = _example("first-meeting-attendance-by-source")
+    expected = _expected_rows(example)
+    page = watched.page
+    page.goto(server + "sparql", wait_until="networkidle")
+    # the list under the editor selects the query's tab (the 23rd of 26)
+    page.locator("ul.examples a", has_text=example.title("en")).click()
+    active = page.locator(".yasgui .tabsList .tab.active")
+    assert example.title("en") in active.inner_text()
     page.locator(".yasgui .tabPanel.active .yasqe_queryButton").click()
     rows = page.locator(".yasgui .tabPanel.active .yasr table.dataTable tbody tr")
     rows.first.wait_for(timeout=15000)
-    assert rows.count() == 5
-    assert "Nairobi" in rows.nth(4).inner_text()
+    shown = rows.all_inner_texts()
+    assert len(shown) == len(expected)
+    for values in expected:
+        assert any(all(v in row for v in values) for row in shown), values
     screenshot(page, "sparql-en")
+    _clean(watched)
+
+
+def test_sparql_editor_in_french_names_tabs_and_list_in_french(watched, server):
+    example = _example("01-meetings-by-date")
+    page = watched.page
+    page.goto(server + "sparql?lang=fr", wait_until="networkidle")
+    french = example.title("fr")
+    assert french != example.title("en")
+    assert page.locator(".yasgui .tabsList .tab", has_text=french).count() == 1
+    assert page.locator("ul.examples a", has_text=french).count() == 1
+    assert page.locator(".yasgui .tabsList .tab", has_text=example.title("en")).count() == 0
+    _clean(watched)
+
+
+def test_landing_page_lists_the_queries_in_french(watched, server):
+    page = watched.page
+    page.goto(server + "?lang=fr", wait_until="networkidle")
+    links = page.locator("ul.examples a")
+    assert links.count() == len(QUERIES)
+    first = _example("01-meetings-by-date")
+    assert links.first.inner_text() == first.title("fr")
+    links.first.click()
+    page.wait_for_load_state("networkidle")
+    active = page.locator(".yasgui .tabsList .tab.active")
+    assert first.title("fr") in active.inner_text()
+    assert page.locator(".yasgui .tabsList .tab").count() == len(QUERIES) + 1
     _clean(watched)
 
 
@@ -92,6 +164,22 @@ def test_phone_sized_landing_page_has_no_horizontal_scroll(browser, server):
     screenshot(page, "landing-fr-phone")
     context.close()
     assert overflow <= 0
+
+
+def test_phone_sized_sparql_editor_keeps_its_tabs_in_one_scrolling_row(browser, server):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + "sparql", wait_until="networkidle")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    tabs = page.locator(".yasgui .tabsList")
+    height = tabs.evaluate("e => e.getBoundingClientRect().height")
+    row = page.locator(".yasgui .tabsList .tab").first.evaluate(
+        "e => e.getBoundingClientRect().height"
+    )
+    screenshot(page, "sparql-en-phone")
+    context.close()
+    assert overflow <= 0
+    assert height < 2 * row + 20  # one row of tabs (and its scroll bar), not a wall of them
 
 
 def test_keyboard_reaches_the_skip_link_first(watched, server):

@@ -87,6 +87,18 @@ def test_sparql_page_configures_yasgui_for_this_server_only(renderer, make_ctx):
     assert all(not s.startswith(("http:", "https:", "//")) for s in sources)
 
 
+def test_sparql_page_list_selects_the_example_tabs_in_order(renderer, make_ctx):
+    examples = (
+        parse_example("a", "# title: First\n# title@fr: Premier\nSELECT * {}\n"),
+        parse_example("b", "# title: Second\n# title@fr: Second (fr)\nASK {}\n"),
+    )
+    doc = parse_html(renderer.sparql(make_ctx("fr"), "/sparql", examples))
+    config = json.loads(doc.find(".//script[@id='yasgui-config']").text)
+    links = doc.findall(".//ul[@class='examples']/li/a")
+    tabs = [config["examples"][int(a.get("data-example-tab"))]["title"] for a in links]
+    assert tabs == [text_of(a) for a in links] == ["Premier", "Second (fr)"]
+
+
 @pytest.mark.parametrize("status", [404, 500])
 def test_error_page_is_valid_html(renderer, make_ctx, status):
     doc = parse_html(renderer.error(make_ctx("fr"), status))
@@ -109,7 +121,9 @@ def test_every_page_is_valid_html5(index, vocabulary_index, renderer, make_ctx):
 
 
 def test_examples_read_titles_per_language(tmp_path):
-    (tmp_path / "b.rq").write_text("# title: B\n# description: all of it\nASK {}\n")
+    (tmp_path / "b.rq").write_text(
+        "# title: B\n# description: all of it\n# source: the French page\nASK {}\n"
+    )
     (tmp_path / "a.rq").write_text("# Plain title\nSELECT * {}\n")
     a, b = load_examples(tmp_path)
     assert (a.slug, a.title("fr"), b.title("fr"), b.description("en")) == (
@@ -118,4 +132,5 @@ def test_examples_read_titles_per_language(tmp_path):
         "B",
         "all of it",
     )
+    assert (a.source, b.source, b.description("fr")) == ("", "the French page", "all of it")
     assert load_examples(tmp_path / "missing") == ()

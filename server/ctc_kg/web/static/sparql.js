@@ -40,16 +40,49 @@
     }
   });
 
-  config.examples.forEach(function (example) {
-    yasgui.addTab(
-      false,
+  /* One tab per example query (the competency questions in queries/). addTab with
+   * avoidDuplicateTabs selects the tab a landing-page link already opened instead of
+   * adding a second one. */
+  function exampleTab(example, setActive) {
+    return yasgui.addTab(
+      setActive,
       {
         name: example.title,
         yasqe: { value: example.text },
         requestConfig: request
       },
       { avoidDuplicateTabs: true }
-    );
+    ).getId();
+  }
+  var exampleTabs = config.examples.map(function (example) {
+    return exampleTab(example, false);
+  });
+
+  /* With ~25 tabs the list under the editor is the table of contents: a link selects
+   * its tab (re-opening it if the user closed it) and brings the editor into view. */
+  function openExample(index) {
+    var id = exampleTabs[index];
+    if (id && yasgui.getTab(id)) {
+      yasgui.selectTabId(id);
+    } else {
+      id = exampleTab(config.examples[index], true);
+      exampleTabs[index] = id;
+    }
+    var active = host.querySelector(".tabsList .tab.active a");
+    host.scrollIntoView({ block: "start" });
+    if (active) {
+      active.scrollIntoView({ block: "nearest" });
+      active.focus({ preventScroll: true });
+    }
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("a[data-example-tab]"), function (link) {
+    link.addEventListener("click", function (event) {
+      var index = Number(link.getAttribute("data-example-tab"));
+      if (config.examples[index]) {
+        event.preventDefault();
+        openExample(index);
+      }
+    });
   });
 
   /* A capped answer is never a silent cut: the server says so in X-CTC-KG-Truncated

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,16 +36,11 @@ from ctc_kg.content.serialize import nquads
 from ctc_kg.store.load import LoadResult, client_for, push, run_load
 from ctc_kg.store.remote import RemoteStore
 
+from tests.live import free_port
+
 REPOSITORY = Path(__file__).resolve().parents[1]
 SCRIPT = REPOSITORY / "scripts" / "virtuoso"
 BASE = "https://w3id.org/ctc-kg/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

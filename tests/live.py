@@ -13,8 +13,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +29,53 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")}
+def environment(**extra: str) -> dict[str, str]:
+    """This process's environment without CTC_KG_* settings, plus `extra`."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")}, **extra}
+
+
+def command(root: Path, port: int, *extra: str) -> list[str]:
+    """The `ctc-kg serve` command line over `root` on `port`."""
+    return [
+        sys.executable,
+        "-m",
+        "ctc_kg.cli",
+        "--root",
+        str(root),
+        "serve",
+        "--port",
+        str(port),
+        *extra,
+    ]
+
+
+@contextlib.contextmanager
+def listening() -> Iterator[tuple[int, list[socket.socket]]]:
+    """A socket on 127.0.0.1 that records every connection made to it: (port, connections)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    seen: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            seen.append(connection)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], seen
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
 
 
 def children(pid: int) -> list[int]:
@@ -70,26 +117,27 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, root: Path, folder: Path, *extra: str, timeout: float = 120) -> LiveServer:
+    def start(
+        cls,
+        root: Path,
+        folder: Path,
+        *extra: str,
+        timeout: float = 120,
+        env: dict[str, str] | None = None,
+    ) -> LiveServer:
+        """`ctc-kg serve` over `root` on a free port, its log and pid file in `folder`;
+        returns once /health answers 200 (or raises with the log)."""
         port = free_port()
         log = folder / "serve.log"
         pid_file = folder / "ctc-kg.pid"
-        command = [
-            sys.executable,
-            "-m",
-            "ctc_kg.cli",
-            "--root",
-            str(root),
-            "serve",
-            "--port",
-            str(port),
-            "--pid-file",
-            str(pid_file),
-            *extra,
-        ]
+        arguments = command(root, port, "--pid-file", str(pid_file), *extra)
         with log.open("wb") as output:
             process = subprocess.Popen(
-                command, stdout=output, stderr=output, env=environment(), start_new_session=True
+                arguments,
+                stdout=output,
+                stderr=output,
+                env=environment() if env is None else env,
+                start_new_session=True,
             )
         server = cls(process, port, log, pid_file)
         server.wait_healthy(timeout)

@@ -7,12 +7,6 @@ server's, so a test can assert the page needed nothing from anywhere else.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.live import REPOSITORY, LiveServer
+
 SCREENSHOTS = REPOSITORY / "tests" / "screenshots"
 CHROMIUM = os.environ.get("CTC_KG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,57 +29,12 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
-def server() -> Iterator[str]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ctc_kg.cli",
-            "--root",
-            str(REPOSITORY),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"ctc-kg serve exited with {process.returncode}:\n{output}")
-            try:
-                with urllib.request.urlopen(url + "sparql", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`ctc-kg serve` over the repository's data; yields its URL with a trailing slash."""
+    live = LiveServer.start(REPOSITORY, tmp_path_factory.mktemp("browser"), "--workers", "1")
+    yield live.url + "/"
+    live.stop(timeout=20)
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,8 @@ from ctc_kg.export.site import SiteResult, export_site
 from ctc_kg.web.app import close_app, create_app
 from flask.testing import FlaskClient
 
+from tests.live import free_port
+
 TESTS = Path(__file__).resolve().parents[1]
 MINIMAL = TESTS / "data" / "minimal"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
@@ -40,12 +42,6 @@ class Answer:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fetch(port: int, target: str, headers: dict[str, str] | None = None) -> Answer:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -62,33 +60,6 @@ def test_runaway_query_over_http_gets_503_with_a_clear_message(small_store, worl
     assert response.status_code == 503
     assert "stopped" in response.get_data(as_text=True)
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
-
-
-@pytest.fixture
-def listener():
-    """A socket on 127.0.0.1 that records every connection made to it."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    seen: list[object] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = server.accept()
-            except TimeoutError:
-                continue
-            seen.append(connection)
-            connection.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join()
-    server.close()
 
 
 def test_service_to_an_unlisted_address_is_refused_and_never_contacted(client, listener):

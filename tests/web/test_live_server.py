@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,74 +12,27 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import GET, JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
+from tests.live import REPOSITORY, LiveServer, command, environment, free_port
 from tests.web.conftest import BACKENDS, BASE, MINIMAL
-
-REPOSITORY = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 MEETING = BASE + "meeting/2003-new-york"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def command(root: Path, port: int, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "ctc_kg.cli",
-        "--root",
-        str(root),
-        "serve",
-        "--port",
-        str(port),
-        *extra,
-    ]
-
-
-def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request, tmp_path_factory) -> Iterator[str]:
     """The server on a free port; waits for /health, stops with SIGTERM (graceful).
     On `virtuoso`, it serves from the web tests' Virtuoso, which holds the minimal data."""
-    port = free_port()
     extra = ["--workers", "1"]
     if request.param == "virtuoso":
         extra += [
             "--store",
             "sparql+" + request.getfixturevalue("virtuoso_world").store.endpoint.url,
         ]
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command(MINIMAL, port, *extra),
-            stdout=output,
-            stderr=output,
-            env=environment(),
-        )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/health", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    process.wait()
-                    pytest.fail(log.read_text())
-                time.sleep(0.2)
-        yield url
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0, log.read_text()
-    assert '"path": "/health"' in log.read_text(), "access log lines are JSON"
+    live = LiveServer.start(MINIMAL, tmp_path_factory.mktemp("serve"), *extra, timeout=60)
+    yield live.url
+    assert live.stop(timeout=30) == 0, live.log.read_text()
+    assert '"path": "/health"' in live.log.read_text(), "access log lines are JSON"
 
 
 def wrapper(server: str, method: str) -> SPARQLWrapper:

@@ -5,11 +5,6 @@ dataset's description come from the build), but no embedded store is written, an
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +16,7 @@ from ctc_kg.web.app import close_app, create_app
 from ctc_kg.web.runtime import prepare
 from rdflib import Graph
 
-from tests.backends import REPOSITORY, free_port
+from tests.live import REPOSITORY, LiveServer, environment
 from tests.web.conftest import World, web_settings
 
 JSON = "application/sparql-results+json"
@@ -75,46 +70,21 @@ def remote_server(
 ) -> Iterator[tuple[str, Path]]:
     """`ctc-kg serve --store sparql+<Virtuoso>` on a free port, its temporary files in a
     folder of its own; stopped with SIGTERM."""
-    port = free_port()
     folder = tmp_path_factory.mktemp("serve-remote")
     scratch = folder / "tmp"
     scratch.mkdir()
-    log = folder / "serve.log"
-    environment = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")},
-        "TMPDIR": str(scratch),
-    }
-    arguments = ["--root", str(REPOSITORY), "serve", "--port", str(port), "--workers", "1"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ctc_kg.cli",
-                *arguments,
-                "--store",
-                "sparql+" + virtuoso_endpoint,
-            ],
-            stdout=output,
-            stderr=output,
-            env=environment,
-        )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    process.wait()
-                    pytest.fail(log.read_text())
-                time.sleep(0.2)
-        yield url, scratch
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0, log.read_text()
+    live = LiveServer.start(
+        REPOSITORY,
+        folder,
+        "--workers",
+        "1",
+        "--store",
+        "sparql+" + virtuoso_endpoint,
+        timeout=60,
+        env=environment(TMPDIR=str(scratch)),
+    )
+    yield live.url, scratch
+    assert live.stop(timeout=30) == 0, live.log.read_text()
 
 
 @pytest.mark.virtuoso

@@ -34,7 +34,7 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -57,6 +57,7 @@ from ctc_kg.errors import (
     StoreUnavailableError,
 )
 from ctc_kg.store.base import Health, QueryForm, QueryRequest, QueryResponse, Store
+from ctc_kg.store.description import GRAPH_CONTENT_LIMIT, LABEL_PREDICATES, named_nodes
 from ctc_kg.store.manifest import (
     Manifest,
     default_holder_graph,
@@ -72,9 +73,6 @@ GRAPH_SOURCE = "application/n-triples"
 # Media types whose bytes the store produces correctly for CONSTRUCT/DESCRIBE (checked
 # against Virtuoso 7.2 in tests/virtuoso); anything else is converted from N-Triples.
 GRAPH_PASS_THROUGH = frozenset({"text/turtle", "application/n-triples", "application/rdf+xml"})
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
-GRAPH_CONTENT_LIMIT = 10_000
 BLANK_NODE_DEPTH = 4
 LABEL_BATCH = 200
 USER_AGENT = "ctc-kg (SPARQLWrapper)"
@@ -279,12 +277,13 @@ class RemoteStore(Store):
             if not isinstance(q.graph_name, ox.DefaultGraph)
             or ox.Triple(q.subject, q.predicate, q.object) not in in_named
         }
-        mentioned = [n.value for n in _named_nodes(found) if n.value != iri_]
+        mentioned = [n.value for n in named_nodes(found) if n.value != iri_]
+        labels = " ".join(iri(p) for p in LABEL_PREDICATES)
         for start in range(0, len(mentioned), LABEL_BATCH):
             batch = " ".join(iri(m) for m in mentioned[start : start + LABEL_BATCH])
             text = (
                 f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {batch} }} "
-                f"VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_PREF_LABEL}> }} GRAPH ?g {{ ?s ?p ?o }} }}"
+                f"VALUES ?p {{ {labels} }} GRAPH ?g {{ ?s ?p ?o }} }}"
             )
             found.update(dict.fromkeys(self._quads(text, graphs)))
         return list(found)
@@ -540,15 +539,6 @@ def _parse_ntriples(body: bytes) -> Iterator[ox.Quad]:
         yield from ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as error:
         raise StoreUnavailableError(f"The SPARQL store sent unreadable RDF: {error}") from error
-
-
-def _named_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.NamedNode]:
-    seen: set[ox.NamedNode] = set()
-    for quad in quads:
-        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-            if isinstance(term, ox.NamedNode) and term not in seen:
-                seen.add(term)
-                yield term
 
 
 def remote_store(settings: Settings, prefixes: Mapping[str, str]) -> RemoteStore:

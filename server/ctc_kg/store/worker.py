@@ -19,16 +19,15 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from itertools import islice
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
-LABEL_PREDICATES = (RDFS_LABEL, SKOS_PREF_LABEL)
-GRAPH_CONTENT_LIMIT = 10_000
+from ctc_kg.store.description import GRAPH_CONTENT_LIMIT, LABEL_PREDICATES, named_nodes
+
+LABELS = tuple(ox.NamedNode(predicate) for predicate in LABEL_PREDICATES)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -144,10 +143,10 @@ class Worker:
         if not found:
             return None
         found = {quad: None for quad in found if not self._is_merged_copy(quad)}
-        for mentioned in list(_named_nodes(list(found))):
+        for mentioned in list(named_nodes(list(found))):
             if mentioned == node:
                 continue
-            for predicate in LABEL_PREDICATES:
+            for predicate in LABELS:
                 for quad in self.store.quads_for_pattern(mentioned, predicate, None, None):
                     found[quad] = None
         return list(found)
@@ -276,15 +275,6 @@ def serialize_solutions(
 
 def _not_acceptable(form: str) -> dict[str, Any]:
     return {"ok": False, "error": "not_acceptable", "form": form, "message": form}
-
-
-def _named_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.NamedNode]:
-    seen: set[ox.NamedNode] = set()
-    for quad in quads:
-        for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-            if isinstance(term, ox.NamedNode) and term not in seen:
-                seen.add(term)
-                yield term
 
 
 def _write(out: BinaryIO, header: dict[str, Any], body: bytes) -> None:

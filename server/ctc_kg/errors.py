@@ -57,10 +57,6 @@ class NotAcceptableError(CtcKgError):
         super().__init__(message)
 
 
-class PayloadTooLargeError(CtcKgError):
-    status = 413
-
-
 class UnsupportedMediaTypeError(CtcKgError):
     status = 415
 

@@ -91,16 +91,6 @@ def canonical_graph(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> Graph:
     return result
 
 
-def graph_names(dataset: Dataset) -> list[URIRef | BNode]:
-    """Names of the dataset's non-empty named graphs, sorted (the default graph excluded)."""
-    names = {
-        cast(URIRef | BNode, graph.identifier)
-        for graph in dataset.graphs()
-        if graph.identifier != DATASET_DEFAULT_GRAPH_ID and len(graph) > 0
-    }
-    return sorted(names)
-
-
 def ntriples(graph: Graph) -> bytes:
     """N-Triples, one line per triple, lines sorted."""
     text = graph.serialize(format="nt", encoding="utf-8")

@@ -25,7 +25,7 @@ unreadable q-values counts as present (conneg: absent, so the default format).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ctc_kg.web.conneg import Format
@@ -332,7 +332,3 @@ class Compiler:
 def _key(media_range: str) -> str:
     """A variable-name-safe key for a media range."""
     return re.sub(r"[^a-z0-9]+", "_", media_range.lower().replace("*", "any")).strip("_")
-
-
-def names_of(formats: Iterable[Format]) -> tuple[str, ...]:
-    return tuple(fmt.name for fmt in formats)

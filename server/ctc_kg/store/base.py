@@ -8,7 +8,7 @@ path and the remote one can pass the store's bytes through.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -82,7 +82,3 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
-
-    def subjects_with_prefix(self, prefix: str) -> Iterable[str]:  # pragma: no cover - optional
-        """IRIs under `prefix` that are subjects in the graph (used by exports)."""
-        return ()

@@ -175,11 +175,6 @@ class WorkerPool:
                 "All query workers are busy; try again in a moment."
             ) from error
 
-    def pids(self) -> list[int]:
-        """The process ids of this process's workers (for operations and tests)."""
-        with self._lock:
-            return sorted(process.popen.pid for process in self._all)
-
     def close(self) -> None:
         with self._lock:
             self._closed = True

@@ -22,7 +22,6 @@ class Kind(Enum):
     GRAPH = "graph"  # RDF
     RESULTS = "results"  # SPARQL results
     HTML = "html"
-    JSON = "json"
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,6 @@ RESULTS_XML = Format(
 )
 RESULTS_CSV = Format("csv", "text/csv", Kind.RESULTS)
 RESULTS_TSV = Format("tsv", "text/tab-separated-values", Kind.RESULTS)
-PLAIN_JSON = Format("json", "application/json", Kind.JSON)
 
 FORMATS: tuple[Format, ...] = (
     TURTLE,
@@ -207,10 +205,3 @@ def not_acceptable(offered: Iterable[Format]) -> NotAcceptableError:
 def override_of(args: Mapping[str, str]) -> str | None:
     """The `?format=` or `_mediatype=` value of a request, if any."""
     return args.get("format") or args.get("_mediatype") or None
-
-
-def by_name(name: str) -> Format:
-    for fmt in FORMATS:
-        if fmt.name == name:
-            return fmt
-    raise KeyError(name)

@@ -75,7 +75,6 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     },
     "quote": {"en": "Quote", "fr": "Citation"},
     "document": {"en": "Document", "fr": "Document"},
-    "no_source": {"en": "no recorded source", "fr": "aucune source enregistrée"},
     "referenced_by": {"en": "Referenced by", "fr": "Cité par"},
     "disagreements": {"en": "Sources disagree", "fr": "Les sources divergent"},
     "claims": {"en": "Claims", "fr": "Affirmations"},
@@ -117,7 +116,6 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "fr": "Aucun fichier n'a encore été produit pour ce serveur (lancer ctc-kg build).",
     },
     "examples": {"en": "Example queries", "fr": "Exemples de requêtes"},
-    "open_in_editor": {"en": "Open in the editor", "fr": "Ouvrir dans l'éditeur"},
     "sparql_title": {"en": "SPARQL query editor", "fr": "Éditeur de requêtes SPARQL"},
     "sparql_intro": {
         "en": "Query the graph with SPARQL 1.1. The default graph is the union of all "

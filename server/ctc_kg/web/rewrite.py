@@ -15,7 +15,6 @@ including PREFIX and BASE declarations) are mapped back; strings and comments ar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -101,11 +100,6 @@ class IriMap:
         if isinstance(data, dict):
             return {key: self.json_strings(value) for key, value in data.items()}
         return data
-
-    def json_bytes(self, body: bytes) -> bytes:
-        if self.identity:
-            return body
-        return json.dumps(self.json_strings(json.loads(body)), ensure_ascii=False).encode()
 
 
 @dataclass(frozen=True)

@@ -80,5 +80,9 @@ class Store(ABC):
     @abstractmethod
     def health(self) -> Health: ...
 
+    def start(self) -> None:  # noqa: B027 - optional: nothing to start by default
+        """Get ready now (the embedded store starts its worker processes) rather than on
+        the first query."""
+
     @abstractmethod
     def close(self) -> None: ...

@@ -22,11 +22,10 @@ from typing import Any
 from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
 from ctc_kg.errors import CtcKgError, UnusableInputError, ValidationFailedError
-from ctc_kg.store.base import Store
-from ctc_kg.store.remote import endpoint_of, remote_store
+from ctc_kg.store.remote import endpoint_of
 from ctc_kg.web.app import create_app
 from ctc_kg.web.reload import ReloadStatus, write_status
-from ctc_kg.web.runtime import Prepared, prepare
+from ctc_kg.web.runtime import Prepared, open_store, prepare
 from ctc_kg.web.site import version_of
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -79,13 +78,8 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        store: Store
-        if endpoint_of(self._settings.store) is not None:
-            store = remote_store(self._settings, prefixes(self._settings.base_iri))
-        else:
-            embedded = self._prepared.open_store(self._settings, prefixes(self._settings.base_iri))
-            embedded.start()
-            store = embedded
+        store = open_store(self._settings, self._prepared, prefixes(self._settings.base_iri))
+        store.start()
         return create_app(self._settings, store, dist=self._prepared.dist)
 
     def reload(self) -> None:

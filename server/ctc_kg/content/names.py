@@ -85,6 +85,6 @@ def media_type_iri(media_type: str) -> URIRef:
 def prefixes(base_iri: str = CANONICAL_BASE_IRI) -> dict[str, str]:
     """Prefix -> namespace, shared by the Turtle serializations and the JSON-LD context."""
     table = dict(_STANDARD_PREFIXES)
-    table["ctckg"] = base_iri + "ontology#"
-    table["ctcsh"] = base_iri + "shapes#"
+    table["ctckg"] = str(ontology_namespace(base_iri))
+    table["ctcsh"] = str(shapes_namespace(base_iri))
     return dict(sorted(table.items()))

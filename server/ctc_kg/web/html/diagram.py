@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.labels import label, local_name
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.vocab import curie, prefixes
@@ -48,7 +49,7 @@ def _classes_of(index: QuadIndex, node: Node) -> list[URIRef]:
 
 
 def ontology_dot(index: QuadIndex, base_iri: str, lang: str) -> str:
-    namespace = base_iri + "ontology#"
+    namespace = str(ontology_namespace(base_iri))
     known = prefixes(base_iri)
 
     def name(term: URIRef) -> str:

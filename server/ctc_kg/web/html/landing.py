@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.examples import ExampleQuery
 from ctc_kg.web.html.labels import comment, label, pick
 from ctc_kg.web.html.page import PageContext
@@ -131,7 +132,7 @@ def _most_precise(values: list[Node]) -> Literal | None:
 
 
 def meetings(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[Meeting, ...]:
-    ctckg = ctx.base_iri + "ontology#"
+    ctckg = str(ontology_namespace(ctx.base_iri))
     special = URIRef(ctckg + "SpecialMeeting")
     co = URIRef(ctckg + "coOrganizer")
     ordinal_p = URIRef(ctckg + "ordinal")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.labels import comment, label, pick
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex, Triple
@@ -105,7 +106,7 @@ class _Builder:
         self.ctx = ctx
         self.shower = TermShower(index, ctx)
         self.notes = _Notes()
-        self.ctckg = ctx.base_iri + "ontology#"
+        self.ctckg = str(ontology_namespace(ctx.base_iri))
 
     def _value_key(self, value: Node) -> tuple[int, int, str]:
         if isinstance(value, Literal):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ctc_kg.content.names import ontology_namespace, shapes_namespace
 from rdflib import URIRef
 
 VOCABULARY_PREFIXES: Mapping[str, str] = {
@@ -260,8 +261,8 @@ _LABELS: Mapping[str, tuple[str, str]] = {
 def prefixes(base_iri: str) -> dict[str, str]:
     """Our two namespaces under `base_iri` (canonical or public), then the reused ones."""
     return {
-        "ctckg": base_iri + "ontology#",
-        "ctcsh": base_iri + "shapes#",
+        "ctckg": str(ontology_namespace(base_iri)),
+        "ctcsh": str(shapes_namespace(base_iri)),
         **VOCABULARY_PREFIXES,
     }
 

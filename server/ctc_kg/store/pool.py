@@ -25,6 +25,7 @@ from typing import Any
 from ctc_kg.errors import QueryTimeoutError, StoreUnavailableError
 
 START_TIMEOUT = 60.0
+RETRIES_AFTER_DEATH = 1
 
 
 class _Process:
@@ -139,10 +140,32 @@ class WorkerPool:
 
         A worker found dead before it was given the request (killed from outside, out of
         memory) is replaced and the request goes to another one: the caller never sees a
-        failure that happened while no query of theirs was running.
+        failure that happened while no query of theirs was running. A worker that dies
+        while it holds the request (it may have been killed a moment before; `poll()`
+        does not see that yet) is replaced too and the request, read-only, is sent once
+        more to another worker; a second death is reported.
         """
         self.start()
         deadline = time.monotonic() + timeout
+        for attempt in range(RETRIES_AFTER_DEATH + 1):
+            process = self._send_to_live_worker(request, deadline)
+            try:
+                answer = process.receive(time.monotonic() + timeout)
+            except TimeoutError as error:
+                self._replace(process)
+                raise QueryTimeoutError(
+                    f"The query ran longer than the limit of {timeout:g} s and was stopped."
+                ) from error
+            except (EOFError, OSError, ValueError) as error:
+                self._replace(process)
+                if attempt < RETRIES_AFTER_DEATH and time.monotonic() < deadline:
+                    continue
+                raise StoreUnavailableError(f"A query worker failed: {error}") from error
+            self._idle.put(process)
+            return answer
+        raise AssertionError("unreachable: the loop returns or raises")
+
+    def _send_to_live_worker(self, request: dict[str, Any], deadline: float) -> _Process:
         while True:
             process = self._take(deadline)
             if process.popen.poll() is not None:
@@ -153,19 +176,7 @@ class WorkerPool:
             except OSError:
                 self._replace(process)  # it died between the check and the write
                 continue
-            break
-        try:
-            answer = process.receive(time.monotonic() + timeout)
-        except TimeoutError as error:
-            self._replace(process)
-            raise QueryTimeoutError(
-                f"The query ran longer than the limit of {timeout:g} s and was stopped."
-            ) from error
-        except (EOFError, OSError, ValueError) as error:
-            self._replace(process)
-            raise StoreUnavailableError(f"A query worker failed: {error}") from error
-        self._idle.put(process)
-        return answer
+            return process
 
     def _take(self, deadline: float) -> _Process:
         try:

@@ -129,7 +129,7 @@ class ServerProcess:
     def tail(self, lines: int = 15) -> str:
         self._handle.flush()
         text = self.log.read_text(errors="replace").splitlines()
-        return "\n".join(text[-lines:])
+        return "\n".join(text[-lines:]) if text else "(nothing logged yet)"
 
     def stop(self, grace_s: float = 15.0) -> None:
         if self.process.poll() is None:

@@ -251,7 +251,7 @@ def markdown(results: dict[str, Any]) -> str:
             header += f" {name} |"
             rule += " ---: |"
         for name in others:
-            header += f" x{name} |"
+            header += f" ctc-kg/{name} |"
             rule += " ---: |"
         lines += [header, rule]
         for workload in _workloads(results):

@@ -176,6 +176,34 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+def summary(results: dict[str, Any]) -> list[str]:
+    """One row per size and query: each contender's best requests/s over the
+    concurrency levels, and ctc-kg's ratio to each."""
+    cells: Cells = results["cells"]
+    contenders = _contenders(results)
+    others = [c for c in contenders if c != SUBJECT]
+    lines = [
+        "## Summary: best requests/s over the concurrency levels",
+        "",
+        "| size | query | "
+        + " | ".join(contenders)
+        + " | "
+        + " | ".join(f"ctc-kg/{o}" for o in others)
+        + " |",
+        "| --- | --- |" + " ---: |" * (len(contenders) + len(others)),
+    ]
+    for size in [s["label"] for s in results["sizes"]]:
+        for workload in _workloads(results):
+            best = {name: best_rps(cells, size, name, workload) for name in contenders}
+            if all(v is None for v in best.values()):
+                continue
+            row = f"| {size} | {workload} |"
+            row += "".join(f" {_fmt_rps(best[name])} |" for name in contenders)
+            row += "".join(f" {_fmt_ratio(_ratio(best[SUBJECT], best[o]))} |" for o in others)
+            lines.append(row)
+    return lines
+
+
 def markdown(results: dict[str, Any]) -> str:
     cells: Cells = results["cells"]
     index = _index(cells)
@@ -203,6 +231,7 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for target, measured, met in targets(results):
         lines.append(f"| {target} | {measured} | {met} |")
+    lines += ["", *summary(results)]
     lines += ["", "## Graphs, start-up and content steps", ""]
     header = "| size | quads | ctc-kg validate | ctc-kg build |"
     rule = "| --- | ---: | ---: | ---: |"

@@ -150,7 +150,7 @@ def checksums(files: Mapping[str, bytes]) -> bytes:
 def write_folder(out: Path, files: Mapping[str, bytes]) -> None:
     """Write `files` (relative name -> bytes) as the folder `out`, replacing it atomically.
 
-    Everything is written into `<out>.tmp-XXXX` beside it; the old folder is renamed away,
+    Everything is written into `<out>.tmp-<random>` beside it; the old folder is renamed away,
     the new one renamed in, the old one deleted. If anything fails before the swap, the
     old folder is untouched and the temporary one removed.
     """

@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 from ctc_kg.config import Settings
+from ctc_kg.content.commands import OK, UNUSABLE, VIOLATIONS
 from ctc_kg.content.load import content_files, display_path, load_content
 from ctc_kg.errors import UnusableInputError, ValidationFailedError
 from ctc_kg.export.site import export_site
-
-OK, VIOLATIONS, UNUSABLE = 0, 1, 2
 
 
 def run_site(settings: Settings, out: Path, *, sparql_endpoint: str | None = None) -> int:

@@ -1,7 +1,7 @@
 """The contenders, each a small adapter: how to start it on loopback with one size's
 graph, what request it expects for a workload, and how to stop it.
 
-HTTP servers run in their own process group (so gunicorn or nginx workers go with
+HTTP servers run in their own process group (so granian or nginx workers go with
 them) and are stopped by that group's id; every wait has a deadline.
 """
 
@@ -178,7 +178,7 @@ class _ProcessContender(HttpContender):
 
 class CtcKg(_ProcessContender):
     name = "ctc-kg"
-    description = "ctc-kg serve (gunicorn, embedded pyoxigraph store, every protection on)"
+    description = "ctc-kg serve (granian, embedded pyoxigraph store, every protection on)"
 
     def supports(self, workload: Workload) -> bool:
         return True

@@ -1,4 +1,4 @@
-"""CPU time and memory of a server: its process and every child (gunicorn workers,
+"""CPU time and memory of a server: its process and every child (granian workers,
 nginx workers), sampled while a cell runs."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What limits a server under load: py-spy samples the process tree (gunicorn master,
+"""What limits a server under load: py-spy samples the process tree (granian master,
 WSGI workers, query processes) while wrk drives it, and the samples are summed into
 a readable report (share per process kind, hottest frames by self and by total time).
 
@@ -61,7 +61,7 @@ def record(pid: int, duration_s: float, raw: Path) -> str:
 def _kind(command_line: str) -> str:
     if "ctc_kg.store.worker" in command_line or "store/worker" in command_line:
         return "query process"
-    return "gunicorn/WSGI process"
+    return "granian/WSGI process"
 
 
 def summarize(raw: Path, top: int = 25) -> str:

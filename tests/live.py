@@ -159,7 +159,7 @@ class LiveServer:
                 time.sleep(0.2)
 
     def workers(self) -> list[int]:
-        """The gunicorn worker processes (children of the master)."""
+        """The WSGI worker processes (children of the granian master)."""
         return children(self.process.pid)
 
     def query_workers(self) -> list[int]:

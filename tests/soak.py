@@ -4,7 +4,7 @@ the load test's mix for a long time, reporting memory before, during and after.
     .venv/bin/python -m tests.soak --minutes 10 [--connections 50] [--out soak.json]
 
 It runs wrk in rounds of `--round` seconds and prints, after each, the requests, errors,
-p50/p99 and the resident memory (KiB) of the gunicorn master, its workers and their query
+p50/p99 and the resident memory (KiB) of the granian master, its workers and their query
 workers. Exit status 1 when any request failed or the memory of the workers grew by more
 than `--max-growth` (default 25 %) between the end of the first round (caches warm) and
 the end of the run.

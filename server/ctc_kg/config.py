@@ -41,7 +41,7 @@ class Settings:
     query_timeout: float = 30.0  # seconds; the query's process is then killed
     max_result_rows: int = 10_000  # solutions (SELECT) or triples (CONSTRUCT) per answer
     max_request_bytes: int = 1_000_000  # request body (413 beyond)
-    max_url_bytes: int = 8190  # request line (414 beyond); gunicorn cannot take more
+    max_url_bytes: int = 8190  # request line (414 beyond, answered by the app)
     max_concurrent_queries: int = 4  # queries running at once per WSGI worker
     query_queue_timeout: float = 5.0  # seconds a query waits for a slot before 503
     pid_file: Path | None = None  # `serve` writes its pid here; `reload` signals it

@@ -28,7 +28,7 @@ class Case:
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     expect: tuple[int, int] = (400, 499)  # inclusive status range
-    live: bool = False  # also run against the real gunicorn server
+    live: bool = False  # also run against the real server (`ctc-kg serve`)
     raw_target: bytes | None = None  # a request line target that is not ASCII
     forbidden: tuple[str, ...] = field(default=())  # strings the body must not contain
 

@@ -1,5 +1,5 @@
 """Every case of the hostile catalogue gets its expected 4xx (or a sound 2xx) and nothing
-breaks: against the app, and the `live` subset against `ctc-kg serve` (gunicorn)."""
+breaks: against the app, and the `live` subset against `ctc-kg serve` (granian)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def check(case: Case, answer: Answer) -> None:
     assert "x-injected" not in names
     assert all("\r" not in v and "\n" not in v for _, v in answer.headers)
     content_type = (answer.header("Content-Type") or "").split(";")[0].strip()
+    if not answer.body and answer.status == 400 and answer.header("Content-Type") is None:
+        # The HTTP server's own refusal of a request it cannot parse (granian answers a raw
+        # non-UTF-8 request target with an empty 400 and closes): nothing to sniff.
+        assert answer.header("Content-Length") == "0"
+        return
     if answer.status not in (204, 304) and case.method != "HEAD":
         assert content_type, "every answer says what it is"
     if content_type == "text/html":
@@ -77,7 +82,7 @@ LIVE = [case for case in CASES if case.live]
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", LIVE, ids=[case.id for case in LIVE])
-def test_hostile_request_through_gunicorn(live, case):
+def test_hostile_request_through_the_server(live, case):
     target = case.raw_target or case.target.encode("ascii")
     check(case, raw_request(live.port, case.method, target, case.headers, case.body))
     healthy = raw_request(live.port, "GET", b"/sparql?query=ASK%7B%7D")

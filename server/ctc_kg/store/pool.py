@@ -5,7 +5,7 @@ signals, so the only way to stop one is to end the process running it. The pool 
 `size` warm workers; a worker that passes the deadline is killed at once and a
 replacement starts in the background, while the other warm workers keep answering.
 
-A pool belongs to the process that started it: after a fork (gunicorn's workers) the
+A pool belongs to the process that started it: after a fork (granian's workers) the
 child starts its own workers on first use instead of sharing pipes with its parent.
 """
 

@@ -67,9 +67,8 @@ def close_app(app: Flask) -> None:
 
 
 def _request_target_checks() -> None:
-    """414 for a request line longer than `max_url_bytes` (what gunicorn answers in
-    production, its limit_request_line, enforced here too so every deployment agrees);
-    404 for a path with a control character."""
+    """414 for a request line longer than `max_url_bytes` (enforced here, so every
+    deployment and WSGI server agrees); 404 for a path with a control character."""
     limit = site().settings.max_url_bytes
     target = len(request.path.encode("utf-8")) + len(request.query_string) + 1
     if limit > 0 and target > limit:

@@ -2,14 +2,14 @@
 
 How it works (docs/operations.md):
 
-1. `ctc-kg reload` (or `kill -HUP $(cat PIDFILE)`) sends SIGHUP to the gunicorn master.
+1. `ctc-kg reload` (or `kill -HUP $(cat PIDFILE)`) sends SIGHUP to the granian master.
 2. The master validates and builds the new version BESIDE the serving one (a new
    private folder with its own `dist/` and store; `runtime.prepare`), while the old
    workers keep answering from the old folder.
-3. Only when that succeeded does the master switch to the new folder; gunicorn then
+3. Only when that succeeded does the master switch to the new folder; granian then
    starts new workers (each opens the new store) and stops the old ones gracefully, so
    every request is answered entirely by one version, old or new. When it failed, the
-   old folder stays, the workers that gunicorn restarts serve the old version again,
+   old folder stays, the workers that granian restarts serve the old version again,
    and the failure is logged and recorded.
 4. The master records each attempt in a status file beside the pid file
    (`<pidfile>.status.json`: generation, ok, version, message); `ctc-kg reload` waits

@@ -44,6 +44,7 @@ class Settings:
     max_url_bytes: int = 8190  # request line (414 beyond, answered by the app)
     max_concurrent_queries: int = 4  # queries running at once per WSGI worker
     query_queue_timeout: float = 5.0  # seconds a query waits for a slot before 503
+    response_cache_bytes: int = 64 * 1024 * 1024  # per worker; 0: no response cache
     pid_file: Path | None = None  # `serve` writes its pid here; `reload` signals it
     service_allow_list: tuple[str, ...] = ()
     trust_forwarded_headers: bool = False  # honour X-Forwarded-*: only behind a proxy

@@ -23,6 +23,7 @@ from ctc_kg.errors import (
 )
 from ctc_kg.store.base import Store
 from ctc_kg.web import conneg, dumps, http, pages, resources, sparql
+from ctc_kg.web.response_cache import ResponseCache
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
@@ -57,6 +58,9 @@ def create_app(
     app.before_request(_request_target_checks)
     app.before_request(_preflight)
     app.after_request(_cors)
+    app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
+        app.wsgi_app, max_bytes=settings.response_cache_bytes
+    )
     return app
 
 

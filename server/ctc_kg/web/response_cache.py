@@ -1,0 +1,205 @@
+"""An in-memory HTTP cache of complete responses, in front of the Flask app (WSGI).
+
+The data never changes while a worker runs (a reload starts new workers), so a GET that
+was answered once is answered the same way until the worker ends. Flask's request
+handling costs more than the answer itself once a description is computed; this cache
+answers a repeated GET before Flask, the way a shared cache (RFC 9111) in front of the
+server would, and inside it so every deployment gets it.
+
+What it stores: 200 answers to GET with an `ETag`, a `Content-Length` of at most
+`max_entry_bytes`, no `Set-Cookie`, and no `no-store` or `private` in `Cache-Control`.
+The key is the request target (path and query string), the `Host` and
+`X-Forwarded-*` headers (they can change the public IRIs in an answer), and the values
+of the request headers the answer's `Vary` names (the answer decides: conneg sets
+`Vary: Accept`, pages add `Accept-Language`). Requests it never answers, passing them
+to the app: other methods, conditional or range requests (the app computes 304s and
+knows `Last-Modified`), requests with `Authorization` or `Cookie`. The total size is
+bounded (`max_bytes`); the least recently used answers go first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Headers = list[tuple[str, str]]
+
+# Request headers that make a GET one the cache passes through.
+_BYPASS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+    "HTTP_AUTHORIZATION",
+    "HTTP_COOKIE",
+)
+# Request headers that are always part of the key: they can change the public IRIs.
+_ALWAYS = (
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PREFIX",
+)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    status: str
+    headers: Headers
+    body: bytes
+
+
+# For one request target: answers by the `Vary` of the answer (the WSGI names of the request
+# headers it varies on: a page varies on Accept-Language too, other formats on Accept only),
+# then by those headers' values in the request.
+_Variants = dict[tuple[str, ...], dict[tuple[str | None, ...], _Entry]]
+
+
+class ResponseCache:
+    """WSGI middleware: answers repeated GETs from memory (see the module's docstring)."""
+
+    def __init__(self, app: WSGIApp, *, max_bytes: int, max_entry_bytes: int = 1 << 20) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = min(max_entry_bytes, max_bytes)
+        self._lock = threading.Lock()
+        self._targets: OrderedDict[tuple[str, ...], _Variants] = OrderedDict()
+        self._sizes: dict[tuple[str, ...], int] = {}
+        self._bytes = 0
+        self.hits = 0
+
+    @property
+    def stored_bytes(self) -> int:
+        """What the stored answers take (bodies, headers and a fixed overhead each)."""
+        return self._bytes
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        if self.max_bytes <= 0 or not _cacheable_request(environ):
+            return self.app(environ, start_response)
+        target = _target(environ)
+        found = self._lookup(target, environ)
+        if found is not None:
+            start_response(found.status, list(found.headers))
+            return [found.body]
+        return self._fill(target, environ, start_response)
+
+    def _lookup(self, target: tuple[str, ...], environ: dict[str, Any]) -> _Entry | None:
+        with self._lock:
+            variants = self._targets.get(target)
+            if variants is None:
+                return None
+            for vary, answers in variants.items():
+                entry = answers.get(_values(environ, vary))
+                if entry is not None:
+                    self._targets.move_to_end(target)
+                    self.hits += 1
+                    return entry
+            return None
+
+    def _fill(
+        self, target: tuple[str, ...], environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        captured: list[tuple[str, Headers]] = []
+
+        def capture(status: str, headers: Headers, exc_info: Any = None) -> Any:
+            captured.append((status, headers))
+            if exc_info is not None:
+                return start_response(status, headers, exc_info)
+            return start_response(status, headers)
+
+        body = self.app(environ, capture)
+        if not captured or not self._storable(*captured[-1]):
+            return body
+        try:
+            content = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        status, headers = captured[-1]
+        if len(content) == _content_length(headers):
+            self._store(target, environ, _Entry(status, list(headers), content))
+        return [content]
+
+    def _storable(self, status: str, headers: Headers) -> bool:
+        if not status.startswith("200"):
+            return False
+        names = {name.lower(): value for name, value in headers}
+        if "etag" not in names or "set-cookie" in names:
+            return False
+        control = names.get("cache-control", "").lower()
+        if "no-store" in control or "private" in control:
+            return False
+        length = _content_length(headers)
+        return length is not None and length <= self.max_entry_bytes
+
+    def _store(self, target: tuple[str, ...], environ: dict[str, Any], entry: _Entry) -> None:
+        vary = _vary(entry.headers)
+        if vary is None:  # Vary: * - every request is different
+            return
+        size = len(entry.body) + sum(len(n) + len(v) for n, v in entry.headers) + 256
+        with self._lock:
+            answers = self._targets.setdefault(target, {}).setdefault(vary, {})
+            key = _values(environ, vary)
+            if key in answers:
+                return
+            answers[key] = entry
+            self._sizes[target] = self._sizes.get(target, 0) + size
+            self._bytes += size
+            self._targets.move_to_end(target)
+            while self._bytes > self.max_bytes and self._targets:
+                oldest, _ = self._targets.popitem(last=False)
+                self._bytes -= self._sizes.pop(oldest, 0)
+
+
+def _cacheable_request(environ: dict[str, Any]) -> bool:
+    if environ.get("REQUEST_METHOD") != "GET":
+        return False
+    return not any(name in environ for name in _BYPASS)
+
+
+def _target(environ: dict[str, Any]) -> tuple[str, ...]:
+    return (
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+        *(environ.get(name, "") for name in _ALWAYS),
+    )
+
+
+def _vary(headers: Headers) -> tuple[str, ...] | None:
+    """The WSGI names of the request headers `Vary` lists (None for `Vary: *`)."""
+    names: list[str] = []
+    for name, value in headers:
+        if name.lower() != "vary":
+            continue
+        for item in value.split(","):
+            field = item.strip()
+            if field == "*":
+                return None
+            if field:
+                names.append("HTTP_" + field.upper().replace("-", "_"))
+    return tuple(sorted(set(names)))
+
+
+def _values(environ: dict[str, Any], names: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The values of the headers `names` (None for an absent one: not the same as empty)."""
+    return tuple(environ.get(name) for name in names)
+
+
+def _content_length(headers: Headers) -> int | None:
+    for name, value in headers:
+        if name.lower() == "content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

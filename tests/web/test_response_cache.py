@@ -1,0 +1,132 @@
+"""The response cache in front of the app: a repeated GET is answered from memory with
+the same bytes, and never with another request's variant (Vary, forwarded headers)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rdflib
+from ctc_kg.web.app import create_app
+from ctc_kg.web.response_cache import ResponseCache
+from flask import Flask
+
+from tests.web.conftest import BASE, World, web_settings
+
+MEETING = "/meeting/2003-new-york"
+
+
+def cache_of(app: Flask) -> ResponseCache:
+    wrapped = app.wsgi_app
+    assert isinstance(wrapped, ResponseCache)
+    return wrapped
+
+
+@pytest.fixture
+def fresh_app(world: World) -> Flask:
+    """An app of its own, so the hit counts start at zero."""
+    return create_app(web_settings(), world.store, dist=world.dist)
+
+
+def test_a_repeated_get_is_answered_from_the_cache_with_the_same_answer(fresh_app):
+    client = fresh_app.test_client()
+    first = client.get(MEETING, headers={"Accept": "text/turtle"})
+    assert first.status_code == 200
+    assert cache_of(fresh_app).hits == 0
+    second = client.get(MEETING, headers={"Accept": "text/turtle"})
+    assert cache_of(fresh_app).hits == 1
+    assert second.status_code == 200
+    assert second.data == first.data
+    assert list(second.headers.items()) == list(first.headers.items())
+    graph = rdflib.Graph().parse(data=second.data, format="turtle")
+    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
+
+
+def test_each_accepted_format_gets_its_own_representation(fresh_app):
+    client = fresh_app.test_client()
+    for _ in range(2):
+        turtle = client.get(MEETING, headers={"Accept": "text/turtle"})
+        jsonld = client.get(MEETING, headers={"Accept": "application/ld+json"})
+        html = client.get(MEETING, headers={"Accept": "text/html"})
+        default = client.get(MEETING)
+        assert turtle.mimetype == "text/turtle"
+        assert jsonld.mimetype == "application/ld+json"
+        json.loads(jsonld.data)
+        assert html.mimetype == "text/html"
+        assert default.status_code == 200
+    assert cache_of(fresh_app).hits == 4
+
+
+def test_pages_in_each_language_are_kept_apart(fresh_app):
+    client = fresh_app.test_client()
+    answers = {}
+    for _ in range(2):
+        for language in ("en", "fr"):
+            page = client.get(MEETING, headers={"Accept": "text/html", "Accept-Language": language})
+            assert page.status_code == 200
+            answers.setdefault(language, set()).add(page.data)
+    assert len(answers["en"]) == len(answers["fr"]) == 1
+    assert answers["en"] != answers["fr"]
+    assert b'lang="fr"' in next(iter(answers["fr"]))
+
+
+def test_conditional_requests_reach_the_app_and_get_304(fresh_app):
+    client = fresh_app.test_client()
+    first = client.get(MEETING, headers={"Accept": "text/turtle"})
+    etag = first.headers["ETag"]
+    again = client.get(MEETING, headers={"Accept": "text/turtle", "If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+def test_errors_and_posts_are_never_stored(fresh_app):
+    client = fresh_app.test_client()
+    for _ in range(2):
+        assert client.get("/meeting/no-such-meeting").status_code == 404
+        answer = client.post(
+            "/sparql",
+            data={"query": "ASK { ?s ?p ?o }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert answer.status_code == 200
+    assert cache_of(fresh_app).hits == 0
+
+
+def test_forwarded_headers_are_part_of_the_key(world: World):
+    app = create_app(web_settings(trust_forwarded_headers=True), world.store, dist=world.dist)
+    client = app.test_client()
+    hosts = ("one.example.org", "two.example.org")
+    for _ in range(2):
+        for host in hosts:
+            answer = client.get(
+                MEETING,
+                headers={
+                    "Accept": "application/n-triples",
+                    "X-Forwarded-Proto": "https",
+                    "X-Forwarded-Host": host,
+                },
+            )
+            assert answer.status_code == 200
+            other = hosts[1] if host == hosts[0] else hosts[0]
+            assert f"https://{host}/meeting/2003-new-york".encode() in answer.data
+            assert other.encode() not in answer.data
+    assert cache_of(app).hits == 2
+
+
+def test_the_cache_stays_within_its_byte_budget(world: World):
+    budget = 8_000
+    app = create_app(web_settings(response_cache_bytes=budget), world.store, dist=world.dist)
+    client = app.test_client()
+    paths = [MEETING, "/organization/icao", "/place/new-york", "/", "/resolution/1373"]
+    for path in paths * 2:
+        client.get(path, headers={"Accept": "text/turtle"})
+    cache = cache_of(app)
+    assert 0 < cache.stored_bytes <= budget
+
+
+def test_a_zero_budget_turns_the_cache_off(world: World):
+    app = create_app(web_settings(response_cache_bytes=0), world.store, dist=world.dist)
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get(MEETING, headers={"Accept": "text/turtle"}).status_code == 200
+    assert cache_of(app).hits == 0

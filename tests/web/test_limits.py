@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from ctc_kg.content.names import prefixes
-from ctc_kg.errors import ForbiddenError, QueryTimeoutError
+from ctc_kg.errors import BadRequestError, ForbiddenError, QueryTimeoutError
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.store.embedded import EmbeddedStore
 from ctc_kg.store.querytext import Operation, analyse, check_query
@@ -125,3 +127,88 @@ def test_service_on_the_allow_list_is_accepted():
 )
 def test_operation_is_recognised(text, operation):
     assert analyse(text).operation is operation
+
+
+# Each of these reached the address through ctc-kg: the policy lexer read the text one way,
+# pyoxigraph's parser another (it matches keywords without a word boundary, reads `<` after
+# a value in an expression as less-than, `<<` as a quoted triple, and `\u` escapes in IRIs).
+HIDDEN_SERVICE = {
+    "less-than-quote": "SELECT * {{ ?s ?p ?o FILTER(?o<'>') SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "less-than-hash": (
+        'PREFIX a: <http://a/> SELECT * {{ ?s ?p ?o FILTER(?o<a:b#>) """\n'
+        '|| true) SERVICE <{url}> {{ ?s ?p ?o }} # """\n}}'
+    ),
+    "quoted-triple": (
+        "SELECT * {{ ?s ?p ?o BIND(<<(?s?p'x>')>> AS ?t) SERVICE <{url}> {{ ?s ?p ?o }} #'\n}}"
+    ),
+    "escape-in-iri": "SELECT * {{ ?s ?p <x:a\\u0041'> SERVICE <{url}> {{ ?s ?p ?o }} #'\n}}",
+    "after-integer": "SELECT * {{ ?s ?p 1SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "after-integer-dot": "SELECT * {{ ?s ?p 1.SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "after-boolean": "SELECT * {{ ?s ?p trueSERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "empty-prefix": "PREFIX : <{url}> SELECT * {{ ?s ?p ?o SERVICE:{{ ?s ?p ?o }} }}",
+    "glued-prefix": "PREFIX ex: <{url}> SELECT * {{ ?s ?p ?o SERVICEex:{{ ?s ?p ?o }} }}",
+    "glued-silent": "PREFIX ex: <{url}> SELECT * {{ ?s ?p ?o SERVICESILENT ex:{{ ?s ?p ?o }} }}",
+    "in-local-name": (
+        "PREFIX ex: <http://a/> SELECT * {{ ?s ?p ex:.SERVICE<{url}>{{ ?s ?p ?o }} }}"
+    ),
+}
+
+
+def engine_calls(query: str, seen: list[object]) -> bool:
+    """Whether pyoxigraph, on its own, calls the listener for `query` (over data that makes
+    every pattern before the clause match)."""
+    store = ox.Store()
+    subject, predicate = ox.NamedNode("http://a/s"), ox.NamedNode("http://a/p")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    for value in (
+        ox.Literal("!"),
+        ox.Literal("1", datatype=ox.NamedNode(xsd + "integer")),
+        ox.Literal("true", datatype=ox.NamedNode(xsd + "boolean")),
+        ox.NamedNode("x:aA'"),
+        ox.NamedNode("http://a/"),
+    ):
+        store.add(ox.Quad(subject, predicate, value))
+    with contextlib.suppress(OSError):  # the listener hangs up
+        list(store.query(query))
+    deadline = time.monotonic() + 2
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return bool(seen)
+
+
+@pytest.mark.parametrize("template", HIDDEN_SERVICE.values(), ids=HIDDEN_SERVICE.keys())
+def test_service_hidden_from_the_lexer_but_read_by_the_engine_is_refused(
+    client, listener, template
+):
+    port, seen = listener
+    query = template.format(url=f"http://127.0.0.1:{port}/sparql")
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code in (400, 403), response.get_data(as_text=True)
+    time.sleep(0.3)
+    assert seen == []
+    assert engine_calls(query, seen), "the engine no longer reads a SERVICE clause here"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o FILTER(?o != <a:b#c>) }",
+        "SELECT * { VALUES (?a ?b) { (<a:x#1> <a:y#2>) (UNDEF <a:z#3>) } }",
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+        "SELECT * { ?s rdf:value (<a:x#1> <a:y#2>) . ?t ?p (<a:x#1> <a:y#2>) }",
+        "SELECT * { ?s ?p ?o FILTER(?p IN (<a:b#c>, <a:d#e>)) FILTER <a:f#g>(?o) }",
+        "SELECT (COUNT(DISTINCT <a:b#c>) AS ?n) { ?s ?p ?o }",
+        "SELECT * { ?s ?p ?o FILTER NOT EXISTS { ?s <a:x#p> ?o } FILTER(?o < 'x') }",
+        "SELECT * { { SELECT ?x WHERE { ?x ?p ?y } ORDER BY ?x <a:f#g>(?y) } }",
+        "PREFIX schema: <https://schema.org/> SELECT * { ?s schema:serviceType ?t . { ?a ?b ?c } }",
+        "PREFIX service: <http://e/> SELECT * { service:x ?p ?o GRAPH service:g { ?a ?b ?c } }",
+    ],
+)
+def test_iris_with_a_hash_and_names_with_service_in_ordinary_places_are_accepted(query):
+    assert check_query(query, ()) is Operation.SELECT
+
+
+def test_an_iri_that_may_be_a_comparison_with_a_quote_is_refused_as_ambiguous():
+    with pytest.raises(BadRequestError, match="ambiguous"):
+        check_query("SELECT * { ?s ?p ?o FILTER(?o<'5'&&?o>'3') }", ())
+    assert check_query("SELECT * { ?s ?p ?o FILTER(?o < '5' && ?o > '3') }", ()) is Operation.SELECT

@@ -76,6 +76,11 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     "quote": {"en": "Quote", "fr": "Citation"},
     "document": {"en": "Document", "fr": "Document"},
     "referenced_by": {"en": "Referenced by", "fr": "Cité par"},
+    "shown_of": {"en": "{shown} of {total} shown.", "fr": "{shown} sur {total} affichés."},
+    "list_all": {
+        "en": "List them all in the SPARQL editor",
+        "fr": "Les lister tous dans l'éditeur SPARQL",
+    },
     "disagreements": {"en": "Sources disagree", "fr": "Les sources divergent"},
     "claims": {"en": "Claims", "fr": "Affirmations"},
     "formats": {"en": "This description as data", "fr": "Cette description en données"},
@@ -98,6 +103,14 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     "date": {"en": "Date", "fr": "Date"},
     "place": {"en": "Place", "fr": "Lieu"},
     "organizers": {"en": "Organizers", "fr": "Organisateurs"},
+    "meetings_shown": {
+        "en": "The first {shown} of {total} meetings, by date.",
+        "fr": "Les {shown} premières réunions sur {total}, par date.",
+    },
+    "organizations_shown": {
+        "en": "The first {shown} of the {total} organizations of these meetings, by name.",
+        "fr": "Les {shown} premières des {total} organisations de ces réunions, par nom.",
+    },
     "matrix": {
         "en": "Who organized which meeting",
         "fr": "Qui a organisé quelle réunion",

@@ -6,11 +6,12 @@ itself lives in `ctc_kg.web.html` (pure functions of quads). This module only ga
 what a page shows, from the store through the `Store` interface, and the request's
 language and links:
 
-- a snapshot of the whole dataset (all quads, with their graphs), read once per dataset
-  version with one SPARQL query and kept by the Site's cache: the aggregate pages
-  (landing, ontology, shapes) draw from it, and resource pages use it for what a
-  concise bounded description lacks (sources of each graph, disagreements, labels).
-  The dataset is a few thousand quads; a much larger one would need per-page queries.
+- no page reads the whole graph: `ctc_kg.web.html.gather` asks the store a few bounded
+  SPARQL queries per page. A resource page starts from the store's description of the
+  resource and asks for what that lacks (sources of each passage, disagreements,
+  labels, a bounded sample of what points to it); the landing page's aggregates and
+  the ontology and shapes documentation are read once per dataset version and kept in
+  the Site's cache.
 - links to resources under the base stay on this server (root-relative paths);
   the IRIs shown and embedded (JSON-LD) are the public ones (`IriMap.outward`).
 """
@@ -18,24 +19,26 @@ language and links:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Mapping
 from itertools import chain
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.web import conneg
+from ctc_kg.web.html import gather
 from ctc_kg.web.html.diagram import Diagrams
 from ctc_kg.web.html.examples import ExampleQuery, load_examples
+from ctc_kg.web.html.landing import LandingTotals
 from ctc_kg.web.html.page import Alternate, PageContext
-from ctc_kg.web.html.quads import Quad, QuadIndex, from_oxigraph, quads_from_sparql_json
+from ctc_kg.web.html.quads import QuadIndex, quad_from_oxigraph
 from ctc_kg.web.html.render import Renderer
 from ctc_kg.web.i18n import choose_language
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
 from flask import Blueprint, Response, after_this_request, request, send_from_directory, url_for
-from rdflib import URIRef
 
 bp = Blueprint("pages", __name__)
 
@@ -51,11 +54,6 @@ _FORMAT_LABELS = {
     "trig": "TriG",
     "nq": "N-Quads",
 }
-
-SNAPSHOT_QUERY = """SELECT ?s ?p ?o ?g WHERE {
-  ?s ?p ?o .
-  OPTIONAL { GRAPH ?g { ?s ?p ?o } }
-}"""
 
 
 @bp.route("/static/yasgui/<path:filename>", methods=["GET"])
@@ -126,23 +124,30 @@ def _renderer(state: Site) -> Renderer:
     return renderer
 
 
-def _snapshot_quads(state: Site) -> list[Quad]:
-    def read() -> list[Quad]:
+def _runner(state: Site) -> gather.Run:
+    """Sends a page's SPARQL SELECT to the store and reads its JSON results."""
+
+    def run(text: str) -> Mapping[str, Any]:
         response = state.store.query(
             QueryRequest(
-                SNAPSHOT_QUERY,
+                text,
                 results_media_type=conneg.RESULTS_JSON.media_type,
                 graph_media_type=None,
             )
         )
-        return list(quads_from_sparql_json(json.loads(response.body)))
+        found: Mapping[str, Any] = json.loads(response.body)
+        return found
 
-    quads: list[Quad] = state.cached(("pages", "snapshot", state.version), read)
-    return quads
+    return run
 
 
-def _index(state: Site, *extra: Iterable[Quad]) -> QuadIndex:
-    return QuadIndex(chain(_snapshot_quads(state), *extra))
+def _vocabulary_index(state: Site) -> QuadIndex:
+    """The ontology's and the shapes' graphs (and labels they need), once per version."""
+    index: QuadIndex = state.cached(
+        ("pages", "vocabulary", state.version),
+        lambda: QuadIndex(gather.vocabulary(state.settings.base_iri, _runner(state))),
+    )
+    return index
 
 
 def _examples(state: Site) -> tuple[ExampleQuery, ...]:
@@ -156,19 +161,9 @@ def _examples(state: Site) -> tuple[ExampleQuery, ...]:
 def _diagram(state: Site, lang: str) -> str | None:
     diagrams: Diagrams = state.cached(
         ("pages", "diagrams", state.version),
-        lambda: Diagrams(_index(state), state.settings.base_iri),
+        lambda: Diagrams(_vocabulary_index(state), state.settings.base_iri),
     )
     return diagrams.svg(lang) or ""
-
-
-def _converted(quads: Iterable[ox.Quad]) -> Iterator[Quad]:
-    index = from_oxigraph(quads)
-    for s, p, o in index.triples():
-        graphs = index.graphs_of((s, p, o))
-        if not graphs:
-            yield (s, p, o, None)
-        for graph in graphs:
-            yield (s, p, o, graph)
 
 
 # -- the views the other blueprints call --------------------------------------------------
@@ -183,25 +178,30 @@ def resource(iri_map: IriMap, iri: str, quads: list[ox.Quad]) -> bytes:
     ctx = _context(state, iri_map)
     renderer = _renderer(state)
     base = state.settings.base_iri
-    index = _index(state)
-    subject = URIRef(iri)
-    if not index.about(subject) and not index.pointing_to(subject):
-        # Not in the snapshot (the store changed since it was read): use the description.
-        index = _index(state, _converted(quads))
     if iri in (base + "ontology", base + "shapes"):
         kind = "ontology" if iri == base + "ontology" else "shapes"
+        index = _vocabulary_index(state)
         html = renderer.vocabulary(index, ctx, kind, _diagram(state, ctx.lang))
     else:
-        html = renderer.resource(index, iri, ctx)
+        facts = gather.resource(iri, quads, base, _runner(state))
+        html = renderer.resource(facts.index(), iri, ctx, facts.totals)
     return html.encode("utf-8")
 
 
 def landing(iri_map: IriMap, quads: list[ox.Quad]) -> bytes:
-    """The landing page; `quads` is the build's dataset description (sizes, checksums)."""
+    """The landing page; `quads` is the build's dataset description (sizes, checksums),
+    the same for the whole dataset version."""
     state = site()
     ctx = _context(state, iri_map)
-    index = _index(state, _converted(quads))
-    return _renderer(state).landing(index, ctx, _examples(state)).encode("utf-8")
+
+    def read() -> tuple[QuadIndex, LandingTotals]:
+        facts = gather.landing(state.settings.base_iri, _runner(state))
+        described = (quad_from_oxigraph(q) for q in quads)
+        return QuadIndex(chain(facts.quads, described)), facts.totals
+
+    index, totals = state.cached(("pages", "landing", state.version), read)
+    html = _renderer(state).landing(index, ctx, _examples(state), totals)
+    return html.encode("utf-8")
 
 
 def sparql_editor(iri_map: IriMap) -> bytes:

@@ -6,6 +6,8 @@ schema.org: description, creator and publisher, the dumps as `DataDownload`s
 (`contentUrl`, `encodingFormat`), `temporalCoverage` and `spatialCoverage` (computed by
 content.catalog from the meetings), `isBasedOn` the source documents, languages and
 modification date. Every value comes from the data or the build's description.
+Over a large graph the coverage is counted by the store (`landing.LandingTotals`), and
+the spatial coverage names at most `bounds.HOST_CITIES` cities (the first by IRI).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 
 from ctc_kg.content.catalog import host_cities, temporal_coverage
 from ctc_kg.content.names import IANA_MEDIA_TYPES
+from ctc_kg.web.html.bounds import HOST_CITIES
 from ctc_kg.web.html.quads import QuadIndex
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SDO
@@ -26,9 +29,16 @@ def _name(graph: Graph, index: QuadIndex, node: Node, target: Node) -> None:
 
 
 def dataset_markup(
-    index: QuadIndex, dataset_iri: str, base_iri: str, public_iri: Callable[[str], str]
+    index: QuadIndex,
+    dataset_iri: str,
+    base_iri: str,
+    public_iri: Callable[[str], str],
+    coverage: tuple[tuple[Literal, Literal] | None, tuple[URIRef, ...]] | None = None,
 ) -> Graph:
-    """schema.org statements about the dataset, IRIs in their public form."""
+    """schema.org statements about the dataset, IRIs in their public form.
+
+    `coverage` is (temporal coverage, host cities) as counted over the whole graph; by
+    default both are computed from the index."""
 
     def public(node: Node) -> Node:
         return URIRef(public_iri(str(node))) if isinstance(node, URIRef) else node
@@ -65,10 +75,12 @@ def dataset_markup(
             )
         for title in index.objects(distribution, DCTERMS.title):
             graph.add((node, SDO.name, title))
-    coverage = temporal_coverage(index, base_iri)
-    if coverage is not None:
-        graph.add((me, SDO.temporalCoverage, Literal(f"{coverage[0]}/{coverage[1]}")))
-    for city in host_cities(index, base_iri):
+    if coverage is None:
+        coverage = (temporal_coverage(index, base_iri), tuple(host_cities(index, base_iri)))
+    period, cities = coverage
+    if period is not None:
+        graph.add((me, SDO.temporalCoverage, Literal(f"{period[0]}/{period[1]}")))
+    for city in sorted(cities)[:HOST_CITIES]:
         graph.add((me, SDO.spatialCoverage, public(city)))
         graph.add((public(city), RDF.type, SDO.Place))
         _name(graph, index, city, public(city))

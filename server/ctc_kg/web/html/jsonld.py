@@ -3,8 +3,10 @@
 Search engines read only schema.org, so the embedded graph holds the resource's schema.org
 statements (types included), the blank nodes they reach, a `schema:name` for it and for
 every resource it links to (from rdfs:label where schema:name is missing), with IRIs in
-their public form. The text is made safe to sit inside a script element by escaping
-`<`, `>` and `&` as JSON unicode escapes, which leaves the JSON value unchanged.
+their public form. Like the page, it holds at most `bounds.PER_PROPERTY` values of each
+property (the same ones the page lists). The text is made safe to sit inside a script
+element by escaping `<`, `>` and `&` as JSON unicode escapes, which leaves the JSON value
+unchanged.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ctc_kg.web.html.quads import QuadIndex
+from ctc_kg.web.html.bounds import PER_PROPERTY, first_values
+from ctc_kg.web.html.quads import QuadIndex, Triple
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SDO
 from rdflib.term import Node
@@ -30,6 +33,15 @@ def _names(index: QuadIndex, node: Node) -> list[Node]:
     return names if names else index.objects(node, RDFS.label)
 
 
+def _bounded(triples: list[Triple]) -> list[Triple]:
+    """`triples` with at most PER_PROPERTY values per predicate (bounds.first_values)."""
+    values: dict[Node, list[Node]] = {}
+    for _, p, o in triples:
+        values.setdefault(p, []).append(o)
+    kept = {p: set(first_values(v, PER_PROPERTY)) for p, v in values.items()}
+    return [t for t in triples if t[2] in kept[t[1]]]
+
+
 def schema_org_graph(index: QuadIndex, iri: str, public_iri: Callable[[str], str]) -> Graph:
     def public(term: Node) -> Node:
         return URIRef(public_iri(str(term))) if isinstance(term, URIRef) else term
@@ -43,7 +55,7 @@ def schema_org_graph(index: QuadIndex, iri: str, public_iri: Callable[[str], str
         if node in done:
             continue
         done.add(node)
-        for s, p, o in index.about(node):
+        for s, p, o in _bounded(index.about(node)):
             if p == RDF.type and _is_schema(o):
                 graph.add((public(s), p, o))
             elif _is_schema(p) and p != SDO.name:

@@ -1,12 +1,21 @@
 """The landing page's view: the dataset, counts by class, the meetings, who organized them,
-the downloads and the example queries, all read from the graph."""
+the downloads and the example queries, all read from the graph.
+
+The page lists the first `bounds.MEETINGS` meetings by date (timeline, table and matrix)
+and the first `bounds.MATRIX_ORGANIZATIONS` of their organizations by name, and says so
+when there are more. Over a large graph the index holds only what the page shows
+(`ctc_kg.web.html.gather`), and `LandingTotals` carries what is counted over the whole
+graph: resources per class, meetings, and the coverage the schema.org markup states.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ctc_kg.content.names import ontology_namespace
+from ctc_kg.web.html.bounds import MATRIX_ORGANIZATIONS, MEETINGS, term_key
 from ctc_kg.web.html.examples import ExampleQuery
 from ctc_kg.web.html.labels import comment, label, pick
 from ctc_kg.web.html.page import PageContext
@@ -83,6 +92,18 @@ class Example:
 
 
 @dataclass(frozen=True)
+class LandingTotals:
+    """What is counted over the whole graph when the index holds only what the page
+    shows: distinct resources per class, the number of meetings, the first meeting's
+    start and the last one's end (xsd:date), and the cities meetings took place in."""
+
+    class_counts: Mapping[URIRef, int]
+    meetings: int
+    temporal_coverage: tuple[Literal, Literal] | None
+    host_cities: tuple[URIRef, ...]
+
+
+@dataclass(frozen=True)
 class LandingView:
     dataset: Shown
     title: str
@@ -96,6 +117,10 @@ class LandingView:
     matrix: tuple[MatrixRow, ...]
     downloads: tuple[Download, ...]
     examples: tuple[Example, ...]
+    # More meetings (organizations) than listed: how many in all, else None.
+    meeting_total: int | None = None
+    meetings_listing: str | None = None  # the editor link listing every meeting
+    matrix_total: int | None = None
 
 
 def short_name(index: QuadIndex, org: Node, lang: str) -> str:
@@ -137,7 +162,7 @@ def meetings(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[Me
     co = URIRef(ctckg + "coOrganizer")
     ordinal_p = URIRef(ctckg + "ordinal")
     found = []
-    for node in {s for s, p, o in index.triples() if p == RDF.type and o == special}:
+    for node in set(index.subjects(RDF.type, special)):
         ordinals = [int(o) for o in index.objects(node, ordinal_p) if isinstance(o, Literal)]
         start = _most_precise(index.objects(node, SDO.startDate))
         end = _most_precise(index.objects(node, SDO.endDate))
@@ -147,7 +172,7 @@ def meetings(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[Me
         co_orgs = set(index.objects(node, co))
         orgs = sorted(
             set(index.objects(node, SDO.organizer)) | co_orgs,
-            key=lambda o: short_name(index, o, ctx.lang).casefold(),
+            key=lambda o: (short_name(index, o, ctx.lang).casefold(), str(o)),
         )
         found.append(
             Meeting(
@@ -162,7 +187,9 @@ def meetings(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[Me
                 ),
             )
         )
-    return tuple(sorted(found, key=lambda m: (_date_key(m.start), m.ordinal or 0)))
+    return tuple(
+        sorted(found, key=lambda m: (_date_key(m.start), m.ordinal or 0, m.meeting.iri or ""))
+    )
 
 
 def matrix(found: tuple[Meeting, ...]) -> tuple[MatrixRow, ...]:
@@ -175,18 +202,25 @@ def matrix(found: tuple[Meeting, ...]) -> tuple[MatrixRow, ...]:
             roles[(key, column)] = "co_organizer" if organizer.co_organizer else "organizer"
     return tuple(
         MatrixRow(org, tuple(roles.get((key, c), "") for c in range(len(found))))
-        for key, org in sorted(orgs.items(), key=lambda item: item[1].text.casefold())
+        for key, org in sorted(orgs.items(), key=lambda item: (item[1].text.casefold(), item[0]))
     )
 
 
-def counts(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[ClassCount, ...]:
-    members: dict[Node, set[Node]] = {}
+def class_counts(index: QuadIndex) -> dict[URIRef, int]:
+    """Distinct resources per class, counted in the index."""
+    members: dict[URIRef, set[Node]] = {}
     for s, p, o in index.triples():
-        if p == RDF.type:
+        if p == RDF.type and isinstance(o, URIRef):
             members.setdefault(o, set()).add(s)
+    return {cls: len(subjects) for cls, subjects in members.items()}
+
+
+def counts(
+    found: Mapping[URIRef, int], ctx: PageContext, shower: TermShower
+) -> tuple[ClassCount, ...]:
     rows = []
-    for cls, subjects in members.items():
-        if not isinstance(cls, URIRef) or str(cls).startswith(_NOT_COUNTED):
+    for cls, count in found.items():
+        if str(cls).startswith(_NOT_COUNTED):
             continue
         query = (
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -194,8 +228,8 @@ def counts(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[Clas
             f'  OPTIONAL {{ ?resource rdfs:label ?label FILTER(lang(?label) = "{ctx.lang}") }}\n'
             "}\nORDER BY ?label"
         )
-        rows.append(ClassCount(shower.show(cls), len(subjects), ctx.editor(query)))
-    return tuple(sorted(rows, key=lambda r: (-r.count, r.cls.text.casefold())))
+        rows.append(ClassCount(shower.show(cls), count, ctx.editor(query)))
+    return tuple(sorted(rows, key=lambda r: (-r.count, r.cls.text.casefold(), r.cls.iri or "")))
 
 
 def _checksum(index: QuadIndex, distribution: Node) -> str | None:
@@ -238,25 +272,52 @@ def downloads(index: QuadIndex, dataset: URIRef, ctx: PageContext) -> tuple[Down
     return tuple(sorted(found, key=lambda d: d.title))
 
 
+def _in_order(values: list[Node]) -> list[Node]:
+    """Values in term order, whatever order the store answered in."""
+    return sorted(values, key=term_key)
+
+
+def meetings_query(ctx: PageContext) -> str:
+    """The query listing every meeting by date, for the link under a cut timeline."""
+    ctckg = ctx.public_iri(str(ontology_namespace(ctx.base_iri)))
+    return (
+        f"PREFIX ctckg: <{ctckg}>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX schema: <https://schema.org/>\n"
+        "SELECT ?meeting ?label ?start WHERE {\n"
+        "  ?meeting a ctckg:SpecialMeeting .\n"
+        "  OPTIONAL { ?meeting schema:startDate ?start }\n"
+        f'  OPTIONAL {{ ?meeting rdfs:label ?label FILTER(lang(?label) = "{ctx.lang}") }}\n'
+        "}\nORDER BY ?start ?meeting"
+    )
+
+
 def landing_view(
-    index: QuadIndex, ctx: PageContext, examples: tuple[ExampleQuery, ...] = ()
+    index: QuadIndex,
+    ctx: PageContext,
+    examples: tuple[ExampleQuery, ...] = (),
+    totals: LandingTotals | None = None,
 ) -> LandingView:
+    """The landing page's content; `totals` when the index holds only what it shows."""
     shower = TermShower(index, ctx)
     dataset = URIRef(ctx.base_iri + "dataset")
     description = comment(index, dataset, ctx.lang)
     modified = _most_precise(index.objects(dataset, DCTERMS.modified))
-    found = meetings(index, ctx, shower)
+    every = meetings(index, ctx, shower)
+    found = every[:MEETINGS]
+    meeting_total = max(len(every), totals.meetings if totals else 0)
+    rows = matrix(found)
     return LandingView(
         dataset=shower.show(dataset),
         title=label(index, dataset, ctx.lang),
         description=shower.show(description) if description is not None else None,
-        licenses=tuple(shower.show(x) for x in index.objects(dataset, DCTERMS.license)),
-        sources=tuple(shower.show(x) for x in index.objects(dataset, DCTERMS.source)),
+        licenses=tuple(shower.show(x) for x in _in_order(index.objects(dataset, DCTERMS.license))),
+        sources=tuple(shower.show(x) for x in _in_order(index.objects(dataset, DCTERMS.source))),
         modified=modified,
-        counts=counts(index, ctx, shower),
+        counts=counts(totals.class_counts if totals else class_counts(index), ctx, shower),
         meetings=found,
         timeline=timeline(found, ctx.lang) if found else None,
-        matrix=matrix(found),
+        matrix=rows[:MATRIX_ORGANIZATIONS],
         downloads=downloads(index, dataset, ctx),
         examples=tuple(
             Example(
@@ -267,4 +328,7 @@ def landing_view(
             )
             for q in examples
         ),
+        meeting_total=meeting_total if meeting_total > len(found) else None,
+        meetings_listing=ctx.editor(meetings_query(ctx)) if meeting_total > len(found) else None,
+        matrix_total=len(rows) if len(rows) > MATRIX_ORGANIZATIONS else None,
     )

@@ -3,8 +3,8 @@
 rdflib's Dataset would do, but in rdflib 7.6 adding or parsing quads into it emits
 deprecation warnings, and the pages need only a few lookups: the union of all graphs
 (what the statement says) and, per triple, the named graphs that hold it (who says it).
-Quads come from pyoxigraph, from SPARQL JSON results or from tests; `from_oxigraph` and
-`from_sparql_json` convert them.
+Quads come from pyoxigraph, from SPARQL JSON results or from tests; `quad_from_oxigraph`
+and `term_from_json` convert their terms.
 """
 
 from __future__ import annotations
@@ -94,21 +94,21 @@ def _from_ox_term(term: Any) -> Node:
     raise TypeError(f"unsupported RDF term {term!r}")
 
 
+def quad_from_oxigraph(quad: Any) -> Quad:
+    """A pyoxigraph quad as rdflib terms (graph None for the default graph)."""
+    graph = quad.graph_name
+    g = URIRef(graph.value) if isinstance(graph, ox.NamedNode) else None
+    return (
+        _from_ox_term(quad.subject),
+        _from_ox_term(quad.predicate),
+        _from_ox_term(quad.object),
+        g,
+    )
+
+
 def from_oxigraph(quads: Iterable[Any]) -> QuadIndex:
     """Index pyoxigraph quads (from `pyoxigraph.parse` or `Store.quads_for_pattern`)."""
-
-    def convert() -> Iterator[Quad]:
-        for quad in quads:
-            graph = quad.graph_name
-            g = URIRef(graph.value) if isinstance(graph, ox.NamedNode) else None
-            yield (
-                _from_ox_term(quad.subject),
-                _from_ox_term(quad.predicate),
-                _from_ox_term(quad.object),
-                g,
-            )
-
-    return QuadIndex(convert())
+    return QuadIndex(quad_from_oxigraph(quad) for quad in quads)
 
 
 def parse_trig(data: str | bytes) -> QuadIndex:
@@ -117,7 +117,8 @@ def parse_trig(data: str | bytes) -> QuadIndex:
     return from_oxigraph(ox.parse(raw, format=ox.RdfFormat.TRIG))
 
 
-def _from_json_term(term: Mapping[str, str]) -> Node:
+def term_from_json(term: Mapping[str, str]) -> Node:
+    """An RDF term of SPARQL 1.1 JSON results as an rdflib term."""
     kind = term["type"]
     value = term["value"]
     if kind == "uri":
@@ -133,19 +134,3 @@ def _from_json_term(term: Mapping[str, str]) -> Node:
             return Literal(value)
         return Literal(value, datatype=URIRef(datatype))
     raise ValueError(f"unknown SPARQL JSON term type {kind!r}")
-
-
-def quads_from_sparql_json(
-    results: Mapping[str, Any], names: tuple[str, str, str, str] = ("s", "p", "o", "g")
-) -> Iterator[Quad]:
-    """Quads from SPARQL 1.1 JSON results binding s, p, o and (optionally) g."""
-    s_name, p_name, o_name, g_name = names
-    for row in results["results"]["bindings"]:
-        graph = row.get(g_name)
-        g = URIRef(graph["value"]) if graph and graph["type"] == "uri" else None
-        yield (
-            _from_json_term(row[s_name]),
-            _from_json_term(row[p_name]),
-            _from_json_term(row[o_name]),
-            g,
-        )

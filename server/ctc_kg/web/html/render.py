@@ -14,10 +14,10 @@ from ctc_kg.web.html.dataset_markup import dataset_markup
 from ctc_kg.web.html.dates import format_date, format_range
 from ctc_kg.web.html.examples import ExampleQuery
 from ctc_kg.web.html.jsonld import schema_org_graph, script_json
-from ctc_kg.web.html.landing import landing_view
+from ctc_kg.web.html.landing import LandingTotals, landing_view
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
-from ctc_kg.web.html.resource import resource_view
+from ctc_kg.web.html.resource import ResourceTotals, resource_view
 from ctc_kg.web.html.vocab import prefixes
 from ctc_kg.web.html.vocabulary import ontology_view, shapes_view
 from ctc_kg.web.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -56,18 +56,27 @@ class Renderer:
             **values,
         )
 
-    def resource(self, index: QuadIndex, iri: str, ctx: PageContext) -> str:
-        view = resource_view(index, iri, ctx)
+    def resource(
+        self, index: QuadIndex, iri: str, ctx: PageContext, totals: ResourceTotals | None = None
+    ) -> str:
+        """The page of `iri`; `totals` when the index holds only what the page shows."""
+        view = resource_view(index, iri, ctx, totals)
         jsonld = Markup(script_json(schema_org_graph(index, iri, ctx.public_iri)))  # noqa: S704 - escaped by script_json
         return self._render("resource.html", ctx, view=view, jsonld=jsonld)
 
     def landing(
-        self, index: QuadIndex, ctx: PageContext, examples: tuple[ExampleQuery, ...] = ()
+        self,
+        index: QuadIndex,
+        ctx: PageContext,
+        examples: tuple[ExampleQuery, ...] = (),
+        totals: LandingTotals | None = None,
     ) -> str:
-        view = landing_view(index, ctx, examples)
+        """The landing page; `totals` when the index holds only what the page shows."""
+        view = landing_view(index, ctx, examples, totals)
         dataset = ctx.base_iri + "dataset"
         markup = schema_org_graph(index, dataset, ctx.public_iri)
-        markup += dataset_markup(index, dataset, ctx.base_iri, ctx.public_iri)
+        coverage = (totals.temporal_coverage, totals.host_cities) if totals else None
+        markup += dataset_markup(index, dataset, ctx.base_iri, ctx.public_iri, coverage)
         jsonld = Markup(script_json(markup))  # noqa: S704 - escaped by script_json
         return self._render("landing.html", ctx, view=view, jsonld=jsonld)
 

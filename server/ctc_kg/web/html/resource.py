@@ -4,16 +4,19 @@ The quads must hold the resource's own statements (with the named graphs that ho
 them), the blank nodes they reach, the statements pointing to it, labels of every term
 mentioned, the description of each named graph (`dcterms:source`, `ctckg:quote`) and of
 its document, and the disagreements about the resource. `ctc_kg.web.html.gather` asks a
-store for exactly that.
+store for exactly that, and for at most `bounds.PER_PROPERTY` values and referrers per
+property; `ResourceTotals` then says how many there are in all, and the page says how
+many it shows ("100 of 2,345") with a link to a query that lists them all.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from ctc_kg.content.names import ontology_namespace
+from ctc_kg.web.html.bounds import PER_PROPERTY, first_values
 from ctc_kg.web.html.labels import comment, label, pick
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex, Triple
@@ -68,8 +71,23 @@ class DisagreementView:
 
 @dataclass(frozen=True)
 class Incoming:
+    """Resources pointing to this one through `predicate`; `total` and `listing` as in
+    `Statement` when there are more than the page lists."""
+
     predicate: Shown
     subjects: tuple[Shown, ...]
+    total: int | None = None
+    listing: str | None = None
+
+
+@dataclass(frozen=True)
+class ResourceTotals:
+    """How many values (`outgoing`) and referring resources (`incoming`) each property
+    has in the store, for an index that holds only the part a page shows. A property
+    missing here counts what the index holds."""
+
+    outgoing: Mapping[URIRef, int] = field(default_factory=dict)
+    incoming: Mapping[URIRef, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,22 +126,32 @@ class _Builder:
         self.notes = _Notes()
         self.ctckg = str(ontology_namespace(ctx.base_iri))
 
-    def _value_key(self, value: Node) -> tuple[int, int, str]:
+    # Ties (two values with the same label) are broken by the terms themselves, so the
+    # order never depends on the order in which the store answered.
+
+    def _value_key(self, value: Node) -> tuple[int, int, str, str]:
         if isinstance(value, Literal):
             order = (self.ctx.lang, "en", "fr")
             lang = (value.language or "").split("-")[0]
             rank = order.index(lang) if lang in order else len(order)
-            return (0, rank, str(value))
-        return (1, 0, label(self.index, value, self.ctx.lang).casefold())
+            return (0, rank, str(value), str(value.datatype or value.language or ""))
+        return (1, 0, label(self.index, value, self.ctx.lang).casefold(), str(value))
 
-    def _predicate_key(self, predicate: URIRef) -> tuple[int, str]:
+    def _predicate_key(self, predicate: URIRef) -> tuple[int, str, str]:
         if predicate in _LEADING:
-            return (_LEADING.index(predicate), "")
-        return (len(_LEADING), label(self.index, predicate, self.ctx.lang).casefold())
+            return (_LEADING.index(predicate), "", "")
+        label_text = label(self.index, predicate, self.ctx.lang).casefold()
+        return (len(_LEADING), label_text, str(predicate))
 
     def statements(
-        self, triples: list[Triple], depth: int, seen: frozenset[Node]
+        self,
+        triples: list[Triple],
+        depth: int,
+        seen: frozenset[Node],
+        totals: Mapping[URIRef, int] | None = None,
     ) -> tuple[Statement, ...]:
+        """Rows of `triples` grouped by predicate. With `totals` (the resource's own
+        statements), each property lists at most `PER_PROPERTY` values."""
         grouped: dict[URIRef, list[Triple]] = {}
         for triple in triples:
             predicate = triple[1]
@@ -131,11 +159,35 @@ class _Builder:
                 grouped.setdefault(predicate, []).append(triple)
         rows = []
         for predicate in sorted(grouped, key=self._predicate_key):
+            found = grouped[predicate]
+            subject = found[0][0]
+            total = None
+            if totals is not None:
+                kept = set(first_values((t[2] for t in found), PER_PROPERTY))
+                count = max(totals.get(predicate, 0), len({t[2] for t in found}))
+                found = [t for t in found if t[2] in kept]
+                total = count if count > len(kept) else None
             values = []
-            for triple in sorted(grouped[predicate], key=lambda t: self._value_key(t[2])):
+            for triple in sorted(found, key=lambda t: self._value_key(t[2])):
                 values.append(self.value(triple, depth, seen))
-            rows.append(Statement(self.shower.show(predicate), tuple(values)))
+            listing = None if total is None else self._listing(str(subject), predicate, True)
+            rows.append(Statement(self.shower.show(predicate), tuple(values), total, listing))
         return tuple(rows)
+
+    def _listing(self, iri: str, predicate: URIRef, outgoing: bool) -> str:
+        """A link that opens the query listing every value (or referrer) in the editor."""
+        me = f"<{self.ctx.public_iri(iri)}>"
+        prop = f"<{self.ctx.public_iri(str(predicate))}>"
+        name, pattern = (
+            ("value", f"{me} {prop} ?value") if outgoing else ("resource", f"?resource {prop} {me}")
+        )
+        query = (
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            f"SELECT ?{name} ?label WHERE {{\n  {pattern} .\n"
+            f'  OPTIONAL {{ ?{name} rdfs:label ?label FILTER(lang(?label) = "{self.ctx.lang}") }}\n'
+            f"}}\nORDER BY ?label ?{name}"
+        )
+        return self.ctx.editor(query)
 
     def value(self, triple: Triple, depth: int, seen: frozenset[Node]) -> Shown:
         obj = triple[2]
@@ -146,21 +198,25 @@ class _Builder:
             return Shown(kind="bnode", text=shown.text, nested=nested, sources=sources)
         return shown
 
-    def incoming(self, iri: URIRef) -> tuple[Incoming, ...]:
+    def incoming(self, iri: URIRef, totals: Mapping[URIRef, int]) -> tuple[Incoming, ...]:
         grouped: dict[URIRef, list[Node]] = {}
         for s, p, _ in self.index.pointing_to(iri):
             if isinstance(p, URIRef) and s != iri:
                 grouped.setdefault(p, []).append(s)
-        return tuple(
-            Incoming(
-                self.shower.show(p),
-                tuple(
-                    self.shower.show(s)
-                    for s in sorted(grouped[p], key=lambda n: self._value_key(n))
-                ),
+        rows = []
+        for p in sorted(grouped, key=self._predicate_key):
+            kept = first_values(grouped[p], PER_PROPERTY)
+            count = max(totals.get(p, 0), len(set(grouped[p])))
+            hidden = count > len(kept)
+            rows.append(
+                Incoming(
+                    self.shower.show(p),
+                    tuple(self.shower.show(s) for s in sorted(kept, key=self._value_key)),
+                    count if hidden else None,
+                    self._listing(str(iri), p, outgoing=False) if hidden else None,
+                )
             )
-            for p in sorted(grouped, key=self._predicate_key)
-        )
+        return tuple(rows)
 
     def disagreements(self, iri: URIRef) -> tuple[DisagreementView, ...]:
         disagreement_class = URIRef(self.ctckg + "Disagreement")
@@ -221,16 +277,24 @@ class _Builder:
         return tuple(notes)
 
 
-def resource_view(index: QuadIndex, iri: str, ctx: PageContext) -> ResourceView:
-    """Everything the resource page shows about `iri` (a canonical IRI)."""
+def resource_view(
+    index: QuadIndex, iri: str, ctx: PageContext, totals: ResourceTotals | None = None
+) -> ResourceView:
+    """Everything the resource page shows about `iri` (a canonical IRI); `totals` when the
+    index holds only part of the resource's statements or referrers."""
     subject = URIRef(iri)
+    totals = totals or ResourceTotals()
     builder = _Builder(index, ctx)
     own = [t for t in index.about(subject) if t[1] != RDF.type]
     types = sorted(
-        (o for o in index.objects(subject, RDF.type) if isinstance(o, URIRef)),
-        key=lambda o: label(index, o, ctx.lang).casefold(),
+        (
+            o
+            for o in first_values(index.objects(subject, RDF.type), PER_PROPERTY)
+            if isinstance(o, URIRef)
+        ),
+        key=lambda o: (label(index, o, ctx.lang).casefold(), str(o)),
     )
-    statements = builder.statements(own, 0, frozenset({subject}))
+    statements = builder.statements(own, 0, frozenset({subject}), totals.outgoing)
     disagreements = builder.disagreements(subject)
     summary = comment(index, subject, ctx.lang)
     return ResourceView(
@@ -243,7 +307,7 @@ def resource_view(index: QuadIndex, iri: str, ctx: PageContext) -> ResourceView:
             for t in types
         ),
         statements=statements,
-        incoming=builder.incoming(subject),
+        incoming=builder.incoming(subject, totals.incoming),
         sources=builder.source_notes(),
         disagreements=disagreements,
     )

@@ -36,10 +36,16 @@ class Shown:
 
 @dataclass(frozen=True)
 class Statement:
-    """A property and its values, as one row of a description."""
+    """A property and its values, as one row of a description.
+
+    When the property has more values than a page lists (`bounds.PER_PROPERTY`), `total`
+    is how many it has in all and `listing` the SPARQL editor link that lists them all.
+    """
 
     predicate: Shown
     values: tuple[Shown, ...]
+    total: int | None = None
+    listing: str | None = None
 
 
 class TermShower:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ctc_kg.web.html.bounds import term_key
 from ctc_kg.web.html.labels import COMMENT_PROPERTIES, LABEL_PROPERTIES, label, local_name
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
@@ -142,7 +143,7 @@ class _Documenter:
                 ]
                 for member_list in members:
                     shown += [self.shower.show(m) for m in rdf_list(self.index, member_list)]
-        return tuple(sorted(shown, key=lambda s: s.text.casefold()))
+        return tuple(sorted(shown, key=lambda s: (s.text.casefold(), s.iri or "")))
 
     def term_doc(self, term: URIRef, is_class: bool) -> TermDoc:
         index = self.index
@@ -206,7 +207,8 @@ class _Documenter:
             VANN_PREFIX,
             RDFS.seeAlso,
         ):
-            values = self.index.objects(document, predicate)
+            # In term order, so the page never follows the order the store answered in.
+            values = sorted(self.index.objects(document, predicate), key=term_key)
             literals = [v for v in values if isinstance(v, Literal)]
             if literals and any(v.language for v in literals):
                 ordered = _ordered_literals(self.index, document, (predicate,), self.ctx.lang)
@@ -274,12 +276,19 @@ class _Documenter:
                 for x in _ordered_literals(index, shape, COMMENT_PROPERTIES, self.ctx.lang)
             ),
             targets=self.shown(targets),
-            constraints=tuple(sorted(constraints, key=lambda c: c.path.casefold())),
+            constraints=tuple(sorted(constraints, key=_constraint_key)),
             messages=tuple(
                 self.shower.show(m)
                 for m in _ordered_literals(index, shape, (SH.message,), self.ctx.lang)
             ),
         )
+
+
+def _constraint_key(constraint: Constraint) -> tuple[str, tuple[str, ...], str]:
+    """By path; constraints on the same path by their messages and details, so the order
+    never depends on the order the store answered in."""
+    details = repr([(key, [v.text for v in values]) for key, values in constraint.details])
+    return (constraint.path.casefold(), tuple(m.text for m in constraint.messages), details)
 
 
 def _in_namespace(node: Node, namespace: str) -> bool:

@@ -1,0 +1,346 @@
+"""What a page shows, asked of a store with a few bounded SPARQL queries.
+
+No page reads the whole graph. Each function here takes `run`, which sends one SPARQL
+SELECT to the store and returns its SPARQL 1.1 JSON results (pages.py passes the
+`Store` interface; tests can pass pyoxigraph), and returns the quads the views render
+plus, where the quads hold only part of something, how much there is in all:
+
+- `resource`: the concise bounded description the store already gave, cut to
+  `bounds.PER_PROPERTY` values per property, then two queries keyed on the resource: the
+  source passages its statements come from (and their documents), the disagreements
+  about it, labels of every term shown, how many resources point to it through each
+  property (query 1); at most `PER_PROPERTY` of those per property, with their labels
+  (query 2, only when something points to it);
+- `landing`: counts per class, the number of meetings, the first `bounds.MEETINGS` by
+  date, the temporal coverage and the host cities (one query of aggregates), then what
+  the page shows of the dataset, those meetings, their places and organizers (one query);
+- `vocabulary`: the ontology's and the shapes' own named graphs, and the labels of the
+  terms they mention from elsewhere (two queries).
+
+The queries read the default graph (the union of all graphs on both backends) and use
+`GRAPH ?g` only for what a given passage says. Subjects are bound with VALUES and
+predicates restricted with FILTER(?p IN (...)): pyoxigraph 0.5 answers
+`VALUES ?s {...} ?s ?p ?o FILTER(?p IN (...))` with one lookup per subject, but joins a
+`VALUES ?p {...}` with every triple of those predicates (4 ms against 1.5 s at 1M quads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import pyoxigraph as ox
+from ctc_kg.content.names import ontology_iri, ontology_namespace, shapes_iri
+from ctc_kg.web.html.bounds import HOST_CITIES, MEETINGS, PER_PROPERTY, first_values
+from ctc_kg.web.html.labels import LABEL_PROPERTIES
+from ctc_kg.web.html.landing import LandingTotals
+from ctc_kg.web.html.quads import Quad, QuadIndex, quad_from_oxigraph, term_from_json
+from ctc_kg.web.html.resource import ResourceTotals
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, SDO, SKOS, XSD
+from rdflib.term import Node
+
+Run = Callable[[str], Mapping[str, Any]]
+"""Runs a SPARQL SELECT against the store and returns its SPARQL 1.1 JSON results."""
+
+Row = Mapping[str, Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class ResourceFacts:
+    quads: list[Quad]
+    totals: ResourceTotals
+
+    def index(self) -> QuadIndex:
+        return QuadIndex(self.quads)
+
+
+@dataclass(frozen=True)
+class LandingFacts:
+    quads: list[Quad]
+    totals: LandingTotals
+
+
+# -- SPARQL text ----------------------------------------------------------------------
+
+
+def _iri(value: str | Node) -> str:
+    """`<value>` for a query text; ValueError if it is not an IRI."""
+    return str(ox.NamedNode(str(value)))
+
+
+def _values(var: str, iris: Iterable[str | Node]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(_iri(i) for i in iris)} }}"
+
+
+def _among(var: str, predicates: Iterable[str | Node]) -> str:
+    return f"FILTER(?{var} IN ({', '.join(_iri(p) for p in predicates)}))"
+
+
+def _select(variables: str, branches: Sequence[str]) -> str:
+    return f"SELECT {variables} WHERE {{\n  " + "\n  UNION\n  ".join(branches) + "\n}"
+
+
+def _rows(results: Mapping[str, Any]) -> list[Row]:
+    rows: list[Row] = results["results"]["bindings"]
+    return rows
+
+
+def _quad(row: Row, s: str = "s", p: str = "p", o: str = "o", g: str = "g") -> Quad:
+    graph = row.get(g)
+    return (
+        term_from_json(row[s]),
+        term_from_json(row[p]),
+        term_from_json(row[o]),
+        URIRef(graph["value"]) if graph and graph["type"] == "uri" else None,
+    )
+
+
+def _int(row: Row, name: str) -> int:
+    return int(row[name]["value"])
+
+
+# -- resource pages -----------------------------------------------------------------------
+
+
+def _iris_shown(quads: Iterable[Quad]) -> set[URIRef]:
+    """Every IRI a page may show for `quads`: terms, datatypes and graph names."""
+    found: set[URIRef] = set()
+    for s, p, o, g in quads:
+        for term in (s, p, o, g):
+            if isinstance(term, URIRef):
+                found.add(term)
+        if isinstance(o, Literal) and o.datatype is not None:
+            found.add(URIRef(o.datatype))
+    return found
+
+
+def _own_statements(
+    iri: str, description: Iterable[ox.Quad]
+) -> tuple[list[Quad], dict[URIRef, int]]:
+    """The resource's own quads from its description, at most PER_PROPERTY values per
+    property (bounds.first_values), with the blank nodes those reach; and how many
+    values each property has in all."""
+    node = ox.NamedNode(iri)
+    own: list[Quad] = []
+    blank: dict[Node, list[Quad]] = {}
+    for quad in description:
+        if quad.subject == node:
+            own.append(quad_from_oxigraph(quad))
+        elif isinstance(quad.subject, ox.BlankNode):
+            converted = quad_from_oxigraph(quad)
+            blank.setdefault(converted[0], []).append(converted)
+    values: dict[Node, list[Node]] = {}
+    for _, p, o, _ in own:
+        values.setdefault(p, []).append(o)
+    kept = {p: set(first_values(v, PER_PROPERTY)) for p, v in values.items()}
+    totals = {p: len(set(v)) for p, v in values.items() if isinstance(p, URIRef)}
+    quads = [q for q in own if q[2] in kept[q[1]]]
+    todo = [q[2] for q in quads if isinstance(q[2], BNode)]
+    seen: set[Node] = set()
+    while todo:
+        bnode = todo.pop()
+        if bnode in seen:
+            continue
+        seen.add(bnode)
+        for reached in blank.get(bnode, ()):
+            quads.append(reached)
+            if isinstance(reached[2], BNode):
+                todo.append(reached[2])
+    return quads, totals
+
+
+def resource_queries(
+    iri: str, shown: Iterable[URIRef], graphs: Iterable[URIRef], base_iri: str
+) -> str:
+    """The first query of a resource page (see the module's docstring)."""
+    me = _iri(iri)
+    ctckg = ontology_namespace(base_iri)
+    labels = LABEL_PROPERTIES
+    note = (DCTERMS.source, ctckg.quote)
+    document = (SDO.url, *labels)
+    branches = []
+    shown, graphs = sorted(shown), sorted(graphs)
+    if shown:
+        branches.append(f"{{ {_values('s', shown)} ?s ?p ?o {_among('p', labels)} }}")
+    if graphs:
+        branches.append(f"{{ {_values('s', graphs)} ?s ?p ?o {_among('p', note)} }}")
+        branches.append(
+            f"{{ {_values('c', graphs)} ?c {_iri(DCTERMS.source)} ?s . "
+            f"?s ?p ?o {_among('p', document)} }}"
+        )
+    disputed = f"?d {_iri(SDO.about)} {me} ; a {_iri(ctckg.Disagreement)} ; {_iri(ctckg.claim)}"
+    branches += [
+        f"{{ ?s {_iri(SDO.about)} {me} ; a {_iri(ctckg.Disagreement)} ; ?p ?o }}",
+        f"{{ {disputed} ?s . ?s ?p ?o {_among('p', (*note, *labels))} }}",
+        f"{{ {disputed} ?c . ?c {_iri(DCTERMS.source)} ?s . ?s ?p ?o {_among('p', document)} }}",
+        f"{{ {disputed} ?g . GRAPH ?g {{ {me} ?p ?o }} BIND({me} AS ?s) }}",
+        f"{{ {disputed} ?c . GRAPH ?c {{ {me} ?q ?s }} ?s ?p ?o {_among('p', labels)} }}",
+        f"{{ SELECT ?p (COUNT(DISTINCT ?r) AS ?n) WHERE {{ ?r ?p {me} FILTER(?r != {me}) }} "
+        "GROUP BY ?p }",
+    ]
+    return _select("?s ?p ?o ?g ?n", branches)
+
+
+def referrers_query(iri: str, counts: Mapping[URIRef, int]) -> str:
+    """The second query of a resource page: at most PER_PROPERTY resources pointing to
+    `iri` through each property of `counts`, with their labels and the property's."""
+    me = _iri(iri)
+    labels = LABEL_PROPERTIES
+    branches = []
+    for predicate in sorted(counts):
+        pointing = (
+            f"{{ SELECT DISTINCT ?s WHERE {{ ?s {_iri(predicate)} {me} FILTER(?s != {me}) }} "
+            f"LIMIT {PER_PROPERTY} }}"
+        )
+        branches.append(
+            f"{{ {pointing} BIND({_iri(predicate)} AS ?p) "
+            f"OPTIONAL {{ ?s ?lp ?l {_among('lp', labels)} }} }}"
+        )
+    branches.append(f"{{ {_values('s', sorted(counts))} ?s ?lp ?l {_among('lp', labels)} }}")
+    return _select("?s ?p ?lp ?l", branches)
+
+
+def resource(iri: str, description: Iterable[ox.Quad], base_iri: str, run: Run) -> ResourceFacts:
+    """What the page of `iri` shows, from its description (the store's concise bounded
+    description, any size) and at most two queries."""
+    own, outgoing = _own_statements(iri, description)
+    graphs = {q[3] for q in own if q[3] is not None}
+    shown = _iris_shown(own) | {URIRef(iri)}
+    quads = list(own)
+    incoming: dict[URIRef, int] = {}
+    for row in _rows(run(resource_queries(iri, shown, graphs, base_iri))):
+        if "n" in row:
+            predicate = term_from_json(row["p"])
+            if isinstance(predicate, URIRef):
+                incoming[predicate] = _int(row, "n")
+        else:
+            quads.append(_quad(row))
+    if incoming:
+        me = URIRef(iri)
+        for row in _rows(run(referrers_query(iri, incoming))):
+            if "p" in row:
+                quads.append((term_from_json(row["s"]), term_from_json(row["p"]), me, None))
+            if "lp" in row:
+                quads.append(_quad(row, p="lp", o="l"))
+    return ResourceFacts(quads, ResourceTotals(outgoing=outgoing, incoming=incoming))
+
+
+# -- the landing page -----------------------------------------------------------------------
+
+
+def landing_aggregates_query(base_iri: str) -> str:
+    """Counts per class, meetings, the first MEETINGS meetings by their earliest start
+    date (then IRI), the temporal coverage and the first HOST_CITIES host cities."""
+    meeting = _iri(ontology_namespace(base_iri).SpecialMeeting)
+    start, end, within = _iri(SDO.startDate), _iri(SDO.endDate), _iri(SDO.containedInPlace)
+    date = _iri(XSD.date)
+    return _select(
+        "?class ?count ?meetings ?meeting ?key ?first ?last ?city",
+        [
+            "{ SELECT ?class (COUNT(DISTINCT ?x) AS ?count) WHERE { ?x a ?class } "
+            "GROUP BY ?class }",
+            f"{{ SELECT (COUNT(DISTINCT ?m) AS ?meetings) WHERE {{ ?m a {meeting} }} }}",
+            f'{{ SELECT ?meeting (MIN(COALESCE(STR(?d), "~")) AS ?key) WHERE {{ '
+            f"?meeting a {meeting} OPTIONAL {{ ?meeting {start} ?d }} }} "
+            f"GROUP BY ?meeting ORDER BY ?key ?meeting LIMIT {MEETINGS} }}",
+            f"{{ SELECT (MIN(STR(?d)) AS ?first) WHERE {{ ?m a {meeting} ; {start} ?d "
+            f"FILTER(datatype(?d) = {date}) }} }}",
+            f"{{ SELECT (MAX(STR(?d)) AS ?last) WHERE {{ ?m a {meeting} ; {end} ?d "
+            f"FILTER(datatype(?d) = {date}) }} }}",
+            f"{{ SELECT DISTINCT ?city WHERE {{ ?m a {meeting} ; {_iri(SDO.location)} ?city . "
+            f"?city {within} ?country FILTER(isIRI(?city)) "
+            f"FILTER NOT EXISTS {{ ?city {within} ?c . ?c {within} ?x }} }} "
+            f"ORDER BY ?city LIMIT {HOST_CITIES} }}",
+        ],
+    )
+
+
+def landing_details_query(base_iri: str, meetings: Sequence[str], named: Sequence[str]) -> str:
+    """The dataset's statements and its links' labels and URLs; the shown meetings'
+    dates, places, organizers and labels, and those places' and organizers' types and
+    labels; the labels (and owl:sameAs) of `named` (classes counted, host cities)."""
+    ctckg = ontology_namespace(base_iri)
+    dataset = _iri(base_iri + "dataset")
+    labels = LABEL_PROPERTIES
+    roles = (SDO.location, SDO.organizer, ctckg.coOrganizer)
+    branches = [
+        f"{{ {dataset} ?p ?o BIND({dataset} AS ?s) }}",
+        f"{{ {dataset} ?q ?s FILTER(isIRI(?s)) ?s ?p ?o {_among('p', (*labels, SDO.url))} }}",
+    ]
+    if meetings:
+        own = (RDF.type, ctckg.ordinal, SDO.startDate, SDO.endDate, *roles, *labels)
+        branches += [
+            f"{{ {_values('s', meetings)} ?s ?p ?o {_among('p', own)} }}",
+            f"{{ {_values('m', meetings)} ?m ?q ?s {_among('q', roles)} "
+            f"?s ?p ?o {_among('p', (RDF.type, SKOS.altLabel, *labels))} }}",
+        ]
+    if named:
+        branches.append(
+            f"{{ {_values('s', named)} ?s ?p ?o {_among('p', (*labels, OWL.sameAs))} }}"
+        )
+    return _select("?s ?p ?o", branches)
+
+
+def landing(base_iri: str, run: Run) -> LandingFacts:
+    """What the landing page shows of the graph (the build's description aside)."""
+    counts: dict[URIRef, int] = {}
+    total = 0
+    keyed: list[tuple[str, str]] = []
+    first: Literal | None = None
+    last: Literal | None = None
+    cities: list[URIRef] = []
+    for row in _rows(run(landing_aggregates_query(base_iri))):
+        if "class" in row and "count" in row:
+            cls = term_from_json(row["class"])
+            if isinstance(cls, URIRef):
+                counts[cls] = _int(row, "count")
+        elif "meetings" in row:
+            total = _int(row, "meetings")
+        elif "meeting" in row:
+            keyed.append((row.get("key", {}).get("value", "~"), row["meeting"]["value"]))
+        elif "first" in row:
+            first = Literal(row["first"]["value"], datatype=XSD.date)
+        elif "last" in row:
+            last = Literal(row["last"]["value"], datatype=XSD.date)
+        elif "city" in row:
+            cities.append(URIRef(row["city"]["value"]))
+    meetings = [m for _, m in sorted(keyed)[:MEETINGS]]
+    named = sorted({str(c) for c in chain(counts, cities)})
+    quads = [_quad(row) for row in _rows(run(landing_details_query(base_iri, meetings, named)))]
+    totals = LandingTotals(
+        class_counts=counts,
+        meetings=total,
+        temporal_coverage=(first, last) if first is not None and last is not None else None,
+        host_cities=tuple(sorted(cities)),
+    )
+    return LandingFacts(quads, totals)
+
+
+# -- the ontology and shapes documentation --------------------------------------------------
+
+
+def vocabulary_query(base_iri: str) -> str:
+    graphs = (ontology_iri(base_iri), shapes_iri(base_iri))
+    return f"SELECT ?s ?p ?o ?g WHERE {{ {_values('g', graphs)} GRAPH ?g {{ ?s ?p ?o }} }}"
+
+
+def labels_query(iris: Iterable[str | Node]) -> str:
+    return (
+        f"SELECT ?s ?p ?o WHERE {{ {_values('s', iris)} ?s ?p ?o {_among('p', LABEL_PROPERTIES)} }}"
+    )
+
+
+def vocabulary(base_iri: str, run: Run) -> list[Quad]:
+    """The ontology's and the shapes' graphs, and the labels of the IRIs they mention
+    that are described elsewhere."""
+    quads = [_quad(row) for row in _rows(run(vocabulary_query(base_iri)))]
+    subjects = {q[0] for q in quads}
+    mentioned = sorted(
+        str(i) for i in _iris_shown((s, p, o, None) for s, p, o, _ in quads) if i not in subjects
+    )
+    if mentioned:
+        quads += [_quad(row) for row in _rows(run(labels_query(mentioned)))]
+    return quads

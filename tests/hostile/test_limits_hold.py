@@ -80,6 +80,16 @@ def test_an_answer_within_the_cap_is_whole_and_unmarked(capped):
     assert TRUNCATED not in exact.headers
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+@pytest.mark.parametrize(("limit", "truncated"), [(CAP - 1, False), (CAP, False), (CAP + 1, True)])
+def test_an_answer_up_to_the_cap_is_whole_and_one_row_more_is_cut(capped, fmt, limit, truncated):
+    query = f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {limit}"
+    response = capped.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200
+    assert (TRUNCATED in response.headers) is truncated
+    assert rows_of(fmt, response.data) == min(limit, CAP)
+
+
 def test_the_default_cap_does_not_cut_the_small_world(hostile_client):
     response = hostile_client.get("/sparql", query_string={"query": ALL, "format": "json"})
     assert TRUNCATED not in response.headers

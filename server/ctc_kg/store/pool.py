@@ -15,6 +15,7 @@ import json
 import os
 import queue
 import select
+import struct
 import subprocess
 import sys
 import threading
@@ -28,8 +29,13 @@ START_TIMEOUT = 60.0
 RETRIES_AFTER_DEATH = 1
 
 
+REQUEST = struct.Struct("<I")  # store.worker's frames: see its docstring
+ANSWER = struct.Struct("<II")
+READ_SIZE = 1 << 16  # a pipe holds 64 KiB: a larger first read only costs an allocation
+
+
 class _Process:
-    """One worker process and a buffered reader of its answers."""
+    """One worker process: sends it a request, reads its answer before a deadline."""
 
     def __init__(self, command: Sequence[str]) -> None:
         self.popen = subprocess.Popen(  # noqa: S603 - our own interpreter and module
@@ -41,39 +47,60 @@ class _Process:
         )
         assert self.popen.stdin is not None
         assert self.popen.stdout is not None
-        self._stdin = self.popen.stdin
+        self._in = self.popen.stdin.fileno()
         self._fd = self.popen.stdout.fileno()
-        self._buffer = bytearray()
+        self._poll = select.poll()
+        self._poll.register(self._fd, select.POLLIN)
 
     def send(self, request: dict[str, Any]) -> None:
-        self._stdin.write(json.dumps(request).encode("utf-8") + b"\n")
-        self._stdin.flush()
+        payload = json.dumps(request).encode("utf-8")
+        data = memoryview(REQUEST.pack(len(payload)) + payload)
+        while data:
+            data = data[os.write(self._in, data) :]
 
     def receive(self, deadline: float) -> tuple[dict[str, Any], bytes]:
-        """The next answer, or TimeoutError when `deadline` (monotonic) passes first."""
-        while b"\n" not in self._buffer:
-            self._fill(deadline)
-        line, _, rest = bytes(self._buffer).partition(b"\n")
-        self._buffer = bytearray(rest)
-        header: dict[str, Any] = json.loads(line)
-        length = int(header.get("length", 0))
-        while len(self._buffer) < length:
-            self._fill(deadline)
-        body = bytes(self._buffer[:length])
-        del self._buffer[:length]
-        return header, body
+        """The next answer, or TimeoutError when `deadline` (monotonic) passes first.
 
-    def _fill(self, deadline: float) -> None:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        readable, _, _ = select.select([self._fd], [], [], remaining)
-        if not readable:
-            raise TimeoutError
-        chunk = os.read(self._fd, 1 << 20)
+        The worker writes nothing but answers, one per request: a frame is all there is
+        to read, usually in one piece."""
+        frame: bytes | bytearray = self._read(deadline, READ_SIZE)
+        while len(frame) < ANSWER.size:
+            frame += self._read(deadline, READ_SIZE)
+        header_length, body_length = ANSWER.unpack_from(frame)
+        end = ANSWER.size + header_length + body_length
+        if len(frame) < end:
+            frame = self._read_rest(deadline, frame, end)
+        if len(frame) != end:
+            raise ValueError("query worker wrote more than its answer")
+        header: dict[str, Any] = json.loads(frame[ANSWER.size : ANSWER.size + header_length])
+        return header, bytes(frame[ANSWER.size + header_length :])
+
+    def _read_rest(self, deadline: float, start: bytes | bytearray, end: int) -> bytearray:
+        """`start` and what follows it up to `end` bytes, read into one buffer."""
+        frame = bytearray(end + 1)  # one byte more shows a worker writing past its answer
+        frame[: len(start)] = start
+        got = len(start)
+        with memoryview(frame) as view:
+            while got < end:
+                self._wait(deadline)
+                count = os.readv(self._fd, [view[got:]])
+                if not count:
+                    raise EOFError("query worker ended")
+                got += count
+        del frame[got:]
+        return frame
+
+    def _read(self, deadline: float, size: int) -> bytes:
+        self._wait(deadline)
+        chunk = os.read(self._fd, size)
         if not chunk:
             raise EOFError("query worker ended")
-        self._buffer.extend(chunk)
+        return chunk
+
+    def _wait(self, deadline: float) -> None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not self._poll.poll(remaining * 1000.0):
+            raise TimeoutError
 
     def kill(self) -> None:
         if self.popen.poll() is None:
@@ -92,17 +119,19 @@ class WorkerPool:
         self._size = max(1, size)
         self._lock = threading.Lock()
         self._owner: int | None = None
-        self._idle: queue.Queue[_Process] = queue.Queue()
+        self._idle: queue.SimpleQueue[_Process] = queue.SimpleQueue()
         self._all: set[_Process] = set()
         self._closed = False
 
     def start(self) -> None:
         """Start the workers of this process (again after a fork); wait until they are ready."""
+        if self._owner == os.getpid():
+            return
         with self._lock:
             if self._owner == os.getpid() or self._closed:
                 return
             self._owner = os.getpid()
-            self._idle = queue.Queue()
+            self._idle = queue.SimpleQueue()
             self._all = set()
             started = [_Process(self._command) for _ in range(self._size)]
         for process in started:

@@ -5,10 +5,11 @@ query runs here, in a process the parent can kill when the time limit passes. Th
 worker imports only pyoxigraph and the standard library, so a replacement starts in a
 fraction of a second.
 
-Protocol on stdin/stdout (one request at a time):
-  request:  one JSON line
-  response: one JSON header line {"ok": ..., "length": N, ...} followed by N body bytes
-At start-up the worker writes one header line {"ok": true, "ready": true}.
+Protocol on stdin/stdout (one request at a time), length-prefixed frames:
+  request:  a 4-byte length (little-endian), then that many bytes of JSON
+  response: two 4-byte lengths H and B, then H bytes of JSON header {"ok": ..., ...},
+            then the B bytes of the body, written in one system call
+At start-up the worker writes one response frame with the header {"ok": true, "ready": true}.
 """
 
 from __future__ import annotations
@@ -16,20 +17,19 @@ from __future__ import annotations
 import json
 import os
 import signal
+import struct
 import sys
 import threading
 import time
 from collections.abc import Iterable
 from itertools import islice
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
 from ctc_kg.store.description import GRAPH_CONTENT_LIMIT, LABEL_PREDICATES, named_nodes
 
 LABELS = tuple(ox.NamedNode(predicate) for predicate in LABEL_PREDICATES)
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def _rdf_format(media_type: str) -> ox.RdfFormat:
@@ -87,12 +87,24 @@ class Worker:
         media_type = request.get("results_media_type")
         if media_type is None:
             return _not_acceptable(form), b""
+        results_fmt = _results_format(media_type)
         if isinstance(result, ox.QueryBoolean) or limit is None:
-            body = result.serialize(format=_results_format(media_type))
+            body = result.serialize(format=results_fmt)
             return _answer(form, media_type, None, False), body or b""
-        rows, truncated = capped(result, limit)
-        body = serialize_solutions(result.variables, rows, _results_format(media_type))
-        return _answer(form, media_type, len(rows), truncated), body
+        body = within(result, results_fmt, limit)
+        if body is not None:
+            return _answer(form, media_type, None, False), body
+        # Perhaps more rows than the cap: run again, and cut TSV (a row a line) exactly.
+        result = self.store.query(request["text"], **options)
+        assert isinstance(result, ox.QuerySolutions)
+        tsv, truncated = first_lines(result, ox.QueryResultsFormat.TSV, limit + 1)
+        if results_fmt != ox.QueryResultsFormat.TSV:
+            body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
+                format=results_fmt
+            )
+        else:
+            body = tsv
+        return _answer(form, media_type, tsv.count(b"\n") - 1, truncated), body or b""
 
     # -- concise bounded description -----------------------------------------------------
 
@@ -220,68 +232,138 @@ def capped(items: Iterable[Any], limit: int | None) -> tuple[list[Any], bool]:
     return taken[:limit], len(taken) > limit
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+class _EnoughError(Exception):
+    """Raised from inside pyoxigraph's serializer to stop it: the rest is not computed."""
 
 
-def _json_term(term: Term) -> dict[str, Any]:
-    """A term in the SPARQL 1.1 JSON results format (with RDF 1.2's quoted triples)."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
-            out["datatype"] = term.datatype.value
-        return out
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
+# A byte string each row of a results format writes at least once, whatever its terms
+# hold (literals may add more, never fewer): `{` opens each JSON solution, `<result` each
+# XML one (and `<results` once), each CSV and TSV row ends a line.
+ROW_MARKS = {
+    ox.QueryResultsFormat.JSON: b"{",
+    ox.QueryResultsFormat.XML: b"<result",
+    ox.QueryResultsFormat.CSV: b"\n",
+    ox.QueryResultsFormat.TSV: b"\n",
+}
 
 
-def serialize_solutions(
-    variables: list[ox.Variable], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat
-) -> bytes:
-    """`rows` in `fmt`: written as SPARQL JSON by the json module, then, for the other
-    formats, parsed and serialized again by pyoxigraph (which cannot serialize a part of
-    a result set itself)."""
-    names = [variable.value for variable in variables]
-    bindings = []
-    for row in rows:
-        binding = {}
-        for variable, name in zip(variables, names, strict=True):
-            value = row[variable]
-            if value is not None:
-                binding[name] = _json_term(value)
-        bindings.append(binding)
-    document = json.dumps(
-        {"head": {"vars": names}, "results": {"bindings": bindings}},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
-    if fmt == ox.QueryResultsFormat.JSON:
-        return document
-    parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=fmt) or b""
+class _Counted:
+    """An output for pyoxigraph's serializer that keeps what it writes and stops it as soon
+    as `mark` has occurred more than `limit` times."""
+
+    __slots__ = ("chunks", "left", "mark", "stopped")
+
+    def __init__(self, mark: bytes, limit: int) -> None:
+        self.chunks: list[bytes] = []
+        self.mark = mark
+        self.left = limit
+        self.stopped = False
+
+    def write(self, data: bytes) -> int:
+        self.left -= data.count(self.mark)
+        if self.left < 0:
+            self.stopped = True
+            raise _EnoughError
+        self.chunks.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def within(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int) -> bytes | None:
+    """`result` serialized by pyoxigraph, if its row mark shows at most `limit` rows; None
+    (the serializer stopped early) when the answer may be longer."""
+    mark = ROW_MARKS.get(fmt)
+    if mark is None:
+        return None
+    output = _Counted(mark, limit)
+    try:
+        result.serialize(cast(IO[bytes], output), format=fmt)
+    except Exception:
+        if not output.stopped:
+            raise
+        return None
+    return b"".join(output.chunks)
+
+
+class _Lines:
+    """An output that keeps the first `lines` lines written and stops the serializer as
+    soon as a byte beyond them arrives."""
+
+    __slots__ = ("chunks", "left", "more")
+
+    def __init__(self, lines: int) -> None:
+        self.chunks: list[bytes] = []
+        self.left = lines
+        self.more = False
+
+    def write(self, data: bytes) -> int:
+        if not data:
+            return 0
+        count = data.count(b"\n")
+        if count < self.left or (count == self.left and data.endswith(b"\n")):
+            self.chunks.append(data)
+            self.left -= count
+            return len(data)
+        end = -1
+        for _ in range(self.left):
+            end = data.index(b"\n", end + 1)
+        self.chunks.append(data[: end + 1])
+        self.left = 0
+        self.more = True
+        raise _EnoughError
+
+    def flush(self) -> None:
+        pass
+
+
+def first_lines(
+    result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, lines: int
+) -> tuple[bytes, bool]:
+    """The first `lines` lines of `result` in `fmt` (a line-per-row format whose terms
+    escape line breaks: TSV), and whether anything followed them."""
+    output = _Lines(lines)
+    try:
+        result.serialize(cast(IO[bytes], output), format=fmt)
+    except Exception:
+        if not output.more:
+            raise
+    return b"".join(output.chunks), output.more
 
 
 def _not_acceptable(form: str) -> dict[str, Any]:
     return {"ok": False, "error": "not_acceptable", "form": form, "message": form}
 
 
-def _write(out: BinaryIO, header: dict[str, Any], body: bytes) -> None:
-    header = {**header, "length": len(body)}
-    out.write(json.dumps(header).encode("utf-8") + b"\n")
-    out.write(body)
-    out.flush()
+REQUEST = struct.Struct("<I")  # the length of the JSON request that follows
+ANSWER = struct.Struct("<II")  # the lengths of the JSON header and of the body that follow
+
+
+def _read(source: BinaryIO) -> dict[str, Any] | None:
+    """The next request, or None when the parent closed the pipe."""
+    prefix = source.read(REQUEST.size)
+    if len(prefix) < REQUEST.size:
+        return None
+    (length,) = REQUEST.unpack(prefix)
+    payload = source.read(length)
+    if len(payload) < length:
+        return None
+    request: dict[str, Any] = json.loads(payload)
+    return request
+
+
+def _write(fd: int, header: dict[str, Any], body: bytes) -> None:
+    encoded = json.dumps(header).encode("utf-8")
+    parts = [memoryview(ANSWER.pack(len(encoded), len(body))), memoryview(encoded)]
+    if body:
+        parts.append(memoryview(body))
+    while parts:
+        written = os.writev(fd, parts)
+        while parts and written >= len(parts[0]):
+            written -= len(parts.pop(0))
+        if parts and written:
+            parts[0] = parts[0][written:]
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -325,11 +407,11 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     worker = Worker(ox.Store.read_only(path), json.loads(prefixes_json))
-    out = sys.stdout.buffer
+    out = sys.stdout.fileno()
     _write(out, {"ok": True, "ready": True}, b"")
-    for line in sys.stdin.buffer:
+    while (request := _read(sys.stdin.buffer)) is not None:
         try:
-            header, body = worker.handle(json.loads(line))
+            header, body = worker.handle(request)
         except Exception as error:  # answer the parent whatever happened; never die silently
             header, body = {"ok": False, "error": "internal", "message": str(error)}, b""
         _write(out, header, body)

@@ -31,17 +31,25 @@ class QuadIndex:
         graphs: dict[Triple, set[URIRef]] = defaultdict(set)
         by_subject: dict[Node, list[Triple]] = defaultdict(list)
         by_object: dict[Node, list[Triple]] = defaultdict(list)
+        # (subject, predicate) and (predicate, object) lookups by hash: comparing rdflib
+        # terms one by one is what the pages' many label lookups spent their time on.
+        objects: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
+        subjects: dict[tuple[Node, Node], list[Node]] = defaultdict(list)
         for s, p, o, g in quads:
             triple = (s, p, o)
             if triple not in graphs:
                 by_subject[s].append(triple)
                 by_object[o].append(triple)
+                objects[(s, p)].append(o)
+                subjects[(p, o)].append(s)
             graphs[triple]
             if g is not None:
                 graphs[triple].add(g)
         self._graphs = {t: frozenset(gs) for t, gs in graphs.items()}
         self._by_subject = dict(by_subject)
         self._by_object = dict(by_object)
+        self._objects = dict(objects)
+        self._subjects = dict(subjects)
 
     def __len__(self) -> int:
         return len(self._graphs)
@@ -58,10 +66,10 @@ class QuadIndex:
         return list(self._by_object.get(obj, ()))
 
     def objects(self, subject: Node, predicate: Node) -> list[Node]:
-        return [o for _, p, o in self._by_subject.get(subject, ()) if p == predicate]
+        return list(self._objects.get((subject, predicate), ()))
 
     def subjects(self, predicate: Node, obj: Node) -> list[Node]:
-        return [s for s, p, _ in self._by_object.get(obj, ()) if p == predicate]
+        return list(self._subjects.get((predicate, obj), ()))
 
     def graphs_of(self, triple: Triple) -> frozenset[URIRef]:
         """The named graphs holding `triple` (empty when only the default graph does)."""

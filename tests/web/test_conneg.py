@@ -115,3 +115,25 @@ def test_negotiate_raises_406_listing_available_types():
 )
 def test_text_types_carry_a_charset(fmt, content_type):
     assert fmt.content_type == content_type
+
+
+def test_every_choice_is_the_same_when_asked_again():
+    # The second round is answered from the remembered choices.
+    for _ in range(2):
+        for case, accept, offered, override, expected in CASES:
+            fmt = conneg.choose(accept, offered, override=override)
+            assert (fmt.name if fmt else None) == expected, case
+
+
+def test_a_remembered_choice_belongs_to_its_offer_and_its_override():
+    for _ in range(2):
+        assert conneg.choose("application/rdf+xml", G) is conneg.RDFXML
+        assert conneg.choose("application/rdf+xml", Q) is None
+        assert conneg.choose("application/rdf+xml", G, override="nt") is conneg.NTRIPLES
+
+
+def test_a_list_of_formats_that_changes_is_negotiated_afresh():
+    offered = [conneg.TURTLE]
+    assert conneg.choose("application/n-triples", offered) is None
+    offered.append(conneg.NTRIPLES)
+    assert conneg.choose("application/n-triples", offered) is conneg.NTRIPLES

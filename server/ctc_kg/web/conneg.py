@@ -162,10 +162,35 @@ def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
     return best
 
 
+# Answers of `choose` for the Accept headers seen lately, per offered tuple: clients send
+# the same few headers again and again, and parsing one costs more than the rest of a
+# negotiation. Keyed by the tuple's identity (kept alive in the entry, so its id cannot be
+# reused while the entry exists); cleared when full; long headers are not kept.
+_CHOSEN: dict[tuple[int, str | None, str | None], tuple[Sequence[Format], Format | None]] = {}
+_CHOSEN_ENTRIES = 1024
+_CHOSEN_LENGTH = 1024
+
+
 def choose(
     accept: str | None, offered: Sequence[Format], *, override: str | None = None
 ) -> Format | None:
     """The offered format the client prefers, or None when it accepts none of them."""
+    key = (id(offered), accept, override)
+    known = _CHOSEN.get(key)
+    if known is not None and known[0] is offered:
+        return known[1]
+    fmt = _choose(accept, offered, override)
+    if (
+        type(offered) is tuple  # a list could change under the entry
+        and len(accept or "") + len(override or "") <= _CHOSEN_LENGTH
+    ):
+        if len(_CHOSEN) >= _CHOSEN_ENTRIES:
+            _CHOSEN.clear()
+        _CHOSEN[key] = (offered, fmt)
+    return fmt
+
+
+def _choose(accept: str | None, offered: Sequence[Format], override: str | None) -> Format | None:
     if override:
         wanted = override.strip().lower()
         for fmt in offered:

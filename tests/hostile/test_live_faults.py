@@ -3,6 +3,7 @@ local listener, SIGTERM with a request in flight, killed processes, atomic reloa
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -89,25 +90,10 @@ def test_service_and_load_through_the_server_never_reach_the_listener(limited, l
     assert get(query_url(limited, "ASK {}"))[0] == 200
 
 
-def _answers(server: LiveServer) -> bool:
-    try:
-        return get(query_url(server, "ASK {}"), timeout=5)[0] == 200
-    except OSError:
-        return False
-
-
 def test_a_killed_wsgi_worker_is_replaced_and_the_service_keeps_answering(limited):
     workers = limited.workers()
     assert len(workers) == 2
     os.kill(workers[0], signal.SIGKILL)
-    # Each granian worker listens on its own SO_REUSEPORT socket: the kernel resets the
-    # connections it had queued on the killed worker's socket (as a crash loses any
-    # server's requests in flight). The service answers again at once, and then every
-    # request is answered.
-    deadline = time.monotonic() + 5
-    while not _answers(limited):
-        assert time.monotonic() < deadline, "the service did not answer after the kill"
-        time.sleep(0.05)
     statuses = [get(query_url(limited, "ASK { ?s ?p ?o }"))[0] for _ in range(20)]
     assert statuses == [200] * 20
     deadline = time.monotonic() + 30
@@ -176,9 +162,18 @@ def test_reload_swaps_versions_atomically_and_refuses_an_invalid_one(tmp_path):
     seen: list[tuple[int, tuple[str, ...]]] = []
     stop = threading.Event()
 
+    closed: list[str] = []
+
     def read() -> None:
         while not stop.is_set():
-            status, body = get(query_url(server, LABEL))
+            try:
+                status, body = get(query_url(server, LABEL))
+            except (http.client.RemoteDisconnected, ConnectionResetError) as error:
+                # A stopping worker closes the connections it accepted but whose request
+                # it had not read yet (granian/hyper's graceful shutdown); an HTTP client
+                # may retry an idempotent GET then (RFC 9112, 9.3.1), and does here.
+                closed.append(repr(error))
+                continue
             labels: tuple[str, ...] = ()
             if status == 200:
                 rows = json.loads(body)["results"]["bindings"]
@@ -200,8 +195,13 @@ def test_reload_swaps_versions_atomically_and_refuses_an_invalid_one(tmp_path):
         while not seen or seen[-1][1] != (NEW_LABEL,):
             assert time.monotonic() < deadline, "the new version is never served"
             time.sleep(0.2)
-        health = json.loads(urllib.request.urlopen(server.url + "/health").read())
-        assert health["version"] != version
+        # granian replaces the workers one after the other: until the last old one has
+        # stopped, a request may still be answered by the old version (wholly).
+        while (
+            json.loads(urllib.request.urlopen(server.url + "/health").read())["version"] == version
+        ):
+            assert time.monotonic() < deadline, "/health never names the new version"
+            time.sleep(0.2)
 
         (root / "data" / "broken.trig").write_text("<a> <b> .\n")  # not RDF
         refused = reload(root, server.pid_file)
@@ -218,6 +218,7 @@ def test_reload_swaps_versions_atomically_and_refuses_an_invalid_one(tmp_path):
             reader.join(60)
         status = server.stop()
     assert status == 0
+    assert len(closed) < len(seen) / 20, closed  # rare, and only around the swaps
     assert all(code == 200 for code, _ in seen), {code for code, _ in seen}
     assert {labels for _, labels in seen} == {(OLD_LABEL,), (NEW_LABEL,)}
     assert {labels for _, labels in seen[after:]} == {(NEW_LABEL,)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import urllib.request
@@ -32,7 +33,11 @@ def server(request, tmp_path_factory) -> Iterator[str]:
     live = LiveServer.start(MINIMAL, tmp_path_factory.mktemp("serve"), *extra, timeout=60)
     yield live.url
     assert live.stop(timeout=30) == 0, live.log.read_text()
-    assert '"path": "/health"' in live.log.read_text(), "access log lines are JSON"
+    access = [
+        json.loads(line) for line in live.log.read_text().splitlines() if line.startswith("{")
+    ]
+    assert any(entry["path"] == "/health" and entry["status"] == 200 for entry in access)
+    assert all(isinstance(entry["duration_ms"], float) for entry in access)
 
 
 def wrapper(server: str, method: str) -> SPARQLWrapper:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -25,25 +26,25 @@ from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
 from ctc_kg.errors import CtcKgError, UnusableInputError, ValidationFailedError
 from ctc_kg.store.remote import endpoint_of
+from ctc_kg.web.access_log import granian_logging
 from ctc_kg.web.app import create_app
 from ctc_kg.web.reload import ReloadStatus, write_status
 from ctc_kg.web.runtime import Prepared, open_store, prepare
 from ctc_kg.web.site import version_of
+from granian._granian import ListenerSpec
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
-from granian.server import Server as Granian
+from granian.server.mp import MPServer
 
-# granian formats each line with %-style atoms from a dict; these values are numbers or
-# strings granian escapes nothing in, so the path and query are written as received
-# (percent-encoded by HTTP clients; a raw quote in a path would break the JSON line).
+# granian computes the fields this format names for each request; the access-log handler
+# (web/access_log.py) writes them as a JSON object per line.
 ACCESS_LOG_FORMAT = (
-    '{"time": "%(time)s", "remote": "%(addr)s", "method": "%(method)s", '
-    '"path": "%(path)s", "query": "%(query_string)s", "status": %(status)d, '
-    '"duration_ms": %(dt_ms).3f, "user_agent": "%(header{user-agent})s"}'
+    "%(time)s %(addr)s %(method)s %(path)s %(query_string)s %(status)d %(dt_ms).3f "
+    "%(header{user-agent})s"
 )
 # Seconds a new worker has to open the store before the old one it replaces is stopped.
-RESPAWN_INTERVAL = 2.0
+RESPAWN_INTERVAL = 1.0
 MAX_HEADER_BYTES = 64 * 1024  # request line and headers; the app answers 414 beyond max_url_bytes
 
 
@@ -65,6 +66,7 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "log_enabled": True,
         "log_level": LogLevels(settings.log_level),
         "log_access": True,
+        "log_dictconfig": granian_logging(),
         "log_access_format": ACCESS_LOG_FORMAT,
         "respawn_failed_workers": True,
         "respawn_interval": RESPAWN_INTERVAL,
@@ -72,6 +74,28 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "workers_kill_timeout": int(settings.query_timeout) + 5,
         "pid_file": settings.pid_file,
     }
+
+
+class _SharedSocketGranian(MPServer):
+    """granian with one listening socket that every worker accepts from.
+
+    On Linux granian gives each worker its own SO_REUSEPORT socket, and the kernel resets
+    the connections queued on a socket when its worker stops: each reload and each worker
+    crash dropped a few requests. With one socket, opened by the master and inherited by
+    the forked workers (what granian does on other systems, and what gunicorn does), a
+    connection waits in the queue until a live worker takes it.
+    """
+
+    def _init_shared_socket(self) -> None:
+        # Overrides a private method of granian (pinned to 2.8 in pyproject.toml); the
+        # live tests of reload and of a killed worker fail if its behaviour changes.
+        holder = ListenerSpec(self.bind_addr, self.bind_port, self.backlog).build()
+        shared = socket.socket(fileno=holder.get_fd())
+        shared.set_inheritable(True)
+        self._ssp = None
+        self._shd: Any = holder
+        self._sfd: Any = shared.fileno()
+        self._sso = shared
 
 
 class _Server:
@@ -84,7 +108,7 @@ class _Server:
         self._generation = 0
         self._retired: list[tuple[float, Prepared]] = []
         self._options = granian_options(settings)
-        self._granian = Granian("ctc_kg.web.serve", **self._options)
+        self._granian = _SharedSocketGranian("ctc_kg.web.serve", **self._options)
         self._granian.on_reload(self.reload)
 
     def run(self) -> None:

@@ -157,11 +157,24 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
             )
         info = size_info["contenders"].get(SUBJECT, {})
         if "start_s" in info:
+            again = info.get("restart_s")
+            fastest = min(info["start_s"], again) if again is not None else info["start_s"]
             out.append(
                 (
                     f"{size}: start-up < 30 s",
-                    f"{info['start_s']:.1f} s",
-                    "met" if info["start_s"] < 30 else "not met",
+                    f"first start (validate, build, write the store) {info['start_s']:.1f} s; "
+                    + (
+                        f"restart of the same content (validated version cached) {again:.1f} s"
+                        if again is not None
+                        else "no restart measured"
+                    ),
+                    (
+                        "met on restart, not on first start"
+                        if fastest < 30 <= info["start_s"]
+                        else "met"
+                        if fastest < 30
+                        else "not met"
+                    ),
                 )
             )
             out.append(
@@ -250,6 +263,8 @@ def markdown(results: dict[str, Any]) -> str:
             info = size["contenders"].get(name, {})
             if "start_s" in info:
                 load = f" (+{info['load_s']:.1f})" if info.get("load_s") else ""
+                if info.get("restart_s") is not None:
+                    load += f" / again {info['restart_s']:.1f}"
                 row += (
                     f" {info['start_s']:.1f}{load} | "
                     f"{_mib(info.get('rss_bytes'))}/{_mib(info.get('pss_bytes'))} |"
@@ -389,16 +404,22 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
     # Start-up time and memory against graph size.
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     for name in contenders:
-        starts, memory = [], []
+        starts, memory, restarts = [], [], []
         for size in results["sizes"]:
             info = size["contenders"].get(name, {})
             if "start_s" in info:
                 starts.append((size["quads"], info["start_s"] + info.get("load_s", 0.0)))
                 memory.append((size["quads"], info["pss_bytes"] / 2**20))
+                if info.get("restart_s") is not None:
+                    restarts.append((size["quads"], info["restart_s"]))
         for axis, points in ((left, starts), (right, memory)):
             if points:
                 xs, ys = zip(*sorted(points), strict=True)
                 axis.plot(xs, ys, marker="o", color=colour[name], label=name)
+        if restarts:
+            xs, ys = zip(*sorted(restarts), strict=True)
+            left.plot(xs, ys, marker="s", linestyle="--", color=colour[name])
+            left.annotate("restart", (xs[-1], ys[-1]), fontsize=8, color=colour[name])
     left.set_title("start-up (and load) time")
     left.set_ylabel("seconds")
     right.set_title("memory after start-up (PSS)")

@@ -9,22 +9,29 @@ from pathlib import Path
 import pytest
 from ctc_kg.config import CANONICAL_BASE_IRI, Settings, replace
 from ctc_kg.content.load import (
+    _plain,
+    _quads,
+    _read_with_oxigraph,
     content_files,
     display_path,
     load_content,
     load_dataset,
     load_paths,
+    read_file,
     rebase,
     rebase_term,
     union_graph,
 )
 from ctc_kg.content.names import ontology_iri, shapes_iri
+from ctc_kg.content.serialize import add_quad, canonical_nquads, new_dataset
 from ctc_kg.errors import UnusableInputError
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Node
 
 B = CANONICAL_BASE_IRI
+REPOSITORY = Path(__file__).resolve().parents[1]
 MINIMAL_ROOT = Path(__file__).resolve().parent / "data" / "minimal"
 MEETING = URIRef(B + "meeting/2003-new-york")
 FIRST_MEETING_GRAPH = URIRef(B + "graph/ctc-cooperation-fr/first-meeting")
@@ -217,6 +224,49 @@ def test_explicit_xsd_string_is_read_as_a_plain_literal(tmp_path: Path) -> None:
     )
     content = load_paths([path])
     assert (URIRef("http://e/a"), URIRef("http://e/b"), Literal("x")) in content.data
+
+
+def _dataset_of(quads: list[tuple[Node, Node, Node, Node]]) -> Dataset:
+    dataset = new_dataset()
+    for s, p, o, g in quads:
+        add_quad(dataset, (s, p, _plain(o), g))
+    return dataset
+
+
+@pytest.mark.parametrize(
+    "path",
+    content_files(Settings(root=REPOSITORY)).all + tuple(sorted(MINIMAL_ROOT.rglob("*.trig"))),
+    ids=lambda p: str(p.relative_to(REPOSITORY)),
+)
+def test_oxigraph_reads_each_content_file_as_rdflib_does(path: Path) -> None:
+    fast = _read_with_oxigraph(path, path.name)
+    assert fast is not None, "pyoxigraph handed the file back to rdflib"
+    slow = list(_quads(read_file(path)))
+    assert canonical_nquads(_dataset_of(fast)) == canonical_nquads(_dataset_of(slow))
+
+
+def test_blank_node_labels_are_local_to_their_file(tmp_path: Path) -> None:
+    write(tmp_path, "a.ttl", "_:x <http://e/p> <http://e/a> .")
+    write(tmp_path, "b.ttl", "_:x <http://e/p> <http://e/b> .")
+    subjects = set(load_paths([tmp_path]).data.subjects())
+    assert len(subjects) == 2
+
+
+def test_upper_case_language_tag_is_kept_as_written(tmp_path: Path) -> None:
+    path = write(tmp_path, "tag.ttl", '<http://e/a> <http://e/b> "colour"@en-GB .')
+    (literal,) = load_paths([path]).data.objects()
+    assert isinstance(literal, Literal)
+    assert literal.language == "en-GB"
+
+
+def test_syntax_error_pyoxigraph_finds_is_reported_by_rdflib_with_its_line(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, "broken.trig", "<http://e/g> {\n  <http://e/a> <http://e/b> c> .\n}\n")
+    assert _read_with_oxigraph(path, "broken.trig") is None
+    with pytest.raises(UnusableInputError) as caught:
+        load_paths([path])
+    assert caught.value.line == 2
 
 
 def test_folder_paths_read_every_rdf_file_inside(tmp_path: Path) -> None:

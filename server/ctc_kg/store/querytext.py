@@ -162,13 +162,23 @@ _TARGET_KINDS = frozenset({"v", "i", "p"})
 def analyse(text: str) -> Analysis:
     """The operation a request text asks for and the targets of its SERVICE clauses.
 
-    Pure, so the answers for recent short texts are kept: the web layer and the store
-    both ask for the same text in one request, and clients repeat their queries.
+    Pure, so answers are kept: the web layer and the store both ask for the same text in
+    one request, and clients repeat their queries. Short texts: the last 256; a longer
+    one (up to the request size limit): only the last, and only for the same object.
     """
-    return _analyse_cached(text) if len(text) <= _CACHED_LENGTH else _analyse(text)
+    global _last_long  # one slot, replaced whole (atomic under the GIL)
+    if len(text) <= _CACHED_LENGTH:
+        return _analyse_cached(text)
+    last = _last_long
+    if last is not None and last[0] is text:
+        return last[1]
+    analysis = _analyse(text)
+    _last_long = (text, analysis)
+    return analysis
 
 
 _CACHED_LENGTH = 8192
+_last_long: tuple[str, Analysis] | None = None
 
 
 @lru_cache(maxsize=256)

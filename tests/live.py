@@ -30,8 +30,10 @@ def free_port() -> int:
 
 
 def environment(**extra: str) -> dict[str, str]:
-    """This process's environment without CTC_KG_* settings, plus `extra`."""
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")}, **extra}
+    """This process's environment without CTC_KG_* settings, plus `extra`. The version
+    cache is off unless `extra` turns it on: no test fills the developer's ~/.cache."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("CTC_KG_")}
+    return {**inherited, "CTC_KG_CACHE": "false", **extra}
 
 
 def command(root: Path, port: int, *extra: str) -> list[str]:

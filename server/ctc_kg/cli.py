@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
         "--service-allow-list", help="comma-separated SERVICE endpoints a query may call"
     )
     serve.add_argument("--pid-file", type=Path, help="write the server's pid here (for reload)")
+    serve.add_argument(
+        "--cache-dir", type=Path, help="keep validated, built versions here for the next start"
+    )
+    serve.add_argument(
+        "--no-cache", action="store_true", help="validate and build at every start, keep nothing"
+    )
 
     reload = commands.add_parser(
         "reload", help="validate and swap in the current data of a running server (SIGHUP)"
@@ -91,6 +97,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         "query_queue_timeout": getattr(args, "query_queue_timeout", None),
         "service_allow_list": getattr(args, "service_allow_list", None),
         "pid_file": getattr(args, "pid_file", None),
+        "cache_dir": getattr(args, "cache_dir", None),
+        "cache": False if getattr(args, "no_cache", False) else None,
     }
     return load_settings(options, config_file=args.config)
 

@@ -49,6 +49,10 @@ class Settings:
     service_allow_list: tuple[str, ...] = ()
     trust_forwarded_headers: bool = False  # honour X-Forwarded-*: only behind a proxy
     log_level: str = "info"
+    # Validated, built versions kept for the next start or reload (docs/operations.md).
+    # None: no cache; load_settings fills in $XDG_CACHE_HOME/ctc-kg or ~/.cache/ctc-kg.
+    cache_dir: Path | None = None
+    cache: bool = True  # False: validate and build at every start, keep nothing
 
     @property
     def ontology_dir(self) -> Path:
@@ -122,10 +126,22 @@ def load_settings(
             if name not in _FIELDS:
                 raise ValueError(f"unknown setting {name!r}")
             values[name] = _coerce(name, value)
+    if "cache_dir" not in values:
+        values["cache_dir"] = default_cache_dir(environ)
     settings = Settings(**values)
     if not settings.base_iri.endswith(("/", "#")):
         raise ValueError(f"base IRI must end with '/' or '#': {settings.base_iri}")
     return settings
+
+
+def default_cache_dir(environ: Mapping[str, str]) -> Path | None:
+    """`$XDG_CACHE_HOME/ctc-kg`, else `$HOME/.cache/ctc-kg`; None when neither is set (an
+    XDG variable that is not an absolute path is ignored, as the XDG specification says)."""
+    xdg = environ.get("XDG_CACHE_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "ctc-kg"
+    home = environ.get("HOME", "")
+    return Path(home) / ".cache" / "ctc-kg" if home else None
 
 
 def replace(settings: Settings, **changes: Any) -> Settings:

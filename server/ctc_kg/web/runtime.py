@@ -5,33 +5,44 @@ build and none depends on a stale `dist/`. Invalid content raises ValidationFail
 with the SHACL report. With a remote store (`--store sparql+...`) the content is still
 validated and built (the dumps and the dataset's description are served from the build),
 but no embedded store is written: the data is in the store (`ctc-kg load`).
+
+With a cache (`cache_dir`, on unless `cache` is off; web/version_cache.py) the folder is a
+cache entry keyed by the content and everything else that decides the output: content that
+was validated and built before is served from its entry without being loaded again, and a
+new version is validated before it is built into an entry (invalid content is never
+cached). One line on stderr says which happened.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ctc_kg.config import Settings
 from ctc_kg.content.build import build
-from ctc_kg.content.load import content_files, load_content
+from ctc_kg.content.load import Content, ContentFiles, content_files, load_content
 from ctc_kg.content.serialize import nquads
 from ctc_kg.content.validate import validate_content
-from ctc_kg.errors import StoreUnavailableError, ValidationFailedError
+from ctc_kg.errors import StoreUnavailableError, UnusableInputError, ValidationFailedError
 from ctc_kg.store.base import Store
 from ctc_kg.store.embedded import EmbeddedStore, write_store
 from ctc_kg.store.remote import endpoint_of, remote_store
+from ctc_kg.web.version_cache import Lease, cache_key, lookup, prune, publish
 
 
 @dataclass(frozen=True)
 class Prepared:
-    workdir: Path
+    workdir: Path  # a private temporary folder, or a cache entry (`lease` is then set)
     dist: Path
     store_dir: Path | None  # None: the store is remote, no embedded store was written
     triples: int | None
+    from_cache: bool = False  # True: nothing was loaded, validated or built
+    lease: Lease | None = field(default=None, compare=False, repr=False)
 
     def open_store(self, settings: Settings, prefixes: Mapping[str, str]) -> EmbeddedStore:
         """An embedded store over the prepared directory, sized from the settings."""
@@ -47,7 +58,12 @@ class Prepared:
         )
 
     def cleanup(self) -> None:
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        """Done with this version: a private folder is removed; a cache entry stays for
+        the next start and is only released (the cache may then remove it)."""
+        if self.lease is not None:
+            self.lease.release()
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 def query_workers(settings: Settings) -> int:
@@ -63,20 +79,91 @@ def open_store(settings: Settings, prepared: Prepared, prefixes: Mapping[str, st
 
 
 def prepare(settings: Settings) -> Prepared:
-    content = load_content(content_files(settings), settings.base_iri)
-    report = validate_content(content)
-    if not report.conforms:
-        raise ValidationFailedError(report.text())
+    with_store = endpoint_of(settings.store) is None
+    cache_dir = settings.cache_dir if settings.cache else None
+    if cache_dir is None:
+        return _prepare_privately(settings, with_store)
+    for _ in range(3):
+        prepared = _prepare_cached(settings, cache_dir, with_store)
+        if prepared is not None:
+            prune(cache_dir)
+            return prepared
+    raise UnusableInputError("the content kept changing while it was validated and built")
+
+
+def _prepare_cached(settings: Settings, cache_dir: Path, with_store: bool) -> Prepared | None:
+    """The version from its cache entry, or validated and built into a new entry; None when
+    a content file changed while it was built (the key would not describe the build)."""
+    began = time.monotonic()
+    files = content_files(settings)
+    key = _key(settings, files, with_store)
+    entry = lookup(cache_dir, key)
+    if entry is not None:
+        _say(f"from the cache, nothing validated or built ({entry.folder})")
+        return _prepared(entry.folder, entry.triples, with_store, True, entry.lease)
+    content = _validated(settings, files)
+
+    def fill(folder: Path) -> int | None:
+        triples = _build_into(content, folder, with_store)
+        if _key(settings, content_files(settings), with_store) != key:
+            raise _ContentChangedError
+        return triples
+
+    try:
+        entry = publish(cache_dir, key, fill)
+    except _ContentChangedError:
+        _say("a content file changed while it was built; starting again")
+        return None
+    took = time.monotonic() - began
+    _say(f"validated and built in {took:.1f} s, cached in {entry.folder}")
+    return _prepared(entry.folder, entry.triples, with_store, False, entry.lease)
+
+
+class _ContentChangedError(Exception):
+    """A content file changed while it was validated and built: the key no longer says
+    what the build holds, so it must not be cached under it."""
+
+
+def _prepare_privately(settings: Settings, with_store: bool) -> Prepared:
+    began = time.monotonic()
+    content = _validated(settings, content_files(settings))
     workdir = Path(tempfile.mkdtemp(prefix="ctc-kg-serve-"))
     try:
-        dist = workdir / "dist"
-        build(content, dist)
-        store_dir: Path | None = None
-        triples: int | None = None
-        if endpoint_of(settings.store) is None:
-            store_dir = workdir / "store"
-            triples = write_store(nquads(content.dataset), store_dir)
+        triples = _build_into(content, workdir, with_store)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
-    return Prepared(workdir, dist, store_dir, triples)
+    _say(f"validated and built in {time.monotonic() - began:.1f} s (no cache)")
+    return _prepared(workdir, triples, with_store, False, None)
+
+
+def _validated(settings: Settings, files: ContentFiles) -> Content:
+    content = load_content(files, settings.base_iri)
+    report = validate_content(content)
+    if not report.conforms:
+        raise ValidationFailedError(report.text())
+    return content
+
+
+def _build_into(content: Content, folder: Path, with_store: bool) -> int | None:
+    """Write `dist/` (and `store/`) into folder; the store's triples, or None."""
+    build(content, folder / "dist")
+    if not with_store:
+        return None
+    return write_store(nquads(content.dataset), folder / "store")
+
+
+def _prepared(
+    folder: Path, triples: int | None, with_store: bool, from_cache: bool, lease: Lease | None
+) -> Prepared:
+    store_dir = folder / "store" if with_store else None
+    return Prepared(folder, folder / "dist", store_dir, triples, from_cache, lease)
+
+
+def _key(settings: Settings, files: ContentFiles, with_store: bool) -> str:
+    return cache_key(settings.base_iri, settings.root, files.all, with_store=with_store)
+
+
+def _say(line: str) -> None:
+    """The one line a start or reload writes about where its version came from."""
+    print(f"ctc-kg: prepared the data: {line}", file=sys.stderr, flush=True)

@@ -160,8 +160,9 @@ class _Server:
             write_status(self._settings.pid_file, status)
 
     def clean_retired(self, older_than: float = 0.0) -> None:
-        """Remove the folders of versions no worker can still be serving (the old workers
-        are gone `workers_kill_timeout` after the swap)."""
+        """Let go of the versions no worker can still be serving (the old workers are gone
+        `workers_kill_timeout` after the swap): a private folder is removed, a cache entry
+        only released, so the version cache may remove it from then on."""
         now = time.monotonic()
         keep: list[tuple[float, Prepared]] = []
         for retired_at, prepared in self._retired:

@@ -40,6 +40,9 @@ class ProtocolRequest:
 
 MAX_PARAMETERS = 1000
 TRUNCATED_HEADER = "X-CTC-KG-Truncated"
+# Without a query: the editor page or the Service Description (one tuple, so conneg can
+# remember the choice per Accept header).
+WITHOUT_QUERY_FORMATS = (conneg.HTML, *conneg.GRAPH_FORMATS)
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
@@ -177,7 +180,7 @@ def _without_query(override: str | None) -> Response:
     """The editor page for browsers, the Service Description for RDF clients."""
     state = site()
     iri_map = state.iri_map()
-    offered = (conneg.HTML, *conneg.GRAPH_FORMATS)
+    offered = WITHOUT_QUERY_FORMATS
     fmt = conneg.negotiate(request.headers.get("Accept"), offered, override=override)
     etag = http.etag_for(state.version, iri_map.public, "sparql", http.variant(request, fmt))
     if http.not_modified(request, etag, state.last_modified):

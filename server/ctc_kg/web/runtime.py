@@ -55,6 +55,7 @@ class Prepared:
             workers=query_workers(settings),
             timeout=settings.query_timeout,
             service_allow_list=settings.service_allow_list,
+            in_memory=self.triples <= settings.memory_store_max_triples,
         )
 
     def cleanup(self) -> None:

@@ -80,6 +80,11 @@ class Store(ABC):
     @abstractmethod
     def health(self) -> Health: ...
 
+    #: True when the data cannot change while this store object is open (the embedded
+    #: store is a read-only copy); False when something else may write to it (a remote
+    #: store, which `ctc-kg load` updates in place). Answers are cached only when True.
+    fixed_data: bool = False
+
     def start(self) -> None:  # noqa: B027 - optional: nothing to start by default
         """Get ready now (the embedded store starts its worker processes) rather than on
         the first query."""

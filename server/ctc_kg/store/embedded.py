@@ -55,6 +55,8 @@ def write_store(nquads: bytes, directory: Path) -> int:
 class EmbeddedStore(Store):
     """pyoxigraph in a pool of killable worker processes."""
 
+    fixed_data = True  # the workers open a read-only store no one writes while it is served
+
     def __init__(
         self,
         directory: Path,

@@ -58,8 +58,10 @@ def create_app(
     app.before_request(_request_target_checks)
     app.before_request(_preflight)
     app.after_request(_cors)
+    # Only data that cannot change under the server may be answered from memory: a remote
+    # store can be reloaded in place by `ctc-kg load` while the server runs.
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app, max_bytes=settings.response_cache_bytes
+        app.wsgi_app, max_bytes=settings.response_cache_bytes if store.fixed_data else 0
     )
     return app
 

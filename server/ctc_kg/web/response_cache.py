@@ -1,7 +1,9 @@
 """An in-memory HTTP cache of complete responses, in front of the Flask app (WSGI).
 
-The data never changes while a worker runs (a reload starts new workers), so a GET that
-was answered once is answered the same way until the worker ends. Flask's request
+With the embedded store the data never changes while a worker runs (a reload starts new
+workers), so a GET that was answered once is answered the same way until the worker
+ends. (A remote store may be reloaded in place by `ctc-kg load`: the app then runs
+without this cache.) Flask's request
 handling costs more than the answer itself once a description is computed; this cache
 answers a repeated GET before Flask, the way a shared cache (RFC 9111) in front of the
 server would, and inside it so every deployment gets it.

@@ -65,6 +65,12 @@ def parser() -> argparse.ArgumentParser:
         help="ctc-kg workloads to profile with py-spy after the cells (e.g. lookup,deref-ttl; all)",
     )
     p.add_argument("--keep", action="store_true", help="keep generated graphs and server files")
+    p.add_argument(
+        "--no-content-steps",
+        action="store_true",
+        help="skip the timed ctc-kg validate and build (the first server start still "
+        "validates and builds: at 1M quads this saves the same work done twice more)",
+    )
     return p
 
 
@@ -98,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         out=args.out,
         start_timeout_s=args.start_timeout,
+        content_steps=not args.no_content_steps,
         step_timeout_s=args.step_timeout,
         request_timeout_s=args.request_timeout,
         settle_s=30.0,

@@ -57,6 +57,8 @@ class Options:
     budget_s: float = 0.0
     #: ctc-kg workloads to profile with py-spy after the measured cells ("all" for every one).
     profile: tuple[str, ...] = ()
+    #: Time `ctc-kg validate` and `ctc-kg build` on each size before the servers start.
+    content_steps: bool = True
     log: Callable[[str], None] = print
 
 
@@ -402,7 +404,9 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
         result = SizeResult(label, prepared.quads, prepare_s)
         sizes.append(result)
         options.log(f"   {prepared.quads} quads, prepared in {prepare_s:.1f} s")
-        if "ctc-kg" in options.contenders:
+        if "ctc-kg" in options.contenders and not options.content_steps:
+            result.validate_note = result.build_note = "skipped (--no-content-steps)"
+        elif "ctc-kg" in options.contenders:
             reserve = budget.cells_s(names) * (1 + later_sizes)
             _measure_content_steps(prepared, result, options, budget, reserve)
             options.log(

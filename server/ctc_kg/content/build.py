@@ -38,7 +38,7 @@ from ctc_kg.content.describe import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
 from ctc_kg.content.names import W3C_FORMATS
 from ctc_kg.content.serialize import (
-    canonical_dataset,
+    canonical_dataset_and_nquads,
     canonical_graph,
     nquads,
     ntriples,
@@ -89,14 +89,16 @@ def build(content: Content, out: Path, progress: Progress | None = None) -> Buil
     files: dict[str, bytes] = {}
 
     step("canonicalize blank nodes")
-    data = canonical_dataset(content.data_dataset(), base)
+    data, data_nquads = canonical_dataset_and_nquads(content.data_quads(), base)
     union = union_of(data)
 
     dumps: list[DumpFile] = []
     for fmt in GRAPH_FORMATS + DATASET_FORMATS:
         name = f"{DATA_DUMP}.{fmt.suffix}"
         step(f"serialize {name}")
-        if fmt.keeps_graphs:
+        if fmt.suffix == "nq":
+            body = data_nquads  # canonical N-Quads, from the canonicalization above
+        elif fmt.keeps_graphs:
             body = _dataset_bytes(fmt.suffix, data)
         else:
             body = _graph_bytes(fmt.suffix, union, base)

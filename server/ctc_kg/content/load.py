@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 import xml.sax
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -126,12 +126,19 @@ class Content:
 
     def data_dataset(self) -> Dataset:
         """A dataset of the default graph and the data graphs (not ontology, not shapes)."""
-        excluded = set(self.vocabulary_graphs)
         result = new_dataset(self.base_iri)
-        for quad in _quads(self.dataset):
-            if quad[3] not in excluded:
-                add_quad(result, quad)
+        graphs: dict[Node, Graph] = {}
+        for s, p, o, g in self.data_quads():
+            graph = graphs.get(g)
+            if graph is None:
+                graph = graphs[g] = _graph_of(result, g)
+            graph.add((s, p, o))
         return result
+
+    def data_quads(self) -> Iterator[Quad]:
+        """The statements of the default graph and the data graphs (not ontology, not shapes)."""
+        excluded = set(self.vocabulary_graphs)
+        return (quad for quad in _quads(self.dataset) if quad[3] not in excluded)
 
 
 def content_files(settings: Settings) -> ContentFiles:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from ctc_kg.cli import _parser, _settings
+from ctc_kg.cli import _parser, _settings, main
 from ctc_kg.config import Settings, load_settings, replace
 from ctc_kg.content.load import content_files
 from ctc_kg.content.validate import ValidationReport
@@ -273,6 +273,17 @@ def test_cache_options_of_serve(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (settings.cache_dir, settings.cache) == (Path("/from/option"), False)
     plain = _settings(_parser().parse_args(["serve"]))
     assert (plain.cache_dir, plain.cache) == (Path("/from/env"), True)
+
+
+def test_only_serve_keeps_versions(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    for command in (["validate"], ["build"], ["load", "--endpoint", "http://127.0.0.1:9/"]):
+        assert not _settings(_parser().parse_args(command)).cache
+    site = ["--root", str(root), "build", "--out", str(tmp_path / "dist")]
+    assert main([*site, "--site", str(tmp_path / "site")]) == 0  # prepares an app
+    assert not (tmp_path / "xdg").exists()
 
 
 @pytest.mark.slow

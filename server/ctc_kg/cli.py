@@ -98,7 +98,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         "service_allow_list": getattr(args, "service_allow_list", None),
         "pid_file": getattr(args, "pid_file", None),
         "cache_dir": getattr(args, "cache_dir", None),
-        "cache": False if getattr(args, "no_cache", False) else None,
+        # Only `serve` keeps versions (`build --site` prepares an app too, but writes a site).
+        "cache": False if args.command != "serve" or args.no_cache else None,
     }
     return load_settings(options, config_file=args.config)
 

@@ -35,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--contenders", default=names, help=f"subset of {names} (default all)")
     p.add_argument("--concurrency", default=None, help="client connections (default 1,8,50)")
-    p.add_argument("--duration", type=float, default=None, help="seconds per cell (default 3)")
+    p.add_argument("--duration", type=float, default=None, help="seconds per cell (default 2)")
     p.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
     p.add_argument(
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     quick = args.quick
     sizes = _list(args.sizes or ("1k" if quick else "1k,100k"))
     concurrency = tuple(int(c) for c in _list(args.concurrency or ("1,8" if quick else "1,8,50")))
-    duration = args.duration or (1.0 if quick else 3.0)
+    duration = args.duration or (1.0 if quick else 2.0)
     try:
         for size in sizes:
             if size != "real":

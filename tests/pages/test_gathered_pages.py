@@ -135,9 +135,10 @@ def test_landing_page_is_the_page_of_the_whole_graph(repository_quads, renderer,
 # -- hubs: bounded reads, bounded pages, and a note saying so --------------------------
 
 
-def hub_quads(meetings: int) -> Iterator[ox.Quad]:
+def hub_quads(meetings: int, graphs: int | None = None) -> Iterator[ox.Quad]:
     """`meetings` meetings, each organized by one hub and by an organization of its own,
-    in a city of a country; a series with all of them as sub-events."""
+    in a city of a country; a series with all of them as sub-events. Each meeting is
+    stated in a passage graph of its own, or in one of `graphs` graphs."""
 
     def n(path: str) -> ox.NamedNode:
         return ox.NamedNode(BASE + path)
@@ -152,7 +153,7 @@ def hub_quads(meetings: int) -> Iterator[ox.Quad]:
     yield ox.Quad(city, ox.NamedNode(str(SDO.containedInPlace)), country)
     for i in range(meetings):
         meeting, own = n(f"meeting/m{i:04d}"), n(f"organization/o{i:04d}")
-        graph = n(f"graph/report/m{i:04d}")
+        graph = n(f"graph/report/m{i if graphs is None else i % graphs:04d}")
         day = (dt.date(2000, 1, 1) + dt.timedelta(days=3 * i)).isoformat()
         for quad in (
             (meeting, rdf_type, special),

@@ -8,10 +8,12 @@ links to a SPARQL query that lists them all. The landing page shows the first
 `MEETINGS` meetings by date and, in its matrix, the first `MATRIX_ORGANIZATIONS`
 organizations of those meetings by name.
 
-Which values are kept is decided without labels (`first_values`: IRIs, then literals,
-then blank nodes, each in code-point order), so the part a page shows can be cut out of a
-store's answer before any label is read, and a page built from the whole graph shows the
-same part.
+Which values of a property are kept is decided without labels (`first_values`: IRIs,
+then literals, then blank nodes, each in code-point order), so the part a page shows is
+cut out of the store's description before any label is read, and a page built from the
+whole graph shows the same part. Which resources pointing to it are listed is left to
+the store (a LIMIT without ORDER BY, whose cost does not grow with the hub): the page
+says "100 of 2,345 shown", not "the first 100".
 """
 
 from __future__ import annotations

@@ -126,6 +126,14 @@ def granian_logging() -> dict[str, object]:
     return {"handlers": handlers}
 
 
+# granian computes for each request the fields its access-log format names, and hands them
+# to the handler as a dict; the format itself is never printed (the handler writes JSON).
+# `_h0` is the first header the format names, so User-Agent must stay the only one.
+GRANIAN_ACCESS_FORMAT = (
+    "%(time)s %(addr)s %(method)s %(path)s %(query_string)s %(status)d %(dt_ms).3f "
+    "%(header{user-agent})s"
+)
+
 # granian's names for a request's fields -> ours (the access log's stable interface).
 _FIELDS = (
     ("time", "time"),

@@ -26,7 +26,7 @@ from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
 from ctc_kg.errors import CtcKgError, UnusableInputError, ValidationFailedError
 from ctc_kg.store.remote import endpoint_of
-from ctc_kg.web.access_log import granian_logging
+from ctc_kg.web.access_log import GRANIAN_ACCESS_FORMAT, granian_logging
 from ctc_kg.web.app import create_app
 from ctc_kg.web.reload import ReloadStatus, write_status
 from ctc_kg.web.runtime import Prepared, open_store, prepare
@@ -37,12 +37,6 @@ from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server.mp import MPServer
 
-# granian computes the fields this format names for each request; the access-log handler
-# (web/access_log.py) writes them as a JSON object per line.
-ACCESS_LOG_FORMAT = (
-    "%(time)s %(addr)s %(method)s %(path)s %(query_string)s %(status)d %(dt_ms).3f "
-    "%(header{user-agent})s"
-)
 # Seconds a new worker has to open the store before the old one it replaces is stopped.
 RESPAWN_INTERVAL = 1.0
 MAX_HEADER_BYTES = 64 * 1024  # request line and headers; the app answers 414 beyond max_url_bytes
@@ -67,7 +61,7 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "log_level": LogLevels(settings.log_level),
         "log_access": True,
         "log_dictconfig": granian_logging(),
-        "log_access_format": ACCESS_LOG_FORMAT,
+        "log_access_format": GRANIAN_ACCESS_FORMAT,
         "respawn_failed_workers": True,
         "respawn_interval": RESPAWN_INTERVAL,
         # A stopping worker finishes its requests in flight, for at most a query's limit.

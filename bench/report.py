@@ -321,6 +321,7 @@ def markdown(results: dict[str, Any]) -> str:
                         theirs = best_rps(cells, size, name, workload) if level == 1 else None
                     row += f" {_fmt_ratio(_ratio(mine, theirs))} |"
                 lines.append(row)
+    lines += _warm_up_section(results, contenders)
     notes = [
         c
         for c in cells
@@ -337,6 +338,40 @@ def markdown(results: dict[str, Any]) -> str:
             detail = "; ".join(x for x in (c["check"], c["note"]) if x and not x.startswith("ok"))
             lines.append(f"- {c['size']} / {c['contender']} / {c['workload']}: {detail}")
     return "\n".join(lines) + "\n"
+
+
+def _warm_up_section(results: dict[str, Any], contenders: list[str]) -> list[str]:
+    """The slowest request of each warm-up pass: the one-time costs (first renders,
+    caches filling) that the cells, measured after it, no longer include."""
+    cells: Cells = results["cells"]
+    first: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for cell in cells:
+        if cell.get("warm_requests"):
+            first.setdefault((cell["size"], cell["workload"], cell["contender"]), cell)
+    if not first:
+        return []
+    http = [name for name in contenders if any(key[2] == name for key in first)]
+    lines = [
+        "",
+        "## Warm-up: the slowest of the first requests (ms, requests sent)",
+        "",
+        "Before its cells, each workload is sent once over its rotation, one request at a "
+        "time, for at most one cell's duration. The cells above are measured after it; "
+        "these are the one-time costs they leave out.",
+        "",
+        "| size | query | " + " | ".join(http) + " |",
+        "| --- | --- |" + " ---: |" * len(http),
+    ]
+    for size in [s["label"] for s in results["sizes"]]:
+        for workload in _workloads(results):
+            row = [first.get((size, workload, name)) for name in http]
+            if not any(row):
+                continue
+            values = [
+                f"{_fmt_ms(c['warm_max_ms'])} ({c['warm_requests']})" if c else "" for c in row
+            ]
+            lines.append(f"| {size} | {workload} | " + " | ".join(values) + " |")
+    return lines
 
 
 def _fmt_s(value: float | None, note: str) -> str:

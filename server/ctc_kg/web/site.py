@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ from ctc_kg.web.rewrite import ForwardedHeaders, IriMap, public_base
 from flask import current_app, request
 
 CHECKSUMS = "SHA256SUMS"
+#: Values `Site.cached` keeps: the most recently used; one key per resource description,
+#: so on a large graph the cache turns over, and the shared values (the renderer, the
+#: landing page's totals) must not be dropped with the rest.
+CACHED_KEYS = 256
 
 
 @dataclass
@@ -31,7 +36,7 @@ class Site:
     store: Store
     dist: Path
     cleanup: list[Callable[[], None]] = field(default_factory=list)
-    _cache: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    _cache: OrderedDict[tuple[str, ...], Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -75,16 +80,18 @@ class Site:
         return IriMap(base, public_base(base, self.settings.public_url, forwarded))
 
     def cached(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
-        """A value computed once per key (descriptions rendered per public base and format).
-        The number of keys is bounded by formats x public bases in use."""
+        """A value computed once per key (a description per resource, format and public
+        base; the pages' renderer and indexes), the CACHED_KEYS most recently used kept."""
         with self._lock:
             if key in self._cache:
+                self._cache.move_to_end(key)
                 return self._cache[key]
         value = make()
         with self._lock:
-            if len(self._cache) > 256:
-                self._cache.clear()
             self._cache[key] = value
+            self._cache.move_to_end(key)
+            while len(self._cache) > CACHED_KEYS:
+                self._cache.popitem(last=False)
         return value
 
     def close(self) -> None:

@@ -232,6 +232,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"Cells of {results['options']['duration_s']:g} s, concurrency "
         f"{', '.join(map(str, results['options']['concurrency']))}; load from wrk on the "
         "same machine (it competes for the same cores).",
+        *_runs_line(results),
         "",
         "Ratios are ctc-kg's throughput divided by the contender's, at the same size, query "
         "and concurrency (> 1: ctc-kg is faster). pyoxigraph runs in-process at concurrency "
@@ -338,6 +339,20 @@ def markdown(results: dict[str, Any]) -> str:
             detail = "; ".join(x for x in (c["check"], c["note"]) if x and not x.startswith("ok"))
             lines.append(f"- {c['size']} / {c['contender']} / {c['workload']}: {detail}")
     return "\n".join(lines) + "\n"
+
+
+def _runs_line(results: dict[str, Any]) -> list[str]:
+    """For a merged report (bench/merge.py): which runs it holds."""
+    runs = results.get("runs")
+    if not runs:
+        return []
+    parts = [
+        f"{run['started']} ({', '.join(run['options']['sizes'])}; "
+        f"concurrency {', '.join(map(str, run['options']['concurrency']))}; "
+        f"{run['options']['duration_s']:g} s cells; {run.get('elapsed_s') or 0:.0f} s)"
+        for run in runs
+    ]
+    return [f"Merged from {len(runs)} runs on this machine: " + "; ".join(parts) + "."]
 
 
 def _warm_up_section(results: dict[str, Any], contenders: list[str]) -> list[str]:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import markdown, plots
-from bench.run import write_json
 
 _SAME_MACHINE = ("nproc", "cpu", "memory_bytes")
 
@@ -78,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cannot merge: {error}", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    write_json(results, args.out / "results.json")
+    text = json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    (args.out / "results.json").write_text(text)
     (args.out / "results.md").write_text(markdown(results))
     for path in [args.out / "results.json", args.out / "results.md", *plots(results, args.out)]:
         print(f"wrote {path}")

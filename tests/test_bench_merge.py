@@ -3,12 +3,14 @@ report, and only when they can share one (same machine, each size measured once)
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench.merge import main, merge
+from bench.report import markdown
 
 MACHINE = {"nproc": 2, "cpu": "test cpu", "memory_bytes": 2**34, "kernel": "6", "python": "3.11"}
 
@@ -86,18 +88,16 @@ def test_runs_from_another_machine_are_refused() -> None:
         merge([_run("1k", 1000, "A"), _run("1m", 1_000_000, "B", other)])
 
 
-def test_the_command_writes_the_tables_and_names_the_runs(tmp_path: Path) -> None:
-    import json
-
-    paths = []
-    for name, run in (("a", _run("1k", 1000, "A")), ("b", _run("1m", 1_000_000, "B"))):
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps(run))
-        paths.append(str(path))
-    out = tmp_path / "merged"
-    assert main([*paths, "--out", str(out)]) == 0
-    text = (out / "results.md").read_text()
-    assert "Merged from 2 runs" in text
+def test_the_report_names_the_runs_and_lists_every_size() -> None:
+    text = markdown(merge([_run("1k", 1000, "A"), _run("1m", 1_000_000, "B")]))
+    assert "Merged from 2 runs on this machine: A (1k; " in text
+    assert "| 1k | 1,000 |" in text
     assert "| 1m | 1,000,000 |" in text
-    assert json.loads((out / "results.json").read_text())["options"]["sizes"] == ["1k", "1m"]
-    assert main([paths[0], paths[0], "--out", str(out)]) == 2
+
+
+def test_the_command_refuses_what_cannot_be_merged(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(_run("1k", 1000, "A")))
+    out = tmp_path / "merged"
+    assert main([str(path), str(path), "--out", str(out)]) == 2
+    assert not out.exists()

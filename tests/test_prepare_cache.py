@@ -324,3 +324,73 @@ def test_start_and_reload_of_unchanged_content_come_from_the_cache(
     finally:
         second.kill()
     assert entries(cache) == [served]
+
+
+@pytest.fixture
+def no_validation_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validating in this process fails the test: `isolated` work happens in a child."""
+
+    def refuse(*args: object, **kwargs: object) -> ValidationReport:
+        raise AssertionError("validated in the calling process")
+
+    monkeypatch.setattr("ctc_kg.web.runtime.validate_content", refuse)
+
+
+@pytest.mark.usefixtures("no_validation_here")
+def test_isolated_prepare_validates_and_builds_in_a_child_and_leases_the_entry_here(
+    cached: Settings, prepared: list[Prepared], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """What `ctc-kg serve` does: the server's master keeps none of the validation's memory,
+    and still holds the lease on the version it serves."""
+    first = prepare(cached, isolated=True)
+    prepared.append(first)
+    assert not first.from_cache
+    assert first.lease is not None
+    assert (first.dist / "ctc-kg.nq").is_file()
+    assert first.store_dir is not None
+    assert first.store_dir.is_dir()
+    err = capfd.readouterr().err
+    assert err.count("validated and built") == 1, err
+    assert "from the cache" not in err  # one line says what happened
+    assert cached.cache_dir is not None
+    prune(cached.cache_dir, keep=0)  # a leased entry is never removed
+    assert entries(cached.cache_dir) == [first.workdir]
+
+
+def test_isolated_prepare_of_a_cached_version_needs_no_child(
+    cached: Settings, prepared: list[Prepared], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared.append(prepare(cached))
+
+    def no_child(*args: object) -> None:
+        raise AssertionError("a child was started for a cached version")
+
+    monkeypatch.setattr("ctc_kg.web.runtime.run_isolated", no_child)
+    again = prepare(cached, isolated=True)
+    prepared.append(again)
+    assert again.from_cache
+    assert again.workdir == prepared[0].workdir
+
+
+@pytest.mark.usefixtures("no_validation_here")
+def test_isolated_prepare_without_a_cache_hands_over_its_private_folder(
+    root: Path, prepared: list[Prepared]
+) -> None:
+    settings = load_settings({"root": root, "cache": False}, environ={})
+    version = prepare(settings, isolated=True)
+    assert version.lease is None
+    assert (version.dist / "ctc-kg.nq").is_file()
+    version.cleanup()  # the folder the child made is this process's to remove
+    assert not version.workdir.exists()
+
+
+def test_isolated_prepare_of_invalid_content_raises_the_report_here(
+    root: Path, cached: Settings
+) -> None:
+    undated = "<https://w3id.org/ctc-kg/meeting/2099-x> a <https://schema.org/Event> .\n"
+    (root / "data" / "undated.ttl").write_text(undated)
+    with pytest.raises(ValidationFailedError, match="2099-x") as raised:
+        prepare(cached, isolated=True)
+    assert "2099-x" in raised.value.report
+    assert cached.cache_dir is not None
+    assert not cached.cache_dir.exists() or entries(cached.cache_dir) == []

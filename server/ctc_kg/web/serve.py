@@ -124,7 +124,7 @@ class _Server:
         log = logging.getLogger("_granian")
         serving = version_of(self._prepared.dist)
         try:
-            fresh = prepare(self._settings)
+            fresh = prepare(self._settings, isolated=True)
         except ValidationFailedError as error:
             message = f"refused: the new data does not conform; still serving {serving}."
             log.error("reload %s\n%s", message, error.report)
@@ -179,7 +179,7 @@ def run_serve(settings: Settings) -> int:
         )
         return 2
     try:
-        prepared = prepare(settings)
+        prepared = prepare(settings, isolated=True)
     except ValidationFailedError as error:
         print("ctc-kg serve: the data does not conform; not starting.\n", file=sys.stderr)
         print(error.report, file=sys.stderr)

@@ -58,6 +58,8 @@ class Started:
     # ctc-kg only: the same content started again, its validated build and store reused
     # from ctc-kg's cache (docs/operations.md) instead of validated and written again.
     restart_s: float | None = None
+    restart_rss_bytes: int | None = None  # the memory after that restart: no validation in it
+    restart_pss_bytes: int | None = None
     # ctc-kg only: where the first start's time went, from its log (load, validate,
     # build, store), in seconds.
     phases: dict[str, float] | None = None

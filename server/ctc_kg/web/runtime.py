@@ -124,10 +124,15 @@ def _fill_cache(settings: Settings, cache_dir: Path, with_store: bool) -> None:
 
 
 def _from_cache(
-    settings: Settings, cache_dir: Path, with_store: bool, *, quiet: bool = False
+    settings: Settings,
+    cache_dir: Path,
+    with_store: bool,
+    *,
+    key: str | None = None,
+    quiet: bool = False,
 ) -> Prepared | None:
     """The version from its cache entry, or None when the content is not cached."""
-    entry = lookup(cache_dir, _key(settings, content_files(settings), with_store))
+    entry = lookup(cache_dir, key or _key(settings, content_files(settings), with_store))
     if entry is None:
         return None
     if not quiet:
@@ -141,10 +146,9 @@ def _prepare_cached(settings: Settings, cache_dir: Path, with_store: bool) -> Pr
     began = time.monotonic()
     files = content_files(settings)
     key = _key(settings, files, with_store)
-    entry = lookup(cache_dir, key)
-    if entry is not None:
-        _say(f"from the cache, nothing validated or built ({entry.folder})")
-        return _prepared(entry.folder, entry.triples, with_store, True, entry.lease)
+    cached = _from_cache(settings, cache_dir, with_store, key=key)
+    if cached is not None:
+        return cached
     phases: dict[str, float] = {}
     content = _validated(settings, files, phases)
 

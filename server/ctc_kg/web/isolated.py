@@ -27,7 +27,6 @@ from typing import TypeVar
 from ctc_kg.errors import UnusableInputError
 
 _T = TypeVar("_T")
-_PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])
 _PARENT_POLL_SECONDS = 1.0
 
 
@@ -40,9 +39,8 @@ def run_isolated(work: Callable[..., _T], *args: object) -> _T:
         environment = dict(os.environ)
         # The child finds `work`'s module, and ctc_kg, where this process did (an editable
         # install, a checkout on PYTHONPATH, a path added at run time), as multiprocessing's
-        # spawn does.
-        paths = [_PACKAGE_PARENT, *(path for path in sys.path if path)]
-        environment["PYTHONPATH"] = os.pathsep.join(paths)
+        # spawn does: the same interpreter, the same sys.path.
+        environment["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
         command = [
             sys.executable,
             "-m",

@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--query-timeout", type=float, help="seconds before a query is stopped")
     serve.add_argument("--threads", type=int, help="request threads per WSGI worker")
     serve.add_argument(
+        "--max-connections", type=int, help="open connections per WSGI worker, idle ones too"
+    )
+    serve.add_argument(
+        "--header-timeout", type=float, help="seconds to send a request's headers (then closed)"
+    )
+    serve.add_argument(
         "--max-result-rows", type=int, help="rows (or triples) per answer before it is cut"
     )
     serve.add_argument("--max-request-bytes", type=int, help="largest request body (413)")
@@ -90,6 +96,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         "workers": getattr(args, "workers", None),
         "query_timeout": getattr(args, "query_timeout", None),
         "threads": getattr(args, "threads", None),
+        "max_connections": getattr(args, "max_connections", None),
+        "header_timeout": getattr(args, "header_timeout", None),
         "max_result_rows": getattr(args, "max_result_rows", None),
         "max_request_bytes": getattr(args, "max_request_bytes", None),
         "max_url_bytes": getattr(args, "max_url_bytes", None),

@@ -38,6 +38,11 @@ class Settings:
     out: Path | None = None
     workers: int = 0  # 0: sized to the machine
     threads: int = 8  # request threads per WSGI worker
+    # Open connections per WSGI worker, idle and half-open ones included (beyond it, new
+    # ones wait unaccepted in the listen queue); far above `threads`: a connection only
+    # takes a thread while its request runs (docs/operations.md, "Connections").
+    max_connections: int = 1024
+    header_timeout: float = 30.0  # seconds to send a request line and headers (idle: closed)
     query_timeout: float = 30.0  # seconds; the query's process is then killed
     max_result_rows: int = 10_000  # solutions (SELECT) or triples (CONSTRUCT) per answer
     max_request_bytes: int = 1_000_000  # request body (413 beyond)

@@ -2,9 +2,10 @@
 
 The preparation happens in the master before it forks, so every worker opens the same
 build and store; each worker then starts its own query processes (store.pool). The HTTP
-server is granian (its HTTP/1.1 stack is Rust; each worker runs the Flask app on
-`threads` blocking threads, at most `threads` requests at a time, the rest waiting in
-granian's queue): request threads wait on query processes, which do the work, so
+server is granian (its HTTP/1.1 stack is Rust; each worker holds up to `max_connections`
+connections on its event loop and runs the Flask app on `threads` blocking threads, at
+most `threads` requests at a time, the rest waiting in granian's queue; an idle connection
+holds no thread): request threads wait on query processes, which do the work, so
 `workers == 0` means one WSGI process per core. Access logs are JSON lines on stdout;
 SIGTERM stops gracefully (in-flight requests finish; query processes ignore a SIGTERM
 sent to the whole group and end with their worker). SIGHUP reloads the data atomically
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import socket
 import sys
 import time
@@ -40,10 +42,42 @@ from granian.server.mp import MPServer
 # Seconds a new worker has to open the store before the old one it replaces is stopped.
 RESPAWN_INTERVAL = 1.0
 MAX_HEADER_BYTES = 64 * 1024  # request line and headers; the app answers 414 beyond max_url_bytes
+# Open files a worker keeps for itself beyond its connections: the store, the dumps and
+# templates it reads, the pipes to its query processes, the log.
+FILE_RESERVE = 256
 
 
 def wsgi_workers(settings: Settings) -> int:
     return settings.workers if settings.workers > 0 else max(1, os.cpu_count() or 1)
+
+
+def connection_cap(settings: Settings) -> int:
+    """Open connections each worker accepts (granian's `backpressure`), idle ones included.
+
+    granian takes a permit from a per-worker semaphore of `backpressure` permits before it
+    accepts a connection and returns it only when the connection closes: an idle keep-alive
+    connection, or one that never finishes its request, holds its permit until the header
+    timeout closes it. With `backpressure` equal to `threads` (8 per worker), 16 idle
+    connections held every permit and the next client waited, unaccepted, for 30 s. Requests
+    still run on at most `threads` threads (`blocking_threads`; the rest wait in granian's
+    queue), so the cap only bounds sockets and their buffers, and is set far above them.
+
+    Each connection is an open file. granian raises the soft limit of open files to the hard
+    limit when it is imported; where that is still short of the cap and the worker's own
+    files, the cap is lowered to fit, so a flood of connections waits in the listen queue
+    instead of making the worker's own opens (dumps, query processes) fail with EMFILE.
+    """
+    wanted = max(settings.max_connections, settings.threads)
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted + FILE_RESERVE:
+        return wanted
+    fitted = max(settings.threads, soft - FILE_RESERVE)
+    print(
+        f"ctc-kg serve: max_connections lowered from {wanted} to {fitted} per worker "
+        f"(at most {soft} open files; raise the hard limit, `ulimit -Hn`, for more)",
+        file=sys.stderr,
+    )
+    return fitted
 
 
 def granian_options(settings: Settings) -> dict[str, Any]:
@@ -53,9 +87,16 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "interface": Interfaces.WSGI,
         "workers": wsgi_workers(settings),
         "blocking_threads": settings.threads,
-        "backpressure": settings.threads,
+        # Connections, not requests: see connection_cap.
+        "backpressure": connection_cap(settings),
         "http": HTTPModes.http1,
-        "http1_settings": HTTP1Settings(max_buffer_size=max(MAX_HEADER_BYTES, 8192)),
+        # header_read_timeout runs from a connection's opening, or from its previous answer,
+        # to the end of the request's headers: a silent, half-sent or idle kept-alive
+        # connection is closed (no answer, a FIN) once it has run out.
+        "http1_settings": HTTP1Settings(
+            header_read_timeout=max(1, round(settings.header_timeout * 1000)),
+            max_buffer_size=max(MAX_HEADER_BYTES, 8192),
+        ),
         "websockets": False,
         "log_enabled": True,
         "log_level": LogLevels(settings.log_level),

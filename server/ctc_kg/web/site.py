@@ -79,10 +79,10 @@ class Site:
         """The version of the data this request is answered from (see the module's
         docstring), asked of the store once per request: the ETag, the Last-Modified and
         the cache keys of one answer all follow the same reading."""
-        found = (request.environ if environ is None else environ).get(DATA_VERSION_KEY)
+        where = request.environ if environ is None else environ
+        found = where.get(DATA_VERSION_KEY)
         if found is None:
-            found = combined(self.build, self.store.version())
-            (request.environ if environ is None else environ)[DATA_VERSION_KEY] = found
+            found = where[DATA_VERSION_KEY] = combined(self.build, self.store.version())
         assert isinstance(found, DataVersion)
         return found
 

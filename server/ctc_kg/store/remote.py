@@ -169,6 +169,7 @@ class RemoteStore(Store):
         self._hash_children: tuple[str, dict[str, list[str]]] | None = None
         self.version_ttl = version_ttl
         self._version_seen: tuple[float, DataVersion] | None = None  # (monotonic time, version)
+        self._version_failed: tuple[float, str] | None = None  # (monotonic time, why)
 
     # -- the Store interface -----------------------------------------------------------
 
@@ -222,12 +223,26 @@ class RemoteStore(Store):
 
     def version(self) -> DataVersion:
         """The load the manifest records, read again once `version_ttl` has passed since
-        the store was last seen settled (by this or by any query, which reads it too)."""
+        the store was last seen settled (by this or by any query, which reads it too).
+
+        Every request asks (the response cache is keyed on it), those served from the
+        build too, so a store that does not answer must not hold them: the read has the
+        health check's short time limit, and a failure is remembered for `version_ttl`
+        (StoreUnavailableError at once meanwhile)."""
         with self._lock:
-            seen = self._version_seen
-        if seen is not None and time.monotonic() - seen[0] < self.version_ttl:
+            seen, failed = self._version_seen, self._version_failed
+        now = time.monotonic()
+        if seen is not None and now - seen[0] < self.version_ttl:
             return seen[1]
-        return self._observed(self.manifest(self.timeout))
+        if failed is not None and now - failed[0] < self.version_ttl:
+            raise StoreUnavailableError(failed[1])
+        try:
+            manifest = self.manifest(self.connect_timeout + 3.0)
+        except (StoreUnavailableError, QueryTimeoutError) as error:
+            with self._lock:
+                self._version_failed = (time.monotonic(), str(error))
+            raise
+        return self._observed(manifest)
 
     def health(self) -> Health:
         try:
@@ -289,6 +304,7 @@ class RemoteStore(Store):
         if manifest is None or manifest.stable:
             with self._lock:
                 self._version_seen = (time.monotonic(), version)
+                self._version_failed = None
         return version
 
     # -- concise bounded description ---------------------------------------------------

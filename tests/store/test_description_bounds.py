@@ -15,7 +15,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from ctc_kg.content.names import prefixes
-from ctc_kg.store.description import INCOMING_LINK_LIMIT, RDFS_LABEL
+from ctc_kg.store.description import (
+    FOAF_PRIMARY_TOPIC,
+    INCOMING_LINK_LIMIT,
+    RDFS_COMMENT,
+    RDFS_LABEL,
+)
 from ctc_kg.store.embedded import EmbeddedStore
 from ctc_kg.store.worker import Worker, merge_into_default_graph
 
@@ -71,7 +76,29 @@ def triple(quad: ox.Quad) -> ox.Triple:
 
 
 def incoming(quads: list[ox.Quad]) -> set[ox.Triple]:
-    return {triple(q) for q in quads if q.object == HUB}
+    """The data's links to the hub (not the note of a cut description, `cut_note`)."""
+    return {triple(q) for q in quads if q.object == HUB and q.predicate != PRIMARY_TOPIC}
+
+
+PRIMARY_TOPIC = ox.NamedNode(FOAF_PRIMARY_TOPIC)
+
+
+def cut_note(quads: list[ox.Quad]) -> list[str]:
+    """The notes of the documents whose primary topic is the hub, in the default graph."""
+    documents = {
+        q.subject
+        for q in quads
+        if q.predicate == PRIMARY_TOPIC
+        and q.object == HUB
+        and isinstance(q.graph_name, ox.DefaultGraph)
+    }
+    return [
+        q.object.value
+        for q in quads
+        if q.subject in documents
+        and q.predicate == ox.NamedNode(RDFS_COMMENT)
+        and isinstance(q.graph_name, ox.DefaultGraph)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +181,17 @@ def test_a_resource_within_the_limit_keeps_every_incoming_quad(
     assert {q for q in bounded if q.object == HUB} == {q for q in quads if q.object == HUB}
 
 
+@pytest.mark.parametrize(("referrers", "cut_at"), [(LIMIT, None), (LIMIT + 1, LIMIT)])
+def test_a_description_knows_whether_its_incoming_links_were_cut(
+    referrers: int, cut_at: int | None
+) -> None:
+    found = Worker(store_of(hub_dataset(referrers)), {}).bounded_description(
+        HUB.value, incoming_limit=LIMIT
+    )
+    assert found is not None
+    assert found.cut_at == cut_at
+
+
 def test_a_store_without_the_merge_is_cut_to_the_limit_too() -> None:
     quads = hub_dataset(12)
     described = Worker(store_of(quads, merged=False), {}).description(
@@ -184,16 +222,18 @@ def test_the_query_processes_cut_a_hub_at_the_real_limit(
     big_hub: tuple[Path, EmbeddedStore],
 ) -> None:
     directory, store = big_hub
-    body = store.describe(HUB.value, "application/n-quads")
-    assert body is not None
+    found = store.describe(HUB.value, "application/n-quads")
+    assert found is not None
+    body = found.body
     described = list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
     assert len(incoming(described)) == INCOMING_LINK_LIMIT
     turtle = store.describe(HUB.value, "text/turtle")
     assert turtle is not None
-    triples = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
-    assert len({t for t in triples if t.object == HUB}) == INCOMING_LINK_LIMIT
+    triples = list(ox.parse(turtle.body, format=ox.RdfFormat.TURTLE))
+    links = {t for t in triples if t.object == HUB and t.predicate != PRIMARY_TOPIC}
+    assert len(links) == INCOMING_LINK_LIMIT
     # The same bytes from this query process again and from a new one over the same store.
-    assert store.describe(HUB.value, "application/n-quads") == body
+    assert store.describe(HUB.value, "application/n-quads") == found
     reopened = EmbeddedStore(
         directory,
         triples=store.triples,
@@ -202,6 +242,18 @@ def test_the_query_processes_cut_a_hub_at_the_real_limit(
         in_memory=store.in_memory,
     )
     try:
-        assert reopened.describe(HUB.value, "application/n-quads") == body
+        assert reopened.describe(HUB.value, "application/n-quads") == found
     finally:
         reopened.close()
+
+
+def test_a_hub_cut_at_the_real_limit_says_so_in_its_data(
+    big_hub: tuple[Path, EmbeddedStore],
+) -> None:
+    """Regression: a description cut at INCOMING_LINK_LIMIT did not say it was cut."""
+    _, store = big_hub
+    found = store.describe(HUB.value, "application/n-quads")
+    assert found is not None
+    assert found.cut_at == INCOMING_LINK_LIMIT
+    (note,) = cut_note(list(ox.parse(found.body, format=ox.RdfFormat.N_QUADS)))
+    assert f"{INCOMING_LINK_LIMIT:,}" in note

@@ -75,10 +75,12 @@ def test_descriptions_are_the_same(stores, path):
     memory = in_memory.describe(BASE + path, "application/n-quads")
     assert disk is not None
     assert memory is not None
-    assert sorted(memory.splitlines()) == sorted(disk.splitlines())
+    assert sorted(memory.body.splitlines()) == sorted(disk.body.splitlines())
 
 
 def test_the_server_copies_small_data_into_memory_and_reads_large_data_on_disk(tmp_path):
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "SHA256SUMS").write_text("0" * 64 + "  ctc-kg.nq\n")  # the version
     prepared = Prepared(tmp_path, tmp_path / "dist", tmp_path / "store", 805)
     small = prepared.open_store(Settings(memory_store_max_triples=1000), {})
     large = prepared.open_store(Settings(memory_store_max_triples=500), {})

@@ -20,9 +20,11 @@ from rdflib.compare import isomorphic
 
 from tests.backends import VirtuosoServers
 from tests.store.test_description_bounds import (
+    BASE,
     HUB,
     LABEL,
     LIMIT,
+    cut_note,
     hub_dataset,
     incoming,
     store_of,
@@ -76,9 +78,38 @@ def test_a_hub_over_virtuoso_holds_the_limit_of_incoming_triples(
 
 
 def test_the_real_limit_holds_over_virtuoso(remote: RemoteStore) -> None:
-    body = remote.describe(HUB.value, "application/n-quads")
-    assert body is not None
-    assert len(incoming(list(ox.parse(body, format=ox.RdfFormat.N_QUADS)))) == INCOMING_LINK_LIMIT
+    found = remote.describe(HUB.value, "application/n-quads")
+    assert found is not None
+    described = list(ox.parse(found.body, format=ox.RdfFormat.N_QUADS))
+    assert len(incoming(described)) == INCOMING_LINK_LIMIT
+
+
+def test_a_hub_cut_over_virtuoso_says_so_in_its_data(remote: RemoteStore) -> None:
+    """Regression: a description cut at INCOMING_LINK_LIMIT did not say it was cut."""
+    found = remote.describe(HUB.value, "text/turtle")
+    assert found is not None
+    assert found.cut_at == INCOMING_LINK_LIMIT
+    (note,) = cut_note(list(ox.parse(found.body, format=ox.RdfFormat.TURTLE)))
+    assert f"{INCOMING_LINK_LIMIT:,}" in note
+
+
+@pytest.mark.parametrize(("referrers", "cut_at"), [(LIMIT, None), (LIMIT + 1, LIMIT)])
+def test_virtuoso_knows_whether_a_description_was_cut(
+    virtuoso_servers: VirtuosoServers, referrers: int, cut_at: int | None
+) -> None:
+    server = virtuoso_servers.get("bounds")
+    # Graphs of their own: named graphs are global in a store, and the module's hub uses
+    # the same names.
+    holder = f"{BASE}graph/cut-{referrers}"
+    own = [
+        ox.Quad(q.subject, q.predicate, q.object, renamed(q.graph_name, f"-cut{referrers}"))
+        for q in hub_dataset(referrers)
+    ]
+    server.load(own, holder)
+    store = server.store(holder_graph=holder, timeout=20.0)
+    found = store.bounded_description(HUB.value, store.manifest(), incoming_limit=LIMIT)
+    assert found is not None
+    assert found.cut_at == cut_at
 
 
 def test_virtuoso_keeps_the_hubs_own_statements_and_the_referrers_labels(
@@ -106,6 +137,12 @@ def test_virtuoso_gives_the_same_description_every_time(remote: RemoteStore) -> 
     assert first is not None
     again = remote.describe(HUB.value, "application/n-quads")
     assert again is not None
-    as_set = {str(q) for q in ox.parse(first, format=ox.RdfFormat.N_QUADS)}
-    assert as_set == {str(q) for q in ox.parse(again, format=ox.RdfFormat.N_QUADS)}
+    assert first.cut_at == again.cut_at == INCOMING_LINK_LIMIT
+    as_set = {str(q) for q in ox.parse(first.body, format=ox.RdfFormat.N_QUADS)}
+    assert as_set == {str(q) for q in ox.parse(again.body, format=ox.RdfFormat.N_QUADS)}
     assert incoming(described(remote)) == incoming(described(remote))
+
+
+def renamed(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, suffix: str) -> ox.NamedNode:
+    assert isinstance(graph, ox.NamedNode)
+    return ox.NamedNode(graph.value + suffix)

@@ -178,9 +178,9 @@ def test_hub_pages_over_virtuoso_are_bounded_like_over_pyoxigraph(hub_virtuoso, 
     local = Runner(hub_store)
     for path in ("series/s", "organization/hub"):
         iri = BASE + path
-        body = hub_virtuoso.describe(iri, "application/n-quads")
-        assert body is not None
-        description = list(ox.parse(body, format=ox.RdfFormat.N_QUADS))
+        found = hub_virtuoso.describe(iri, "application/n-quads")
+        assert found is not None
+        description = list(ox.parse(found.body, format=ox.RdfFormat.N_QUADS))
         remote = gather.resource(iri, description, BASE, _remote_runner(hub_virtuoso))
         expected = gather.resource(iri, Worker(hub_store, {}).description(iri), BASE, local)
         assert remote.totals == expected.totals

@@ -1,5 +1,6 @@
 """The response cache in front of the app: a repeated GET is answered from memory with
-the same bytes, and never with another request's variant (Vary, forwarded headers)."""
+the same bytes, and never with another request's variant (Vary, forwarded headers), nor
+after the store's data version changed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 
 import pytest
 import rdflib
+from ctc_kg.store.base import Description, Health, QueryRequest, QueryResponse, Store
+from ctc_kg.store.version import DataVersion
 from ctc_kg.web.app import create_app
 from ctc_kg.web.response_cache import ResponseCache
 from flask import Flask
@@ -14,9 +17,6 @@ from flask import Flask
 from tests.web.conftest import BASE, World, embedded_only, web_settings
 
 MEETING = "/meeting/2003-new-york"
-
-# The cache is on for the embedded store only: a remote store's data can change under the
-# server (`ctc-kg load`), so its answers are never kept (the last test checks that).
 
 
 def cache_of(app: Flask) -> ResponseCache:
@@ -145,9 +145,62 @@ def test_a_zero_budget_turns_the_cache_off(world: World):
 
 @pytest.mark.parametrize("world", ["virtuoso"], indirect=True)
 @pytest.mark.virtuoso
-def test_answers_from_a_remote_store_are_never_kept(world: World):
+def test_answers_from_a_remote_store_are_kept_while_its_data_version_holds(world: World):
     app = create_app(web_settings(), world.store, dist=world.dist)
     client = app.test_client()
     for _ in range(3):
         assert client.get(MEETING, headers={"Accept": "text/turtle"}).status_code == 200
-    assert cache_of(app).hits == 0
+    assert cache_of(app).hits == 2
+
+
+class Reloadable(Store):
+    """The world's store, with a data version the test changes (as `ctc-kg load` changes a
+    remote store's), counting the descriptions it is asked for."""
+
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self.current = DataVersion("first")
+        self.described = 0
+
+    def version(self) -> DataVersion:
+        return self.current
+
+    def query(self, request: QueryRequest) -> QueryResponse:
+        return self.inner.query(request)
+
+    def describe(self, iri: str, media_type: str) -> Description | None:
+        self.described += 1
+        return self.inner.describe(iri, media_type)
+
+    def health(self) -> Health:
+        return self.inner.health()
+
+    def close(self) -> None:
+        """The world's store is closed by its fixture."""
+
+
+@embedded_only  # the version is the test's, whatever store answers
+def test_a_new_data_version_is_never_answered_from_the_caches(world: World):
+    """Regression: descriptions stayed cached (response cache, Site.cached) and their ETag
+    came from the build after the store's data changed."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    turtle = {"Accept": "text/turtle"}
+    first = client.get(MEETING, headers=turtle)
+    assert client.get(MEETING, headers=turtle).data == first.data
+    assert (cache_of(app).hits, store.described) == (1, 1)
+    store.current = DataVersion("second")
+    again = client.get(MEETING, headers=turtle)
+    assert (cache_of(app).hits, store.described) == (1, 2)  # asked of the store again
+    assert again.headers["ETag"] != first.headers["ETag"]
+    old = {**turtle, "If-None-Match": first.headers["ETag"]}
+    assert client.get(MEETING, headers=old).status_code == 200
+    query = "/sparql?query=" + "ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
+    asked = client.get(query, headers={"Accept": "application/sparql-results+json"})
+    store.current = DataVersion("third")
+    conditional = {
+        "Accept": "application/sparql-results+json",
+        "If-None-Match": asked.headers["ETag"],
+    }
+    assert client.get(query, headers=conditional).status_code == 200

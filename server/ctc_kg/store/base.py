@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ctc_kg.store.version import DataVersion
+
 
 class QueryForm(Enum):
     SELECT = "SELECT"
@@ -56,6 +58,20 @@ class QueryResponse:
 
 
 @dataclass(frozen=True)
+class Description:
+    """A resource's description, serialized; `cut_at` is the number of incoming links it
+    was cut at (INCOMING_LINK_LIMIT, store.description) when the resource has more, and
+    the description then says so itself (store.description.truncation_note)."""
+
+    body: bytes
+    cut_at: int | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.cut_at is not None
+
+
+@dataclass(frozen=True)
 class Health:
     ok: bool
     backend: str
@@ -72,7 +88,7 @@ class Store(ABC):
         QueryTimeoutError or StoreUnavailableError as fits."""
 
     @abstractmethod
-    def describe(self, iri: str, media_type: str) -> bytes | None:
+    def describe(self, iri: str, media_type: str) -> Description | None:
         """The concise bounded description of `iri` (outgoing triples, blank nodes they
         reach, incoming triples, labels of every resource mentioned) serialized in
         `media_type`, or None when the IRI is not in the graph."""
@@ -80,10 +96,12 @@ class Store(ABC):
     @abstractmethod
     def health(self) -> Health: ...
 
-    #: True when the data cannot change while this store object is open (the embedded
-    #: store is a read-only copy); False when something else may write to it (a remote
-    #: store, which `ctc-kg load` updates in place). Answers are cached only when True.
-    fixed_data: bool = False
+    @abstractmethod
+    def version(self) -> DataVersion:
+        """The version of the data this store answers from now: every cache and every
+        validator of an answer computed from the store is keyed on it (store.version).
+        Cheap enough to ask on every request; raises StoreUnavailableError when it cannot
+        be known."""
 
     def start(self) -> None:  # noqa: B027 - optional: nothing to start by default
         """Get ready now (the embedded store starts its worker processes) rather than on

@@ -1,10 +1,12 @@
 """What a resource's description holds, the same on every backend (see `Store.describe`):
 the labels added for each resource it mentions, how much of a named graph it lists, and
-how many of the links pointing to the resource it carries."""
+how many of the links pointing to the resource it carries, and the note a description
+cut at that bound carries."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -24,6 +26,47 @@ GRAPH_CONTENT_LIMIT = 10_000
 #: are ten times what its HTML page lists per property (web/html/bounds.py), and the page
 #: counts them all and links to the query that lists them (docs/operations.md).
 INCOMING_LINK_LIMIT = 1_000
+
+FOAF_PRIMARY_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+#: The blank node that stands for the description document in a cut description. A fixed
+#: label, so the same description is the same bytes on every request and every worker
+#: (the store's own blank nodes have generated labels).
+DOCUMENT_NODE = "description"
+
+
+@dataclass(frozen=True)
+class BoundedDescription:
+    """A description's quads; `cut_at`: the bound its incoming links were cut at, None
+    when every link pointing to the resource is in it."""
+
+    quads: list[ox.Quad]
+    cut_at: int | None = None
+
+
+def truncation_note(iri: str, cut_at: int) -> list[ox.Quad]:
+    """What a cut description says about itself, in the default graph:
+
+        _:description foaf:primaryTopic <iri> ;
+            rdfs:comment "This description lists 1,000 of the statements ..."@en .
+
+    The node is the description document (the representation served), not the resource:
+    nothing is claimed about <iri> itself. `foaf:primaryTopic` is the Linked Data way to
+    link a document to the thing it is about (the catalogue record uses it too), and
+    `rdfs:comment` the note every RDF browser shows. No standard vocabulary has a term for
+    "this description is partial", so the number is in the note's words and, for
+    programs, in the `X-CTC-KG-Truncated` header of the answer."""
+    document = ox.BlankNode(DOCUMENT_NODE)
+    # No IRI in the words: a literal is not rewritten under a public URL (web.rewrite).
+    note = (
+        f"This description lists {cut_at:,} of the statements that point to its primary "
+        "topic, not all of them (the limit of a description); the SPARQL endpoint lists "
+        "them all."
+    )
+    return [
+        ox.Quad(document, ox.NamedNode(FOAF_PRIMARY_TOPIC), ox.NamedNode(iri)),
+        ox.Quad(document, ox.NamedNode(RDFS_COMMENT), ox.Literal(note, language="en")),
+    ]
 
 
 def named_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.NamedNode]:

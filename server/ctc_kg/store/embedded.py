@@ -15,6 +15,7 @@ store is written) unless the request names its own dataset (`default-graph-uri` 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -27,9 +28,17 @@ from ctc_kg.errors import (
     NotAcceptableError,
     StoreUnavailableError,
 )
-from ctc_kg.store.base import Health, QueryForm, QueryRequest, QueryResponse, Store
+from ctc_kg.store.base import (
+    Description,
+    Health,
+    QueryForm,
+    QueryRequest,
+    QueryResponse,
+    Store,
+)
 from ctc_kg.store.pool import WorkerPool
 from ctc_kg.store.querytext import check_query
+from ctc_kg.store.version import TAG_LENGTH, DataVersion, tag_of
 
 
 def write_store(nquads: bytes, directory: Path) -> int:
@@ -55,8 +64,6 @@ def write_store(nquads: bytes, directory: Path) -> int:
 class EmbeddedStore(Store):
     """pyoxigraph in a pool of killable worker processes."""
 
-    fixed_data = True  # the workers open a read-only store no one writes while it is served
-
     def __init__(
         self,
         directory: Path,
@@ -67,8 +74,12 @@ class EmbeddedStore(Store):
         timeout: float = 30.0,
         service_allow_list: Sequence[str] = (),
         in_memory: bool = False,
+        version: DataVersion | None = None,
     ) -> None:
         self.directory = directory
+        # The workers open a read-only store no one writes while it is served: one version
+        # for the store's life, the build's it was written from (web.runtime passes it).
+        self._version = version or DataVersion(tag_of("store", str(directory.resolve())))
         self.in_memory = in_memory
         self.triples = triples
         self.timeout = timeout
@@ -76,9 +87,13 @@ class EmbeddedStore(Store):
         where = "memory" if in_memory else "disk"
         self._pool = WorkerPool([str(directory), json.dumps(dict(prefixes)), where], workers)
 
+    def version(self) -> DataVersion:
+        return self._version
+
     @classmethod
     def create(cls, nquads: bytes, directory: Path, **options: Any) -> EmbeddedStore:
         triples = write_store(nquads, directory)
+        options.setdefault("version", DataVersion(hashlib.sha256(nquads).hexdigest()[:TAG_LENGTH]))
         return cls(directory, triples=triples, **options)
 
     def start(self) -> None:
@@ -112,13 +127,13 @@ class EmbeddedStore(Store):
             row_count=header.get("rows"),
         )
 
-    def describe(self, iri: str, media_type: str) -> bytes | None:
+    def describe(self, iri: str, media_type: str) -> Description | None:
         header, body = self._pool.call(
             {"op": "describe", "iri": iri, "media_type": media_type}, self.timeout
         )
         if not header["ok"]:
             _raise(header)
-        return body if header["found"] else None
+        return Description(body, header.get("cut_at")) if header["found"] else None
 
     def health(self) -> Health:
         try:

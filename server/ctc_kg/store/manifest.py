@@ -70,6 +70,7 @@ class Manifest:
     triples: int | None
     load_id: str
     stable: bool = True
+    modified: str | None = None  # xsd:dateTime lexical form, as recorded
 
     @property
     def default_graphs(self) -> tuple[str, ...]:
@@ -82,12 +83,14 @@ class Manifest:
 
 
 def manifest_query(holder: str) -> str:
-    """A SELECT that returns one row per named graph, with the load's id, size, status."""
+    """A SELECT that returns one row per named graph, with the load's id, size, status and
+    time."""
     manifest = iri(manifest_graph(holder))
-    return f"""SELECT ?g ?triples ?id ?status WHERE {{
+    return f"""SELECT ?g ?triples ?id ?status ?modified WHERE {{
   GRAPH {manifest} {{
     {manifest} <{DCTERMS}identifier> ?id .
     OPTIONAL {{ {manifest} <{ACTION_STATUS}> ?status }}
+    OPTIONAL {{ {manifest} <{DCTERMS}modified> ?modified }}
     OPTIONAL {{ {manifest} <{VOID_TRIPLES}> ?triples }}
     OPTIONAL {{ {manifest} <{SD}namedGraph> ?g }}
   }}
@@ -106,8 +109,9 @@ def parse_manifest(holder: str, rows: Sequence[Row]) -> Manifest | None:
     statuses = {row["status"]["value"] for row in rows if "status" in row}
     graphs = tuple(sorted({row["g"]["value"] for row in rows if "g" in row}))
     triples = next((int(row["triples"]["value"]) for row in rows if "triples" in row), None)
+    modified = max((row["modified"]["value"] for row in rows if "modified" in row), default=None)
     stable = len(ids) == 1 and statuses == {COMPLETED}
-    return Manifest(holder, graphs, triples, min(ids), stable)
+    return Manifest(holder, graphs, triples, min(ids), stable, modified)
 
 
 def manifest_triples(manifest: Manifest, modified: str) -> list[ox.Triple]:

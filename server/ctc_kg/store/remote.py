@@ -34,8 +34,9 @@ import threading
 import time
 import urllib.error
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
@@ -56,12 +57,21 @@ from ctc_kg.errors import (
     QueryTimeoutError,
     StoreUnavailableError,
 )
-from ctc_kg.store.base import Health, QueryForm, QueryRequest, QueryResponse, Store
+from ctc_kg.store.base import (
+    Description,
+    Health,
+    QueryForm,
+    QueryRequest,
+    QueryResponse,
+    Store,
+)
 from ctc_kg.store.description import (
     GRAPH_CONTENT_LIMIT,
     INCOMING_LINK_LIMIT,
     LABEL_PREDICATES,
+    BoundedDescription,
     named_nodes,
+    truncation_note,
 )
 from ctc_kg.store.manifest import (
     Manifest,
@@ -71,6 +81,7 @@ from ctc_kg.store.manifest import (
     parse_manifest,
 )
 from ctc_kg.store.querytext import Kind, Operation, check_query, tokens
+from ctc_kg.store.version import DataVersion, tag_of
 
 SCHEME_PREFIX = "sparql+"
 RESULTS_SOURCE = "application/sparql-results+json"
@@ -82,6 +93,11 @@ BLANK_NODE_DEPTH = 4
 LABEL_BATCH = 200
 USER_AGENT = "ctc-kg (SPARQLWrapper)"
 SWAP_POLL_SECONDS = 0.05
+#: How long a version read from the store's manifest is taken as current (`version()`):
+#: a `ctc-kg load` into the running store is served at most this long after it
+#: completes, and the manifest is asked at most once per this time when nothing else
+#: asks it (every query and description reads it anyway; docs/scale-out.md).
+VERSION_TTL_SECONDS = 2.0
 T = TypeVar("T")
 HASH_SUBJECTS_QUERY = (
     'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
@@ -138,6 +154,7 @@ class RemoteStore(Store):
         timeout: float = 30.0,
         connect_timeout: float = 2.0,
         service_allow_list: Sequence[str] = (),
+        version_ttl: float = VERSION_TTL_SECONDS,
     ) -> None:
         self.endpoint = Endpoint.parse(endpoint)
         self.base_iri = base_iri
@@ -150,6 +167,9 @@ class RemoteStore(Store):
         self._lock = threading.Lock()
         self._unreachable = False
         self._hash_children: tuple[str, dict[str, list[str]]] | None = None
+        self.version_ttl = version_ttl
+        self._version_seen: tuple[float, DataVersion] | None = None  # (monotonic time, version)
+        self._version_failed: tuple[float, str] | None = None  # (monotonic time, why)
 
     # -- the Store interface -----------------------------------------------------------
 
@@ -192,11 +212,37 @@ class RemoteStore(Store):
             form=form, media_type=wanted, body=body, truncated=truncated, row_count=rows
         )
 
-    def describe(self, iri_: str, media_type: str) -> bytes | None:
-        quads = self._consistently(lambda m: self.description(iri_, m), self.timeout)
-        if quads is None:
+    def describe(self, iri_: str, media_type: str) -> Description | None:
+        found = self._consistently(lambda m: self.bounded_description(iri_, m), self.timeout)
+        if found is None:
             return None
-        return self._serialize(quads, media_type)
+        quads = found.quads
+        if found.cut_at is not None:
+            quads = quads + truncation_note(iri_, found.cut_at)
+        return Description(self._serialize(quads, media_type), found.cut_at)
+
+    def version(self) -> DataVersion:
+        """The load the manifest records, read again once `version_ttl` has passed since
+        the store was last seen settled (by this or by any query, which reads it too).
+
+        Every request asks (the response cache is keyed on it), those served from the
+        build too, so a store that does not answer must not hold them: the read has the
+        health check's short time limit, and a failure is remembered for `version_ttl`
+        (StoreUnavailableError at once meanwhile)."""
+        with self._lock:
+            seen, failed = self._version_seen, self._version_failed
+        now = time.monotonic()
+        if seen is not None and now - seen[0] < self.version_ttl:
+            return seen[1]
+        if failed is not None and now - failed[0] < self.version_ttl:
+            raise StoreUnavailableError(failed[1])
+        try:
+            manifest = self.manifest(self.connect_timeout + 3.0)
+        except (StoreUnavailableError, QueryTimeoutError) as error:
+            with self._lock:
+                self._version_failed = (time.monotonic(), str(error))
+            raise
+        return self._observed(manifest)
 
     def health(self) -> Health:
         try:
@@ -235,6 +281,7 @@ class RemoteStore(Store):
             if before is None or before.stable:
                 result = run(before)
                 if self.manifest(timeout) == before:
+                    self._observed(before)
                     return result
             if time.monotonic() >= deadline:
                 raise QueryTimeoutError(
@@ -242,11 +289,36 @@ class RemoteStore(Store):
                 )
             time.sleep(SWAP_POLL_SECONDS)
 
+    def _observed(self, manifest: Manifest | None) -> DataVersion:
+        """The version `manifest` says, remembered as current when it is settled. Without a
+        manifest (a store `ctc-kg load` did not fill) nothing tells when the data changes:
+        one version for as long as none is recorded."""
+        if manifest is None:
+            version = DataVersion(tag_of(self.endpoint.url, self.holder, "no load recorded"))
+        else:
+            state = "" if manifest.stable else "swapping"
+            version = DataVersion(
+                tag_of(self.endpoint.url, self.holder, manifest.load_id, state),
+                _moment(manifest.modified),
+            )
+        if manifest is None or manifest.stable:
+            with self._lock:
+                self._version_seen = (time.monotonic(), version)
+                self._version_failed = None
+        return version
+
     # -- concise bounded description ---------------------------------------------------
 
     def description(
         self, iri_: str, manifest: Manifest | None, incoming_limit: int = INCOMING_LINK_LIMIT
     ) -> list[ox.Quad] | None:
+        """The quads of `bounded_description`."""
+        found = self.bounded_description(iri_, manifest, incoming_limit)
+        return None if found is None else found.quads
+
+    def bounded_description(
+        self, iri_: str, manifest: Manifest | None, incoming_limit: int = INCOMING_LINK_LIMIT
+    ) -> BoundedDescription | None:
         """The same description as the embedded backend's: outgoing quads of the IRI and
         of its `#` children, the blank nodes they reach (to a bounded depth), the quads of
         at most `incoming_limit` incoming triples, a named graph's own contents, and the
@@ -284,6 +356,7 @@ class RemoteStore(Store):
         found = dict.fromkeys(self._quads(text, graphs))
         if not found:
             return None
+        cut = self._cut(iri_, found, incoming_limit, graphs)
         # The holder graph repeats every named graph's triples (the merge); as in the
         # embedded store, a description keeps a triple in its source graphs only.
         in_named = {
@@ -313,7 +386,21 @@ class RemoteStore(Store):
                 "GRAPH ?g { ?s ?p ?o } }"
             )
             found.update(dict.fromkeys(self._quads(text, graphs)))
-        return list(found)
+        return BoundedDescription(list(found), incoming_limit if cut else None)
+
+    def _cut(self, iri_: str, found: Iterable[ox.Quad], limit: int, graphs: Sequence[str]) -> bool:
+        """True when more than `limit` triples point to `iri_` (so its description holds
+        only `limit` of them). Asked of the store only when the description holds the
+        limit: the other resources, nearly all, cost no query."""
+        target = ox.NamedNode(iri_)
+        if len({(q.subject, q.predicate) for q in found if q.object == target}) < limit:
+            return False
+        text = (
+            "SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p WHERE { "
+            f"GRAPH ?g {{ ?s ?p {iri(iri_)} }} }} LIMIT {limit + 1} }} }}"
+        )
+        rows = _bindings(self._send(text, RESULTS_SOURCE, graphs, graphs, self.timeout))
+        return bool(rows) and int(rows[0]["n"]["value"]) > limit
 
     def _hash_children_of(self, iri_: str, manifest: Manifest | None) -> list[str]:
         """Subjects `iri#x`, computed once per load (a full scan, as in the embedded store)."""
@@ -502,6 +589,17 @@ def _bindings(body: bytes) -> list[dict[str, dict[str, str]]]:
         raise StoreUnavailableError(f"The SPARQL store sent unreadable results: {error}") from error
     rows: list[dict[str, dict[str, str]]] = data.get("results", {}).get("bindings", [])
     return rows
+
+
+def _moment(value: str | None) -> datetime | None:
+    """An xsd:dateTime lexical form as an aware datetime (UTC when it names no zone)."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _blank_label(value: str) -> str:

@@ -31,7 +31,9 @@ from ctc_kg.store.description import (
     GRAPH_CONTENT_LIMIT,
     INCOMING_LINK_LIMIT,
     LABEL_PREDICATES,
+    BoundedDescription,
     named_nodes,
+    truncation_note,
 )
 
 LABELS = tuple(ox.NamedNode(predicate) for predicate in LABEL_PREDICATES)
@@ -115,11 +117,14 @@ class Worker:
 
     def describe(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         try:
-            quads = self.description(request["iri"])
+            found = self.bounded_description(request["iri"])
         except ValueError:  # not even an IRI (a space, a NUL, a '>'): not in the graph
             return {"ok": True, "found": False}, b""
-        if quads is None:
+        if found is None:
             return {"ok": True, "found": False}, b""
+        quads = found.quads
+        if found.cut_at is not None:
+            quads = quads + truncation_note(request["iri"], found.cut_at)
         media_type = request["media_type"]
         fmt = _rdf_format(media_type)
         if fmt.supports_datasets:
@@ -127,11 +132,19 @@ class Worker:
         else:
             output = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
         body = ox.serialize(output, format=fmt, prefixes=self._prefixes_for(fmt))
-        return {"ok": True, "found": True, "media_type": media_type}, body or b""
+        header = {"ok": True, "found": True, "media_type": media_type, "cut_at": found.cut_at}
+        return header, body or b""
 
     def description(
         self, iri: str, incoming_limit: int = INCOMING_LINK_LIMIT
     ) -> list[ox.Quad] | None:
+        """The quads of `bounded_description`."""
+        found = self.bounded_description(iri, incoming_limit)
+        return None if found is None else found.quads
+
+    def bounded_description(
+        self, iri: str, incoming_limit: int = INCOMING_LINK_LIMIT
+    ) -> BoundedDescription | None:
         """Outgoing quads (of the IRI and of its `#` children), the blank nodes they reach,
         the quads of at most `incoming_limit` incoming triples (`_incoming`), a named
         graph's own contents, and the labels of every IRI named."""
@@ -153,7 +166,8 @@ class Worker:
             while frontier:
                 for quad in self.store.quads_for_pattern(frontier.pop(), None, None, None):
                     found[quad] = None
-        for quad in self._incoming(node, incoming_limit):
+        incoming, cut = self._incoming(node, incoming_limit)
+        for quad in incoming:
             found[quad] = None
         if self.store.contains_named_graph(node):
             for count, quad in enumerate(self.store.quads_for_pattern(None, None, None, node)):
@@ -169,14 +183,14 @@ class Worker:
             for predicate in LABELS:
                 for quad in self.store.quads_for_pattern(mentioned, predicate, None, None):
                     found[quad] = None
-        return list(found)
+        return BoundedDescription(list(found), incoming_limit if cut else None)
 
-    def _incoming(self, node: ox.NamedNode, limit: int) -> list[ox.Quad]:
+    def _incoming(self, node: ox.NamedNode, limit: int) -> tuple[list[ox.Quad], bool]:
         """The quads of the first `limit` distinct triples `?s ?p node` in the store's index
         order, each in every graph that states it (the merged copy is dropped later, so
         the description holds at most `limit` incoming triples). Reads about `limit`
         quads, not the hub's thousands; the order is the store's, so the same store gives
-        the same triples on every request."""
+        the same triples on every request. True with them when more triples point to it."""
         quads: list[ox.Quad] = []
         triples: dict[tuple[Any, ox.NamedNode], None] = {}
         for quad in self.store.quads_for_pattern(None, None, node, None):
@@ -184,14 +198,15 @@ class Worker:
             if key not in triples:
                 if len(triples) >= limit:
                     # Cut: a kept triple's other graphs may come later in the scan.
-                    return [
+                    kept = [
                         found
                         for subject, predicate in triples
                         for found in self.store.quads_for_pattern(subject, predicate, node)
                     ]
+                    return kept, True
                 triples[key] = None
             quads.append(quad)
-        return quads
+        return quads, False
 
     def _is_merged_copy(self, quad: ox.Quad) -> bool:
         """A default-graph quad that only repeats a named graph's triple (see `write`)."""

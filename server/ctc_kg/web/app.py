@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
@@ -58,12 +59,23 @@ def create_app(
     app.before_request(_request_target_checks)
     app.before_request(_preflight)
     app.after_request(_cors)
-    # Only data that cannot change under the server may be answered from memory: a remote
-    # store can be reloaded in place by `ctc-kg load` while the server runs.
+    # Answers are kept per data version (a remote store is reloaded in place by
+    # `ctc-kg load` while the server runs): a new version empties the cache.
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app, max_bytes=settings.response_cache_bytes if store.fixed_data else 0
+        app.wsgi_app,
+        max_bytes=settings.response_cache_bytes,
+        version=lambda environ: _version_tag(site, environ),
     )
     return app
+
+
+def _version_tag(state: Site, environ: dict[str, Any]) -> str | None:
+    """The request's data version for the response cache; None (the cache stands aside)
+    when the store cannot say: the app then answers, with the error it deserves."""
+    try:
+        return state.data_version(environ).tag
+    except CtcKgError:
+        return None
 
 
 def close_app(app: Flask) -> None:

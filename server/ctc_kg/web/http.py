@@ -13,6 +13,9 @@ from ctc_kg.web.i18n import choose_language
 from flask import Request, Response
 
 CACHE_CONTROL = "public, max-age=300"
+#: Says an answer was cut at a limit (`true; limit=N`): query results at
+#: `max_result_rows`, a description at its incoming links (store.description).
+TRUNCATED_HEADER = "X-CTC-KG-Truncated"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",

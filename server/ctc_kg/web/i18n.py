@@ -84,6 +84,12 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     "disagreements": {"en": "Sources disagree", "fr": "Les sources divergent"},
     "claims": {"en": "Claims", "fr": "Affirmations"},
     "formats": {"en": "This description as data", "fr": "Cette description en données"},
+    "description_cut": {
+        "en": "As data, this description lists {limit} of the statements that point to this "
+        "resource, not all of them; the SPARQL endpoint lists them all.",
+        "fr": "En données, cette description donne {limit} des déclarations qui pointent vers "
+        "cette ressource, pas toutes ; le point d'accès SPARQL les donne toutes.",
+    },
     "identifier": {"en": "Identifier (IRI)", "fr": "Identifiant (IRI)"},
     "language_tag": {"en": "language", "fr": "langue"},
     "datatype": {"en": "datatype", "fr": "type de données"},

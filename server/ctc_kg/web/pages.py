@@ -144,7 +144,7 @@ def _runner(state: Site) -> gather.Run:
 def _vocabulary_index(state: Site) -> QuadIndex:
     """The ontology's and the shapes' graphs (and labels they need), once per version."""
     index: QuadIndex = state.cached(
-        ("pages", "vocabulary", state.version),
+        ("pages", "vocabulary", state.data_version().tag),
         lambda: QuadIndex(gather.vocabulary(state.settings.base_iri, _runner(state))),
     )
     return index
@@ -160,7 +160,7 @@ def _examples(state: Site) -> tuple[ExampleQuery, ...]:
 
 def _diagram(state: Site, lang: str) -> str | None:
     diagrams: Diagrams = state.cached(
-        ("pages", "diagrams", state.version),
+        ("pages", "diagrams", state.data_version().tag),
         lambda: Diagrams(_vocabulary_index(state), state.settings.base_iri),
     )
     return diagrams.svg(lang) or ""
@@ -169,8 +169,9 @@ def _diagram(state: Site, lang: str) -> str | None:
 # -- the views the other blueprints call --------------------------------------------------
 
 
-def resource(iri_map: IriMap, iri: str, quads: list[ox.Quad]) -> bytes:
-    """The page of `iri` (canonical); `quads` is its description from the store.
+def resource(iri_map: IriMap, iri: str, quads: list[ox.Quad], cut_at: int | None = None) -> bytes:
+    """The page of `iri` (canonical); `quads` is its description from the store, cut at
+    `cut_at` incoming links when that is set (the page says so).
 
     The ontology and shapes documents get their documentation pages.
     """
@@ -184,7 +185,7 @@ def resource(iri_map: IriMap, iri: str, quads: list[ox.Quad]) -> bytes:
         html = renderer.vocabulary(index, ctx, kind, _diagram(state, ctx.lang))
     else:
         facts = gather.resource(iri, quads, base, _runner(state))
-        html = renderer.resource(facts.index(), iri, ctx, facts.totals)
+        html = renderer.resource(facts.index(), iri, ctx, facts.totals, cut_at)
     return html.encode("utf-8")
 
 
@@ -199,7 +200,7 @@ def landing(iri_map: IriMap, quads: list[ox.Quad]) -> bytes:
         described = (quad_from_oxigraph(q) for q in quads)
         return QuadIndex(chain(facts.quads, described)), facts.totals
 
-    index, totals = state.cached(("pages", "landing", state.version), read)
+    index, totals = state.cached(("pages", "landing", state.data_version().tag), read)
     html = _renderer(state).landing(index, ctx, _examples(state), totals)
     return html.encode("utf-8")
 

@@ -8,6 +8,7 @@ the dataset description (RDF) or the landing page (HTML).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ctc_kg.errors import NotFoundError
 from ctc_kg.web import conneg, http, pages, render
@@ -36,22 +37,36 @@ def _respond(
     iri: str,
     fmt: Format,
     offered: tuple[Format, ...],
-    make: Callable[[], bytes],
+    make: Callable[[], Representation],
 ) -> Response:
-    etag = http.etag_for(state.version, iri_map.public, iri, _variant(fmt))
-    if http.not_modified(request, etag, state.last_modified):
+    version = state.data_version()
+    etag = http.etag_for(version.tag, iri_map.public, iri, _variant(fmt))
+    if http.not_modified(request, etag, version.modified):
         response = http.vary(Response(status=304), fmt)
-        return http.validators(response, etag, state.last_modified)
-    response = Response(make())
+        return http.validators(response, etag, version.modified)
+    made = make()
+    response = Response(made.body)
     http.negotiated(response, fmt, offered, iri_map.outward(iri))
-    return http.validators(response, etag, state.last_modified)
+    if made.cut_at is not None:
+        # Never a silent cut (as /sparql for rows): the description says it in its data
+        # too (store.description.truncation_note).
+        response.headers[http.TRUNCATED_HEADER] = f"true; limit={made.cut_at}"
+    return http.validators(response, etag, version.modified)
 
 
-def _remembered(state: Site, key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
-    """A representation computed once per dataset version (the data never changes while
-    the server runs); unknown IRIs raise inside `make` and are never remembered."""
-    body: bytes = state.cached(key, make)
-    return body
+@dataclass(frozen=True)
+class Representation:
+    body: bytes
+    cut_at: int | None = None  # a description cut at this many incoming links
+
+
+def _remembered(
+    state: Site, key: tuple[str, ...], make: Callable[[], Representation]
+) -> Representation:
+    """A representation computed once per data version; unknown IRIs raise inside `make`
+    and are never remembered."""
+    found: Representation = state.cached((state.data_version().tag, *key), make)
+    return found
 
 
 @bp.route("/", methods=["GET"])
@@ -60,11 +75,11 @@ def landing() -> Response:
     iri_map = state.iri_map()
     fmt = _negotiate(conneg.RESOURCE_FORMATS)
 
-    def make() -> bytes:
+    def make() -> Representation:
         quads = state.cached(("void",), lambda: dataset_description(state.dist))
         if fmt is conneg.HTML:
-            return pages.landing(iri_map, quads)
-        return render.graph(quads, fmt, iri_map, state.prefixes)
+            return Representation(pages.landing(iri_map, quads))
+        return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
     return _respond(state, iri_map, state.settings.base_iri, fmt, conneg.RESOURCE_FORMATS, make)
 
@@ -76,9 +91,9 @@ def void() -> Response:
     fmt = _negotiate(conneg.GRAPH_FORMATS)
     iri = state.settings.base_iri + ".well-known/void"
 
-    def make() -> bytes:
+    def make() -> Representation:
         quads = state.cached(("void",), lambda: dataset_description(state.dist))
-        return render.graph(quads, fmt, iri_map, state.prefixes)
+        return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
     return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
 
@@ -90,24 +105,24 @@ def resource(path: str) -> Response:
     iri = state.settings.base_iri + path
     fmt = _negotiate(conneg.RESOURCE_FORMATS)
 
-    def describe() -> bytes:
+    def describe() -> Representation:
         direct = fmt is not conneg.HTML and not render.needs_pivot(fmt, iri_map)
         media_type = fmt.media_type if direct else render.GRAPH_PIVOT.media_type
-        body = state.store.describe(iri, media_type)
-        if body is None:
+        found = state.store.describe(iri, media_type)
+        if found is None:
             raise NotFoundError(
                 f"There is no resource <{iri_map.outward(iri)}> in this dataset. "
                 f"Try the SPARQL endpoint at {iri_map.public}sparql or the dataset "
                 f"description at {iri_map.public}."
             )
         if direct:
-            return body
-        quads = render.quads_of(body, render.GRAPH_PIVOT)
+            return Representation(found.body, found.cut_at)
+        quads = render.quads_of(found.body, render.GRAPH_PIVOT)
         if fmt is conneg.HTML:
-            return pages.resource(iri_map, iri, quads)
-        return render.graph(quads, fmt, iri_map, state.prefixes)
+            return Representation(pages.resource(iri_map, iri, quads, found.cut_at), found.cut_at)
+        return Representation(render.graph(quads, fmt, iri_map, state.prefixes), found.cut_at)
 
-    def make() -> bytes:
+    def make() -> Representation:
         return _remembered(state, ("resource", iri_map.public, iri, _variant(fmt)), describe)
 
     return _respond(state, iri_map, iri, fmt, conneg.RESOURCE_FORMATS, make)

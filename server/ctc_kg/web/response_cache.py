@@ -1,12 +1,13 @@
 """An in-memory HTTP cache of complete responses, in front of the Flask app (WSGI).
 
-With the embedded store the data never changes while a worker runs (a reload starts new
-workers), so a GET that was answered once is answered the same way until the worker
-ends. (A remote store may be reloaded in place by `ctc-kg load`: the app then runs
-without this cache.) Flask's request
-handling costs more than the answer itself once a description is computed; this cache
-answers a repeated GET before Flask, the way a shared cache (RFC 9111) in front of the
-server would, and inside it so every deployment gets it.
+A GET that was answered once is answered the same way as long as the data version stays
+the same (`version`, asked once per request: the embedded store's never changes while a
+worker runs; a remote store's changes when `ctc-kg load` reloads it, web.site). The
+answers are kept for one version: a request that sees another one empties the cache,
+and an answer made under a version that is no longer current is not kept. Flask's
+request handling costs more than the answer itself once a description is computed; this
+cache answers a repeated GET before Flask, the way a shared cache (RFC 9111) in front of
+the server would, and inside it so every deployment gets it.
 
 What it stores: 200 answers to GET with an `ETag`, a `Content-Length` of at most
 `max_entry_bytes`, no `Set-Cookie`, and no `no-store` or `private` in `Cache-Control`.
@@ -15,8 +16,9 @@ The key is the request target (path and query string), the `Host` and
 of the request headers the answer's `Vary` names (the answer decides: conneg sets
 `Vary: Accept`, pages add `Accept-Language`). Requests it never answers, passing them
 to the app: other methods, conditional or range requests (the app computes 304s and
-knows `Last-Modified`), requests with `Authorization` or `Cookie`. The total size is
-bounded (`max_bytes`); the least recently used answers go first.
+knows `Last-Modified`), requests with `Authorization` or `Cookie`, requests whose data
+version cannot be known (`version` gives None). The total size is bounded (`max_bytes`);
+the least recently used answers go first.
 """
 
 from __future__ import annotations
@@ -66,8 +68,17 @@ _Variants = dict[tuple[str, ...], dict[tuple[str | None, ...], _Entry]]
 class ResponseCache:
     """WSGI middleware: answers repeated GETs from memory (see the module's docstring)."""
 
-    def __init__(self, app: WSGIApp, *, max_bytes: int, max_entry_bytes: int = 1 << 20) -> None:
+    def __init__(
+        self,
+        app: WSGIApp,
+        *,
+        max_bytes: int,
+        max_entry_bytes: int = 1 << 20,
+        version: Callable[[dict[str, Any]], str | None] = lambda environ: "",
+    ) -> None:
         self.app = app
+        self.version = version
+        self._current: str | None = None  # the data version of the stored answers
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
         self._lock = threading.Lock()
@@ -86,12 +97,25 @@ class ResponseCache:
     ) -> Iterable[bytes]:
         if self.max_bytes <= 0 or not _cacheable_request(environ):
             return self.app(environ, start_response)
+        version = self.version(environ)
+        if version is None:
+            return self.app(environ, start_response)
+        self._follow(version)
         target = _target(environ)
         found = self._lookup(target, environ)
         if found is not None:
             start_response(found.status, list(found.headers))
             return [found.body]
-        return self._fill(target, environ, start_response)
+        return self._fill(target, environ, start_response, version)
+
+    def _follow(self, version: str) -> None:
+        """Empty the cache when the data version is no longer the one its answers have."""
+        with self._lock:
+            if version != self._current:
+                self._targets.clear()
+                self._sizes.clear()
+                self._bytes = 0
+                self._current = version
 
     def _lookup(self, target: tuple[str, ...], environ: dict[str, Any]) -> _Entry | None:
         with self._lock:
@@ -107,7 +131,11 @@ class ResponseCache:
             return None
 
     def _fill(
-        self, target: tuple[str, ...], environ: dict[str, Any], start_response: Callable[..., Any]
+        self,
+        target: tuple[str, ...],
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        version: str,
     ) -> Iterable[bytes]:
         captured: list[tuple[str, Headers]] = []
 
@@ -128,7 +156,7 @@ class ResponseCache:
                 close()
         status, headers = captured[-1]
         if len(content) == _content_length(headers):
-            self._store(target, environ, _Entry(status, list(headers), content))
+            self._store(target, environ, _Entry(status, list(headers), content), version)
         return [content]
 
     def _storable(self, status: str, headers: Headers) -> bool:
@@ -143,12 +171,16 @@ class ResponseCache:
         length = _content_length(headers)
         return length is not None and length <= self.max_entry_bytes
 
-    def _store(self, target: tuple[str, ...], environ: dict[str, Any], entry: _Entry) -> None:
+    def _store(
+        self, target: tuple[str, ...], environ: dict[str, Any], entry: _Entry, version: str
+    ) -> None:
         vary = _vary(entry.headers)
         if vary is None:  # Vary: * - every request is different
             return
         size = len(entry.body) + sum(len(n) + len(v) for n, v in entry.headers) + 256
         with self._lock:
+            if version != self._current:  # made under a version another request replaced
+                return
             answers = self._targets.setdefault(target, {}).setdefault(vary, {})
             key = _values(environ, vary)
             if key in answers:

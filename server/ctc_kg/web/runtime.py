@@ -38,6 +38,7 @@ from ctc_kg.errors import StoreUnavailableError, UnusableInputError, ValidationF
 from ctc_kg.store.base import Store
 from ctc_kg.store.embedded import EmbeddedStore, write_store
 from ctc_kg.store.remote import endpoint_of, remote_store
+from ctc_kg.store.version import build_version
 from ctc_kg.web.isolated import run_isolated
 from ctc_kg.web.version_cache import Lease, cache_key, lookup, prune, publish
 
@@ -63,6 +64,7 @@ class Prepared:
             timeout=settings.query_timeout,
             service_allow_list=settings.service_allow_list,
             in_memory=self.triples <= settings.memory_store_max_triples,
+            version=build_version(self.dist),
         )
 
     def cleanup(self) -> None:

@@ -1,18 +1,23 @@
-"""What the routes share: settings, the store, the build folder, the dataset's version.
+"""What the routes share: settings, the store, the build folder, the versions.
 
 One `Site` per app, kept in `app.extensions["ctc_kg"]`; routes get it with `site()`.
+
+Two versions key the caches and validators. The build's (`version`, `last_modified`) is
+fixed for the life of the app: what is served from the build folder alone (dumps, the
+JSON-LD context, the catalogue) is keyed on it. The data's (`data_version()`) is the
+store's (`Store.version()`) combined with the build's: every answer computed from the
+store (descriptions, pages, query results) is keyed on it, so a remote store reloaded by
+`ctc-kg load` is seen without a restart. It is read once per request.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +25,13 @@ from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
 from ctc_kg.errors import ServiceBusyError
 from ctc_kg.store.base import Store
+from ctc_kg.store.version import CHECKSUMS, DataVersion, build_version, combined
 from ctc_kg.web.rewrite import ForwardedHeaders, IriMap, public_base
 from flask import current_app, request
 
-CHECKSUMS = "SHA256SUMS"
+__all__ = ["CHECKSUMS", "Site", "site", "version_of"]
+#: Where a request keeps the data version it was answered under (WSGI environ).
+DATA_VERSION_KEY = "ctc_kg.data_version"
 #: Values `Site.cached` keeps: the most recently used; one key per resource description,
 #: so on a large graph the cache turns over, and the shared values (the renderer, the
 #: landing page's totals) must not be dropped with the rest.
@@ -40,9 +48,9 @@ class Site:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        source = _version_source(self.dist)
-        self.version = version_of(self.dist)
-        self.last_modified = datetime.fromtimestamp(int(source.stat().st_mtime), UTC)
+        self.build = build_version(self.dist)
+        self.version = self.build.tag
+        self.last_modified = self.build.modified
         self.prefixes = prefixes(self.settings.base_iri)
         self._query_slots = threading.BoundedSemaphore(max(1, self.settings.max_concurrent_queries))
 
@@ -66,6 +74,17 @@ class Site:
             yield
         finally:
             self._query_slots.release()
+
+    def data_version(self, environ: MutableMapping[str, Any] | None = None) -> DataVersion:
+        """The version of the data this request is answered from (see the module's
+        docstring), asked of the store once per request: the ETag, the Last-Modified and
+        the cache keys of one answer all follow the same reading."""
+        where = request.environ if environ is None else environ
+        found = where.get(DATA_VERSION_KEY)
+        if found is None:
+            found = where[DATA_VERSION_KEY] = combined(self.build, self.store.version())
+        assert isinstance(found, DataVersion)
+        return found
 
     def iri_map(self) -> IriMap:
         """The mapping between canonical IRIs and this request's public base."""
@@ -100,14 +119,9 @@ class Site:
             self.cleanup.pop()()
 
 
-def _version_source(dist: Path) -> Path:
-    sums = dist / CHECKSUMS
-    return sums if sums.exists() else dist / "ctc-kg.nq"
-
-
 def version_of(dist: Path) -> str:
-    """The dataset version a build folder holds (from its checksums): ETags and /health."""
-    return hashlib.sha256(_version_source(dist).read_bytes()).hexdigest()[:16]
+    """The version tag of a build folder (store.version.build_version)."""
+    return build_version(dist).tag
 
 
 def site() -> Site:

@@ -39,7 +39,7 @@ class ProtocolRequest:
 
 
 MAX_PARAMETERS = 1000
-TRUNCATED_HEADER = "X-CTC-KG-Truncated"
+TRUNCATED_HEADER = http.TRUNCATED_HEADER
 # Without a query: the editor page or the Service Description (one tuple, so conneg can
 # remember the choice per Accept header).
 WITHOUT_QUERY_FORMATS = (conneg.HTML, *conneg.GRAPH_FORMATS)
@@ -122,7 +122,7 @@ def _query(protocol: ProtocolRequest) -> Response:
     etag = None
     if request.method == "GET":
         etag = http.etag_for(
-            state.version,
+            state.data_version().tag,
             iri_map.public,
             request.query_string.decode("latin-1"),
             results_fmt.name if results_fmt else "",

@@ -57,12 +57,18 @@ class Renderer:
         )
 
     def resource(
-        self, index: QuadIndex, iri: str, ctx: PageContext, totals: ResourceTotals | None = None
+        self,
+        index: QuadIndex,
+        iri: str,
+        ctx: PageContext,
+        totals: ResourceTotals | None = None,
+        cut_at: int | None = None,
     ) -> str:
-        """The page of `iri`; `totals` when the index holds only what the page shows."""
+        """The page of `iri`; `totals` when the index holds only what the page shows;
+        `cut_at` when its description as data holds only that many incoming links."""
         view = resource_view(index, iri, ctx, totals)
         jsonld = Markup(script_json(schema_org_graph(index, iri, ctx.public_iri)))  # noqa: S704 - escaped by script_json
-        return self._render("resource.html", ctx, view=view, jsonld=jsonld)
+        return self._render("resource.html", ctx, view=view, jsonld=jsonld, cut_at=cut_at)
 
     def landing(
         self,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
+from ctc_kg.web.html.quads import QuadIndex, quad_from_oxigraph
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SDO, XSD
@@ -177,3 +179,32 @@ def test_page_has_a_skip_link_to_the_main_content(index, renderer, make_ctx):
     skip = doc.find(".//body/a")
     assert skip.get("href") == "#content"
     assert doc.find(".//main").get("id") == "content"
+
+
+TWO_DISAGREEMENTS = """
+@prefix ctckg: <https://w3id.org/ctc-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+<https://w3id.org/ctc-kg/disagreement/b-opening> a ctckg:Disagreement ;
+    rdfs:label "B opening"@en ; schema:about <https://w3id.org/ctc-kg/meeting/2003-new-york> ;
+    ctckg:claim <https://w3id.org/ctc-kg/graph/x/one>, <https://w3id.org/ctc-kg/graph/y/two> .
+<https://w3id.org/ctc-kg/disagreement/a-attendance> a ctckg:Disagreement ;
+    rdfs:label "A attendance"@en ; schema:about <https://w3id.org/ctc-kg/meeting/2003-new-york> ;
+    ctckg:claim <https://w3id.org/ctc-kg/graph/x/one>, <https://w3id.org/ctc-kg/graph/y/two> .
+"""
+
+
+def test_disagreements_about_one_resource_come_in_iri_order_whatever_the_store_order(
+    renderer, make_ctx
+):
+    """Regression: with two disagreements about the first meeting, the page from the store
+    and the page from the whole graph listed them in different orders."""
+    parsed = ox.parse(TWO_DISAGREEMENTS.encode(), format=ox.RdfFormat.TRIG)
+    quads = [quad_from_oxigraph(q) for q in parsed]
+    forward = renderer.resource(QuadIndex(quads), MEETING, make_ctx())
+    backward = renderer.resource(QuadIndex(reversed(quads)), MEETING, make_ctx())
+    assert forward == backward
+    headings = [
+        text_of(h) for h in parse_html(forward).findall(".//section[@class='disagreements']//h3")
+    ]
+    assert headings == ["A attendance", "B opening"]

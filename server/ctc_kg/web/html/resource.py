@@ -222,7 +222,8 @@ class _Builder:
         disagreement_class = URIRef(self.ctckg + "Disagreement")
         claim = URIRef(self.ctckg + "claim")
         views = []
-        for node in self.index.subjects(SDO.about, iri):
+        # In IRI order: the index's order is the store's, and a page must not depend on it.
+        for node in sorted(self.index.subjects(SDO.about, iri), key=str):
             if disagreement_class not in self.index.objects(node, RDF.type):
                 continue
             explanation = comment(self.index, node, self.ctx.lang)

@@ -56,6 +56,7 @@ from ctc_kg.errors import (
     QueryTimeoutError,
     StoreUnavailableError,
 )
+from ctc_kg.store import writing
 from ctc_kg.store.base import Health, QueryForm, QueryRequest, QueryResponse, Store
 from ctc_kg.store.description import (
     GRAPH_CONTENT_LIMIT,
@@ -196,7 +197,10 @@ class RemoteStore(Store):
         quads = self._consistently(lambda m: self.description(iri_, m), self.timeout)
         if quads is None:
             return None
-        return self._serialize(quads, media_type)
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise NotAcceptableError(f"Cannot produce {media_type}.")
+        return writing.serialize(quads, fmt, self.prefixes, ox.NamedNode(iri_))
 
     def health(self) -> Health:
         try:

@@ -105,7 +105,7 @@ def resource(path: str) -> Response:
         quads = render.quads_of(body, render.GRAPH_PIVOT)
         if fmt is conneg.HTML:
             return pages.resource(iri_map, iri, quads)
-        return render.graph(quads, fmt, iri_map, state.prefixes)
+        return render.graph(quads, fmt, iri_map, state.prefixes, about=iri)
 
     def make() -> bytes:
         return _remembered(state, ("resource", iri_map.public, iri, _variant(fmt)), describe)

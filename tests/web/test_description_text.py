@@ -103,4 +103,3 @@ def test_turtle_description_starts_with_the_resource_described(client: FlaskClie
     text = get(client, "meeting/m1", "text/turtle").decode("utf-8")
     first = next(line for line in text.splitlines() if not line.startswith("@prefix"))
     assert first.startswith(f"<{BASE}meeting/m1> ")
-

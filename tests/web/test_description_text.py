@@ -16,8 +16,8 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from tests.tidy import assert_reads_like_the_dump
 from tests.web.conftest import BASE, content_files
-from tests.web.tidy import assert_reads_like_the_dump
 
 QUAD_FORMATS = {"application/n-quads": "nquads", "application/trig": "trig"}
 # A meeting stated by two source graphs, with a blank node and an incoming link; an

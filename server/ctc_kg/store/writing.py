@@ -21,7 +21,7 @@ This module imports only pyoxigraph and the standard library: the query workers 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -29,7 +29,7 @@ import pyoxigraph as ox
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-LEADING_PREDICATES = {RDF_TYPE: 0, RDFS_LABEL: 1}
+LEADING_PREDICATES = {f"<{RDF_TYPE}>": 0, f"<{RDFS_LABEL}>": 1}  # N-Triples tokens
 # Literals Turtle writes without their datatype (Turtle 1.1, productions 19-21 and 133s).
 BARE_LITERALS = {
     XSD + "integer": re.compile(r"[+-]?[0-9]+"),
@@ -42,7 +42,7 @@ IMPLICIT_DATATYPES = frozenset(
 )
 WITH_PREFIXES = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
 TermKey = tuple[int, str, str, str]
-TripleKey = tuple[bool, TermKey, int, str, TermKey]
+TextKey = tuple[bool, str, int, str, str]
 
 
 def serialize(
@@ -55,48 +55,70 @@ def serialize(
     their union otherwise; sorted, the statements about `first` (the resource described)
     before the others; with the prefixes the text uses (all of them for RDF/XML, which
     needs its own namespace rules; none for the line-based formats)."""
-    items: list[Any] = (
-        published_quads(quads, first) if fmt.supports_datasets else sorted_triples(quads, first)
-    )
+    statements = Statements(quads, first)
+    items: list[Any] = statements.published() if fmt.supports_datasets else statements.union()
     chosen: Mapping[str, str] | None = None
     if fmt is ox.RdfFormat.RDF_XML:
         chosen = prefixes
     elif fmt in WITH_PREFIXES:
-        chosen = used_prefixes(prefixes, items)
+        chosen = used_prefixes(prefixes, statements.terms(), statements.predicates())
     body = ox.serialize(items, format=fmt, prefixes=dict(chosen) if chosen is not None else None)
     return body or b""
 
 
-def published_quads(quads: Iterable[ox.Quad], first: ox.NamedNode | None = None) -> list[ox.Quad]:
-    """Each distinct statement once in the default graph, sorted, then the quads of each
-    named graph, graph by graph in name order, sorted."""
-    named: dict[Any, set[ox.Triple]] = {}
-    union: set[ox.Triple] = set()
-    for quad in quads:
-        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
-        union.add(triple)
-        if not isinstance(quad.graph_name, ox.DefaultGraph):
-            named.setdefault(quad.graph_name, set()).add(triple)
-    result = [ox.Quad(t.subject, t.predicate, t.object) for t in _sorted(union, first)]
-    for name in sorted(named, key=term_key):
-        triples = _sorted(named[name], first)
-        result.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-    return result
+class Statements:
+    """Quads read once, as the writers need them: each distinct statement, each named
+    graph's statements, and a sort key per statement.
 
+    pyoxigraph makes a new Python object at every attribute access and every term built,
+    which is what a large description (a hub's 7,000 quads) spends its time on: each quad
+    is read as one triple and its graph name, the named graphs' quads are written as they
+    came, and statements are sorted by their N-Triples text, split into its subject,
+    predicate and object (a subject or predicate token holds no space)."""
 
-def sorted_triples(quads: Iterable[ox.Quad], first: ox.NamedNode | None = None) -> list[ox.Triple]:
-    """The distinct statements of all graphs, sorted."""
-    return _sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, first)
+    def __init__(self, quads: Iterable[ox.Quad], first: ox.NamedNode | None = None) -> None:
+        self._first = str(first) if first is not None else None
+        self._statements: dict[ox.Triple, None] = {}
+        self._named: dict[Any, dict[ox.Triple, ox.Quad]] = {}
+        for quad in quads:
+            triple = quad.triple
+            self._statements[triple] = None
+            graph = quad.graph_name
+            if not isinstance(graph, ox.DefaultGraph):
+                self._named.setdefault(graph, {})[triple] = quad
 
+    def published(self) -> list[ox.Triple | ox.Quad]:
+        """Each distinct statement once in the default graph (pyoxigraph's dataset writers
+        put a triple there), sorted, then the quads of each named graph, graph by graph in
+        name order, sorted."""
+        result: list[ox.Triple | ox.Quad] = list(self.union())
+        for name in sorted(self._named, key=term_key):
+            quads = self._named[name]
+            result.extend(quads[triple] for triple in sorted(quads, key=self._key))
+        return result
 
-def _sorted(triples: Iterable[ox.Triple], first: ox.NamedNode | None) -> list[ox.Triple]:
-    def key(triple: ox.Triple) -> TripleKey:
-        predicate = triple.predicate.value
+    def union(self) -> list[ox.Triple]:
+        """The distinct statements of all graphs, sorted."""
+        return sorted(self._statements, key=self._key)
+
+    def terms(self) -> Iterator[Any]:
+        """Every term written as a subject, an object or a graph name."""
+        for triple in self._statements:
+            yield triple.subject
+            yield triple.object
+        yield from self._named
+
+    def predicates(self) -> set[Any]:
+        return {triple.predicate for triple in self._statements}
+
+    def _key(self, triple: ox.Triple) -> TextKey:
+        text = str(triple)
+        parts = text.split(" ", 2)
+        if text.startswith("<<") or len(parts) < 3:  # a quoted triple as subject (RDF-star)
+            return True, text, 0, "", ""
+        subject, predicate, rest = parts
         rank = LEADING_PREDICATES.get(predicate, len(LEADING_PREDICATES))
-        subject = triple.subject
-        return subject != first, term_key(subject), rank, predicate, term_key(triple.object)
-
-    return sorted(triples, key=key)
+        return subject != self._first, subject, rank, predicate, rest
 
 
 def term_key(term: Any) -> TermKey:
@@ -110,22 +132,18 @@ def term_key(term: Any) -> TermKey:
     return 3, str(term), "", ""
 
 
-def used_prefixes(prefixes: Mapping[str, str], items: Iterable[Any]) -> dict[str, str]:
-    """The prefixes Turtle or TriG text of `items` (triples or quads) uses: for each IRI
-    written as a prefixed name, the longest namespace it starts with (pyoxigraph escapes
-    any local part, so every IRI under a namespace is abbreviated). `rdf:type` as a
-    predicate is written `a`; xsd:string, rdf:langString and numbers and booleans in
-    Turtle's own syntax are written without their datatype."""
+def used_prefixes(
+    prefixes: Mapping[str, str], terms: Iterable[Any], predicates: Iterable[Any]
+) -> dict[str, str]:
+    """The prefixes Turtle or TriG text uses for these subjects, objects and graph names
+    and these predicates: for each IRI written as a prefixed name, the longest namespace
+    it starts with (pyoxigraph escapes any local part, so every IRI under a namespace is
+    abbreviated). `rdf:type` as a predicate is written `a`; xsd:string, rdf:langString
+    and numbers and booleans in Turtle's own syntax are written without their datatype."""
     namespaces = sorted(set(prefixes.values()), key=len, reverse=True)
-    iris: set[str] = set()
-    for item in items:
-        terms = [item.subject, item.object]
-        if item.predicate.value != RDF_TYPE:
-            terms.append(item.predicate)
-        if isinstance(item, ox.Quad):
-            terms.append(item.graph_name)
-        for term in terms:
-            _collect_iris(term, iris)
+    iris = {p.value for p in predicates if p.value != RDF_TYPE}
+    for term in set(terms):
+        _collect_iris(term, iris)
     used: set[str] = set()
     for iri in iris:
         for namespace in namespaces:

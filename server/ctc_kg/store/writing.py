@@ -89,8 +89,8 @@ class Statements:
 
     def published(self) -> list[ox.Triple | ox.Quad]:
         """Each distinct statement once in the default graph (pyoxigraph's dataset writers
-        put a triple there), sorted, then the quads of each named graph, graph by graph in
-        name order, sorted."""
+        put a triple there: tests/store/test_writing.py checks it), sorted, then the quads
+        of each named graph, graph by graph in name order, sorted."""
         result: list[ox.Triple | ox.Quad] = list(self.union())
         for name in sorted(self._named, key=term_key):
             quads = self._named[name]

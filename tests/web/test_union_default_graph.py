@@ -39,9 +39,11 @@ def test_graph_pattern_still_finds_every_source_of_a_triple(client: FlaskClient)
     ]
 
 
-def test_trig_description_keeps_statements_in_their_source_graphs_only(
+def test_trig_description_states_a_triple_once_in_the_default_graph_and_in_each_source(
     client: FlaskClient,
 ) -> None:
+    """The default graph holds every statement once (issue 13: clients that read only
+    the default graph found nothing), each source graph its own."""
     response = client.get("/meeting/m1", headers={"Accept": "application/trig"})
     assert response.status_code == 200
     dataset = rdflib.Dataset()
@@ -51,4 +53,5 @@ def test_trig_description_keeps_statements_in_their_source_graphs_only(
     assert graphs == [
         "https://w3id.org/ctc-kg/graph/source-a/passage",
         "https://w3id.org/ctc-kg/graph/source-b/passage",
+        str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID),
     ]

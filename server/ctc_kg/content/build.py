@@ -3,7 +3,8 @@
 The output folder (flat; the server maps `B dump/<name>` to `<out>/<name>`):
 
     ctc-kg.{ttl,nt,jsonld,rdf}      the union of the data graphs (+ .gz each)
-    ctc-kg.{trig,nq}                the data with its named graphs (+ .gz each)
+    ctc-kg.{trig,nq}                the data with its named graphs, the default graph
+                                    holding their union as well (+ .gz each)
     ontology.{ttl,nt,jsonld,rdf}    the ontology alone (+ .gz each)
     shapes.{ttl,nt,jsonld,rdf}      the SHACL shapes alone (+ .gz each)
     context/v1.jsonld               the JSON-LD context the .jsonld files cite
@@ -46,6 +47,7 @@ from ctc_kg.content.serialize import (
     trig,
     turtle,
     union_of,
+    with_union_in_default_graph,
 )
 from ctc_kg.errors import UnusableInputError
 
@@ -89,7 +91,8 @@ def build(content: Content, out: Path, progress: Progress | None = None) -> Buil
     files: dict[str, bytes] = {}
 
     step("canonicalize blank nodes")
-    data, data_nquads = canonical_dataset_and_nquads(content.data_quads(), base)
+    quads = with_union_in_default_graph(content.data_quads())
+    data, data_nquads = canonical_dataset_and_nquads(quads, base)
     union = union_of(data)
 
     dumps: list[DumpFile] = []

@@ -77,6 +77,29 @@ def canonical_dataset_and_nquads(
     return result, text.encode("utf-8")
 
 
+def with_union_in_default_graph(quads: Iterable[Quad]) -> Iterator[Quad]:
+    """The quads, and every statement of a named graph once more in the default graph,
+    each once: the default graph of a TriG or N-Quads file then holds all the statements
+    (what the Turtle file holds), for clients that read only the default graph, and the
+    named graphs still say which source says what. (store.writing does the same for the
+    server's answers.)"""
+    default: set[tuple[Node, Node, Node]] = set()
+    later: list[tuple[Node, Node, Node]] = []
+    for subject, predicate, obj, name in quads:
+        triple = (subject, predicate, obj)
+        if name == DATASET_DEFAULT_GRAPH_ID:
+            if triple not in default:
+                default.add(triple)
+                yield subject, predicate, obj, name
+        else:
+            later.append(triple)
+            yield subject, predicate, obj, name
+    for triple in later:
+        if triple not in default:
+            default.add(triple)
+            yield (*triple, DATASET_DEFAULT_GRAPH_ID)
+
+
 def _canonical(quads: Iterable[Quad]) -> tuple[str, list[Quad]]:
     """The statements in canonical N-Quads (URDNA2015, pyld's implementation), and the
     statements with their blank nodes relabelled the same way.

@@ -73,7 +73,8 @@ def stabilize(
     stabilizer = Stabilizer(base_iri, public)
     for item in negotiables:
         variants = {fmt: name for name, fmt, _ in item.files() if fmt is not conneg.HTML}
-        stabilizer.representations(files, variants, f"{item.stem}.{conneg.NQUADS.name}")
+        source = f"{item.stem}.{conneg.NQUADS.name}"
+        stabilizer.representations(files, variants, source, public + item.path)
     if public == base_iri:
         return  # the dumps are the build's own files, already canonical
     stems: dict[str, dict[conneg.Format, str]] = {}

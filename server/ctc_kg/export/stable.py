@@ -46,26 +46,31 @@ class Stabilizer:
         self.iri_map = IriMap(public_base, public_base)  # the quads are already public
         self.prefixes = IriMap(base_iri, public_base).prefixes(prefixes(base_iri))
 
-    def render(self, quads: list[ox.Quad], fmt: Format) -> bytes:
+    def render(self, quads: list[ox.Quad], fmt: Format, about: str | None = None) -> bytes:
         if fmt is conneg.JSONLD:
             # web.render.jsonld, but parsing with the canonical labels kept (rdflib's
             # N-Triples parser would invent new ones).
             text = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
             union = union_of(dataset_from_nquads(text, self.iri_map.public))
             return to_compacted_jsonld(union, self.iri_map.public)
-        return render.graph(quads, fmt, self.iri_map, self.prefixes)
+        return render.graph(quads, fmt, self.iri_map, self.prefixes, about)
 
     def representations(
-        self, files: MutableMapping[str, bytes], variants: Mapping[Format, str], source: str
+        self,
+        files: MutableMapping[str, bytes],
+        variants: Mapping[Format, str],
+        source: str,
+        about: str | None = None,
     ) -> bool:
         """Replace the RDF `variants` (format -> file name) in `files` by canonical
         renderings of the graph in `files[source]` (N-Quads or N-Triples), when it has
-        blank nodes. Returns whether anything was replaced."""
+        blank nodes; the statements about `about` (a public IRI: the resource described)
+        first, as the server writes them. Returns whether anything was replaced."""
         fmt = conneg.NQUADS if source.endswith(".nq") else conneg.NTRIPLES
         quads = render.quads_of(files[source], fmt)
         if not has_blank_nodes(quads):
             return False
         canonical = canonical_quads(quads)
         for variant, name in variants.items():
-            files[name] = self.render(canonical, variant)
+            files[name] = self.render(canonical, variant, about)
         return True

@@ -57,6 +57,7 @@ from ctc_kg.errors import (
     QueryTimeoutError,
     StoreUnavailableError,
 )
+from ctc_kg.store import writing
 from ctc_kg.store.base import (
     Description,
     Health,
@@ -219,7 +220,11 @@ class RemoteStore(Store):
         quads = found.quads
         if found.cut_at is not None:
             quads = quads + truncation_note(iri_, found.cut_at)
-        return Description(self._serialize(quads, media_type), found.cut_at)
+        fmt = ox.RdfFormat.from_media_type(media_type)
+        if fmt is None:
+            raise NotAcceptableError(f"Cannot produce {media_type}.")
+        body = writing.serialize(quads, fmt, self.prefixes, ox.NamedNode(iri_))
+        return Description(body, found.cut_at)
 
     def version(self) -> DataVersion:
         """The load the manifest records, read again once `version_ttl` has passed since

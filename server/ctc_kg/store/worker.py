@@ -27,6 +27,7 @@ from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
+from ctc_kg.store import writing
 from ctc_kg.store.description import (
     GRAPH_CONTENT_LIMIT,
     INCOMING_LINK_LIMIT,
@@ -127,13 +128,9 @@ class Worker:
             quads = quads + truncation_note(request["iri"], found.cut_at)
         media_type = request["media_type"]
         fmt = _rdf_format(media_type)
-        if fmt.supports_datasets:
-            output: list[Any] = quads
-        else:
-            output = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
-        body = ox.serialize(output, format=fmt, prefixes=self._prefixes_for(fmt))
+        body = writing.serialize(quads, fmt, self.prefixes, ox.NamedNode(request["iri"]))
         header = {"ok": True, "found": True, "media_type": media_type, "cut_at": found.cut_at}
-        return header, body or b""
+        return header, body
 
     def description(
         self, iri: str, incoming_limit: int = INCOMING_LINK_LIMIT

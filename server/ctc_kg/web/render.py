@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from ctc_kg.content.context import to_compacted_jsonld
+from ctc_kg.store import writing
 from ctc_kg.web import conneg
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.rewrite import IriMap
@@ -49,22 +49,16 @@ def graph(
     target: Format,
     iri_map: IriMap,
     prefixes: Mapping[str, str],
+    about: str | None = None,
 ) -> bytes:
-    """Serialize `quads` (canonical IRIs) in `target` with IRIs mapped outward."""
+    """Serialize `quads` (canonical IRIs) in `target` with IRIs mapped outward, written as
+    every backend writes them (store.writing: the default graph holds every statement);
+    the statements about `about` (a canonical IRI: the resource described) come first."""
     mapped = [iri_map.quad(q) for q in quads]
     if target is conneg.JSONLD:
         return jsonld(mapped, iri_map)
-    fmt = ox_rdf_format(target)
-    items: list[Any]
-    if target.datasets:
-        items = mapped
-    else:
-        items = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in mapped))
-    with_prefixes = target in (conneg.TURTLE, conneg.TRIG, conneg.RDFXML)
-    body = ox.serialize(
-        items, format=fmt, prefixes=iri_map.prefixes(prefixes) if with_prefixes else None
-    )
-    return body or b""
+    first = ox.NamedNode(iri_map.outward(about)) if about is not None else None
+    return writing.serialize(mapped, ox_rdf_format(target), iri_map.prefixes(prefixes), first)
 
 
 def jsonld(quads: Iterable[ox.Quad], iri_map: IriMap) -> bytes:

@@ -120,7 +120,8 @@ def resource(path: str) -> Response:
         quads = render.quads_of(found.body, render.GRAPH_PIVOT)
         if fmt is conneg.HTML:
             return Representation(pages.resource(iri_map, iri, quads, found.cut_at), found.cut_at)
-        return Representation(render.graph(quads, fmt, iri_map, state.prefixes), found.cut_at)
+        body = render.graph(quads, fmt, iri_map, state.prefixes, about=iri)
+        return Representation(body, found.cut_at)
 
     def make() -> Representation:
         return _remembered(state, ("resource", iri_map.public, iri, _variant(fmt)), describe)

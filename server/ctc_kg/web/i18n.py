@@ -118,6 +118,37 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     "organization": {"en": "Organization", "fr": "Organisation"},
     "organizer": {"en": "organizer", "fr": "organisateur"},
     "co_organizer": {"en": "co-organizer", "fr": "co-organisateur"},
+    # The record of a meeting, a session or an agent (templates/record.html).
+    "record_participants": {"en": "Who took part, by role", "fr": "Participants, par rôle"},
+    "record_reported": {"en": "Reported as taking part", "fr": "Participation rapportée"},
+    "record_reported_note": {
+        "en": "What sources written after the meeting say happened.",
+        "fr": "Ce que les sources écrites après la réunion disent qu'il s'est passé.",
+    },
+    "record_announced": {"en": "Announced before the meeting", "fr": "Annoncé avant la réunion"},
+    "record_announced_note": {
+        "en": "Invited or expected, as sources published beforehand say: "
+        "not evidence of taking part.",
+        "fr": "Invités ou attendus, selon des sources publiées avant la réunion : "
+        "ce n'est pas la preuve d'une participation.",
+    },
+    "record_participant": {"en": "Participant", "fr": "Participant"},
+    "record_role": {"en": "Role", "fr": "Rôle"},
+    "record_post": {
+        "en": "Post held (the source's words)",
+        "fr": "Fonction occupée (termes de la source)",
+    },
+    "record_on_behalf_of": {"en": "On behalf of", "fr": "Au nom de"},
+    "record_session": {"en": "Session", "fr": "Séance"},
+    "record_programme": {"en": "Programme", "fr": "Programme"},
+    "record_scheduled": {"en": "as the programme announced it", "fr": "selon le programme annoncé"},
+    "record_outcomes": {
+        "en": "Outcomes: documents produced or adopted",
+        "fr": "Résultats : documents produits ou adoptés",
+    },
+    "record_adopted": {"en": "adopted at this meeting", "fr": "adopté lors de cette réunion"},
+    "record_roles": {"en": "Meetings and roles", "fr": "Réunions et rôles"},
+    "record_represented": {"en": "Represented by", "fr": "Représenté par"},
     "downloads": {"en": "Download the data", "fr": "Télécharger les données"},
     "file": {"en": "File", "fr": "Fichier"},
     "format": {"en": "Format", "fr": "Format"},

@@ -112,8 +112,26 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "fr": "Les {shown} premières des {total} organisations de ces réunions, par nom.",
     },
     "matrix": {
-        "en": "Who organized which meeting",
-        "fr": "Qui a organisé quelle réunion",
+        "en": "Who took part in which meeting, and in what role",
+        "fr": "Qui a participé à quelle réunion, et à quel titre",
+    },
+    "matrix_intro": {
+        "en": "The organizers each meeting names and every role a source gives; "
+        "roles only announced beforehand (invited, expected to speak) are marked as such.",
+        "fr": "Les organisateurs que nomme chaque réunion et chaque rôle que donne une "
+        "source ; les rôles seulement annoncés à l'avance (invité, orateur prévu) sont "
+        "signalés comme tels.",
+    },
+    "matrix_organizations": {
+        "en": "Organizations at each meeting",
+        "fr": "Organisations à chaque réunion",
+    },
+    "matrix_people": {"en": "People at each meeting", "fr": "Personnes à chaque réunion"},
+    "matrix_announced": {"en": "announced", "fr": "annoncé"},
+    "person": {"en": "Person", "fr": "Personne"},
+    "people_shown": {
+        "en": "The first {shown} of the {total} people of these meetings, by name.",
+        "fr": "Les {shown} premières des {total} personnes de ces réunions, par nom.",
     },
     "organization": {"en": "Organization", "fr": "Organisation"},
     "organizer": {"en": "organizer", "fr": "organisateur"},

@@ -16,7 +16,8 @@ plus, where the quads hold only part of something, how much there is in all:
   those);
 - `landing`: counts per class, the number of meetings, the first `bounds.MEETINGS` by
   date, the temporal coverage and the host cities (one query of aggregates), then what
-  the page shows of the dataset, those meetings, their places and organizers (one query);
+  the page shows of the dataset, those meetings, their places, organizers and
+  participations (`bounds.MATRIX_PARTICIPATIONS` at most) (one query);
 - `vocabulary`: the ontology's and the shapes' own named graphs, and the labels of the
   terms they mention from elsewhere (two queries).
 
@@ -41,7 +42,7 @@ from typing import Any
 import pyoxigraph as ox
 from ctc_kg.content.names import ontology_iri, ontology_namespace, shapes_iri
 from ctc_kg.store.description import LABEL_PREDICATES
-from ctc_kg.web.html.bounds import HOST_CITIES, MEETINGS, PER_PROPERTY
+from ctc_kg.web.html.bounds import HOST_CITIES, MATRIX_PARTICIPATIONS, MEETINGS, PER_PROPERTY
 from ctc_kg.web.html.labels import LABEL_PROPERTIES
 from ctc_kg.web.html.landing import LandingTotals
 from ctc_kg.web.html.quads import Quad, QuadIndex, quad_from_oxigraph, term_from_json
@@ -289,10 +290,28 @@ def landing_details_query(base_iri: str, meetings: Sequence[str], named: Sequenc
             f"{{ {_values('s', meetings)} ?s ?p ?o {_among('p', own)} }}",
             f"{{ {_values('m', meetings)} ?m ?q ?s {_among('q', roles)} "
             f"{_any_of((RDF.type, SKOS.altLabel, *labels))} }}",
+            *_participation_branches(base_iri, meetings),
         ]
     if named:
         branches.append(f"{{ {_values('s', named)} {_any_of((*labels, OWL.sameAs))} }}")
     return _select("?s ?p ?o", branches)
+
+
+def _participation_branches(base_iri: str, meetings: Sequence[str]) -> list[str]:
+    """The matrix's participations at `meetings` (at most MATRIX_PARTICIPATIONS): their
+    meeting, agent, role and status; the agents' types and labels, the roles' and the
+    statuses' labels."""
+    ctckg = ontology_namespace(base_iri)
+    said = (ctckg.participant, SDO.roleName, ctckg.status)
+    parts = (
+        f"{{ SELECT DISTINCT ?x WHERE {{ {_values('m', meetings)} "
+        f"?x {_iri(ctckg.atMeeting)} ?m }} LIMIT {MATRIX_PARTICIPATIONS} }}"
+    )
+    return [
+        f"{{ {parts} {_any_of((ctckg.atMeeting, *said), s='x')} BIND(?x AS ?s) }}",
+        f"{{ SELECT DISTINCT ?s ?p ?o WHERE {{ {parts} {_any_of(said, s='x', p='q', o='s')} "
+        f"{_any_of((RDF.type, SKOS.altLabel, *LABEL_PROPERTIES))} }} }}",
+    ]
 
 
 def landing(base_iri: str, run: Run) -> LandingFacts:

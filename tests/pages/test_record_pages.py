@@ -6,6 +6,7 @@ serves the same fixture over both backends) and parsed as HTML5."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -217,9 +218,10 @@ def test_country_page_lists_the_people_who_represented_it(page):
 def test_record_pages_have_ordered_headings_and_captioned_tables(page):
     for iri in (NEW_YORK, VIENNA, GREENSTOCK, BASE + "place/spain"):
         doc = page(iri)
+        assert doc.findall(".//section[@class]/div/table[@class]"), iri  # the record's
         levels = [int(h.tag[1]) for h in doc.iter() if h.tag in ("h1", "h2", "h3", "h4")]
         assert levels[0] == 1
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), iri
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), iri
         for table in doc.findall(".//table"):
             assert text_of(table.find("caption")), iri
             assert all(th.get("scope") in ("col", "row") for th in table.iter("th")), iri
@@ -229,7 +231,8 @@ def test_participations_are_not_repeated_under_referenced_by(page):
     doc = page(NEW_YORK)
     incoming = doc.find(".//dl[@class='statements incoming']")
     listed = text_of(incoming) if incoming is not None else ""
-    assert "reported" not in listed and "announced" not in listed
+    assert "reported" not in listed
+    assert "announced" not in listed
 
 
 # -- gathered with bounded queries ---------------------------------------------------------
@@ -240,9 +243,13 @@ def test_record_pages_gathered_are_the_pages_of_the_whole_graph(
     record_quads, record_store, renderer, make_ctx, lang
 ):
     index, ctx = whole(record_quads), make_ctx(lang)
+    with_record = 0
     for iri in subjects_under_base(record_quads):
         gathered = gathered_page(renderer, record_store, iri, ctx)
         assert gathered == renderer.resource(index, iri, ctx), iri
+        with_record += 'class="record ' in gathered
+    # 2 meetings, 1 session with speakers, 3 people, 3 organizations, 2 countries.
+    assert with_record == 11
 
 
 def test_record_query_runs_only_for_resources_with_a_record(record_store):
@@ -299,3 +306,4 @@ def test_landing_page_with_participations_is_the_page_of_the_whole_graph(
         ctx = make_ctx(lang)
         expected = renderer.landing(whole(record_quads), ctx)
         assert renderer.landing(QuadIndex(facts.quads), ctx, (), facts.totals) == expected
+        assert 'class="matrix people"' in expected

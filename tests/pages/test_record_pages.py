@@ -14,6 +14,7 @@ import pyoxigraph as ox
 import pytest
 from ctc_kg.store.worker import Worker
 from ctc_kg.web.html import gather
+from ctc_kg.web.html.bounds import PER_PROPERTY, RECORD
 from ctc_kg.web.html.quads import QuadIndex
 
 from .conftest import BASE, parse_html, text_of
@@ -307,3 +308,45 @@ def test_landing_page_with_participations_is_the_page_of_the_whole_graph(
         expected = renderer.landing(whole(record_quads), ctx)
         assert renderer.landing(QuadIndex(facts.quads), ctx, (), facts.totals) == expected
         assert 'class="matrix people"' in expected
+
+
+# -- a hub: bounded reads, a bounded page, and a note saying so -----------------------------
+
+
+def hub_participations(count: int) -> list[ox.Quad]:
+    """One person reported as speaker at `count` meetings, each in its own passage."""
+
+    def n(path: str) -> ox.NamedNode:
+        return ox.NamedNode(BASE + path)
+
+    ctckg = BASE + "ontology#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    quads = [ox.Quad(n("person/hub"), rdf_type, ox.NamedNode("https://schema.org/Person"))]
+    for i in range(count):
+        part, graph = n(f"participation/m{i:04d}/hub/speaker-reported"), n(f"graph/s/m{i:04d}")
+        for p, o in (
+            (rdf_type, ox.NamedNode(ctckg + "Participation")),
+            (ox.NamedNode(ctckg + "atMeeting"), n(f"meeting/m{i:04d}")),
+            (ox.NamedNode(ctckg + "participant"), n("person/hub")),
+            (ox.NamedNode("https://schema.org/roleName"), n("role/speaker")),
+            (ox.NamedNode(ctckg + "status"), n("status/reported")),
+        ):
+            quads.append(ox.Quad(part, p, o, graph))
+    return quads
+
+
+def test_person_at_many_meetings_lists_some_says_how_many_and_reads_a_bounded_part(
+    renderer, make_ctx
+):
+    count = RECORD + 50
+    store = store_of(hub_participations(count))
+    iri = BASE + "person/hub"
+    runner = Runner(store)
+    facts = gather.resource(iri, Worker(store, {}).description(iri), BASE, runner)
+    assert len(runner.queries) == 3
+    # What the queries return does not grow with the participations beyond the bound.
+    assert runner.rows <= 7 * RECORD + 2 * PER_PROPERTY + 20
+    doc = parse_html(renderer.resource(facts.index(), iri, make_ctx(), facts.totals))
+    roles = section(doc, "roles")
+    assert len(roles.findall(".//table/tbody/tr")) == RECORD
+    assert text_of(roles.find("p[@class='partial']")) == f"{RECORD} of {count} shown."

@@ -48,5 +48,5 @@ def first_values(nodes: Iterable[Node], limit: int = PER_PROPERTY) -> list[Node]
 # The participations, sessions and outcome documents one resource page shows (a meeting's,
 # a person's, an organization's record); the landing page's matrix reads at most
 # MATRIX_PARTICIPATIONS participations of its meetings.
-RECORD = 500
+RECORD = 200
 MATRIX_PARTICIPATIONS = 2000

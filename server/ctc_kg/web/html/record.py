@@ -16,7 +16,7 @@ first by IRI, so both give the same page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ctc_kg.content.names import ontology_namespace
@@ -96,6 +96,17 @@ class RecordView:
     outcomes: tuple[OutcomeRow, ...] = ()
     roles: tuple[StatusGroup, ...] = ()  # an agent's own participations
     represented: tuple[StatusGroup, ...] = ()  # people who spoke for an organization
+    # More participations than listed (`bounds.RECORD`): how many in all, else None.
+    participants_total: int | None = None
+    roles_total: int | None = None
+
+    @property
+    def participants_shown(self) -> int:
+        return sum(len(group.rows) for group in self.participants)
+
+    @property
+    def roles_shown(self) -> int:
+        return sum(len(group.rows) for group in self.roles)
 
     def __bool__(self) -> bool:
         return any((self.participants, self.programme, self.outcomes, self.roles, self.represented))
@@ -267,25 +278,40 @@ class _Record:
 
 
 def record_view(
-    index: QuadIndex, iri: str, ctx: PageContext, shower: TermShower, cite: Cite
+    index: QuadIndex,
+    iri: str,
+    ctx: PageContext,
+    shower: TermShower,
+    cite: Cite,
+    incoming: Mapping[URIRef, int] | None = None,
 ) -> RecordView:
-    """The record `iri`'s page shows: as a meeting, a session, and as an agent."""
+    """The record `iri`'s page shows: as a meeting, a session, and as an agent.
+    `incoming` counts what points to `iri` by property in the whole store, when the
+    index holds only part of it (`ResourceTotals.incoming`)."""
     subject = URIRef(iri)
     record = _Record(index, ctx, shower, cite)
     ns = record.ns
     types = set(index.objects(subject, RDF.type))
     meeting = URIRef(ns.SpecialMeeting) in types
     session = URIRef(ns.Session) in types
-    at = record.participations(ns.atMeeting if meeting else ns.inSession, subject)
-    at = at if meeting or session else []
+    link = URIRef(ns.atMeeting if meeting else ns.inSession)
+    at = record.participations(link, subject) if meeting or session else []
     own = record.participations(ns.participant, subject)
     for_it = [p for p in record.participations(ns.onBehalfOf, subject) if p not in own]
+
+    def cut(predicate: URIRef, shown: list[Node]) -> int | None:
+        """How many participations there are in all, when more than `shown`."""
+        total = max((incoming or {}).get(predicate, 0), len(shown))
+        return total if shown and total > len(shown) else None
+
     return RecordView(
         participants=record.groups(at, by_meeting=False),
         programme=record.programme(subject, at) if meeting else (),
         outcomes=record.outcomes(subject) if meeting else (),
         roles=record.groups(own, by_meeting=True),
         represented=record.groups(for_it, by_meeting=True),
+        participants_total=cut(link, at),
+        roles_total=cut(URIRef(ns.participant), own),
     )
 
 

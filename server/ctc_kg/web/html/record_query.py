@@ -66,7 +66,9 @@ def record_query(resource: str, base_iri: str, meeting: bool) -> str:
             # The nodes' own statements, each with every graph that holds it.
             f"{{ {members} ?x ?p ?o OPTIONAL {{ GRAPH ?g {{ ?x ?p ?o }} }} BIND(?x AS ?s) }}",
             # What the page shows of the terms they name: labels, kind, date.
-            f"{{ SELECT DISTINCT ?s ?p ?o WHERE {{ {members} ?x ?q ?s FILTER(isIRI(?s)) "
+            # (each term once: fifty participations name the same role and status)
+            f"{{ SELECT DISTINCT ?s ?p ?o WHERE {{ "
+            f"{{ SELECT DISTINCT ?s WHERE {{ {members} ?x ?q ?s FILTER(isIRI(?s)) }} }} "
             f"{any_of(named)} }} }}",
             # The passages: their labels, documents and quotes; the documents' URLs.
             f"{{ {passages} BIND(?c AS ?s) "

@@ -292,7 +292,7 @@ def resource_view(
     totals = totals or ResourceTotals()
     builder = _Builder(index, ctx)
     # The record comes first on the page, so it cites first.
-    record = record_view(index, iri, ctx, builder.shower, builder.notes.cite)
+    record = record_view(index, iri, ctx, builder.shower, builder.notes.cite, totals.incoming)
     own = [t for t in index.about(subject) if t[1] != RDF.type]
     types = sorted(
         (

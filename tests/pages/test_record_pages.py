@@ -350,3 +350,16 @@ def test_person_at_many_meetings_lists_some_says_how_many_and_reads_a_bounded_pa
     roles = section(doc, "roles")
     assert len(roles.findall(".//table/tbody/tr")) == RECORD
     assert text_of(roles.find("p[@class='partial']")) == f"{RECORD} of {count} shown."
+
+
+@pytest.mark.parametrize("path", ["meeting/2003-new-york", "meeting/2004-vienna"])
+def test_record_does_not_depend_on_the_order_the_store_answers_in(
+    record_quads, renderer, make_ctx, path
+):
+    """Regression: the programme cited its sessions' passages before ordering them, and an
+    outcome showed whichever of two abstracts came first, so the same meeting's page
+    came out differently from the store and from the whole graph."""
+    ctx = make_ctx()
+    forward = renderer.resource(whole(record_quads), BASE + path, ctx)
+    backward = renderer.resource(whole(record_quads[::-1]), BASE + path, ctx)
+    assert forward == backward

@@ -25,6 +25,7 @@ from ctc_kg.web.html.labels import label, pick
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.terms import Shown, TermShower
+from ctc_kg.web.i18n import label_languages
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SDO
 from rdflib.term import Node
@@ -37,6 +38,7 @@ ROLE_ORDER = (
     "chair",
     "opening-speaker",
     "speaker",
+    "moderator",
     "host",
     "co-host",
     "organizer",
@@ -86,7 +88,7 @@ class OutcomeRow:
     adopted: bool
     identifiers: tuple[Shown, ...]
     issued: tuple[Shown, ...]
-    abstracts: tuple[Shown, ...]
+    abstracts: tuple[Shown, ...]  # what each source says it contains, page language first
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,12 @@ class _Record:
             sources=self.cite(graphs),
         )
 
+    def language_key(self, value: Node) -> tuple[int, str]:
+        """The page's language first, then the fallback languages, then the rest."""
+        order = label_languages(self.ctx.lang)
+        lang = (value.language or "").split("-")[0] if isinstance(value, Literal) else ""
+        return (order.index(lang) if lang in order else len(order), str(value))
+
     def label_key(self, node: Node) -> tuple[str, str]:
         return (label(self.index, node, self.ctx.lang).casefold(), str(node))
 
@@ -215,7 +223,13 @@ class _Record:
             )
         return tuple(group for group in found if group.rows)
 
+    def position(self, session: Node) -> int | None:
+        values = self.index.objects(session, SDO.position)
+        found = [int(p) for p in values if isinstance(p, Literal)]
+        return min(found) if found else None
+
     def programme(self, meeting: URIRef, parts: list[Node]) -> tuple[SessionRow, ...]:
+        """The meeting's sessions by position (then IRI), built in that order."""
         session_class = URIRef(self.ns.Session)
         sessions = {
             s
@@ -225,29 +239,26 @@ class _Record:
             )
             if session_class in self.index.objects(s, RDF.type)
         }
+
+        def order(session: Node) -> tuple[bool, int, str]:
+            position = self.position(session)
+            return (position is None, position or 0, str(session))
+
         rows = []
-        for session in sessions:
-            positions = [
-                int(p) for p in self.index.objects(session, SDO.position) if isinstance(p, Literal)
-            ]
-            titles = self.index.objects(session, SDO.name)
+        for session in sorted(sessions, key=order):
+            titles = sorted(self.index.objects(session, SDO.name), key=str)
             best = pick(titles, self.ctx.lang)
             speakers = [p for p in parts if session in self.index.objects(p, self.ns.inSession)]
             rows.append(
                 SessionRow(
                     session=self.shower.show(session),
-                    position=min(positions) if positions else None,
+                    position=self.position(session),
                     titles=self.cited(session, SDO.name, [best] if best is not None else []),
                     scheduled=SDO.EventScheduled in self.index.objects(session, SDO.eventStatus),
                     speakers=self.groups(speakers, by_meeting=False),
                 )
             )
-        return tuple(
-            sorted(
-                rows,
-                key=lambda r: (r.position is None, r.position or 0, r.session.iri or ""),
-            )
-        )
+        return tuple(rows)
 
     def outcomes(self, meeting: URIRef) -> tuple[OutcomeRow, ...]:
         generated = set(self.index.objects(meeting, PROV.generated))
@@ -257,8 +268,7 @@ class _Record:
         for doc in sorted(generated, key=self.label_key):
             graphs = self.index.graphs_of((meeting, PROV.generated, doc))
             graphs |= self.index.graphs_of((doc, PROV.wasGeneratedBy, meeting))
-            abstracts = self.index.objects(doc, SDO.abstract)
-            best = pick(abstracts, self.ctx.lang)
+            abstracts = sorted(self.index.objects(doc, SDO.abstract), key=self.language_key)
             identifiers = sorted(
                 set(self.index.objects(doc, DCTERMS.identifier))
                 | set(self.index.objects(doc, SDO.identifier)),
@@ -271,7 +281,7 @@ class _Record:
                     adopted=meeting in self.index.objects(doc, adopted_at),
                     identifiers=tuple(self.shower.show(i) for i in identifiers),
                     issued=self.cited(doc, DCTERMS.issued, issued),
-                    abstracts=self.cited(doc, SDO.abstract, [best] if best is not None else []),
+                    abstracts=self.cited(doc, SDO.abstract, abstracts),
                 )
             )
         return tuple(rows)

@@ -15,6 +15,7 @@ import pytest
 from ctc_kg.store.worker import Worker
 from ctc_kg.web.html import gather
 from ctc_kg.web.html.bounds import PER_PROPERTY, RECORD
+from ctc_kg.web.html.matrix import RoleMark, matrix_cell
 from ctc_kg.web.html.quads import QuadIndex
 
 from .conftest import BASE, parse_html, text_of
@@ -97,6 +98,7 @@ def test_meeting_page_lists_who_took_part_by_role_reported_apart_from_announced(
     ]
     # Invited and "speakers will include" are announced: never among those who took part.
     assert [row[:2] for row in table_rows(announced)] == [
+        ["Kofi Annan", "opening speaker"],
         ["Jeremy Greenstock", "speaker or presenter"],
         ["Association of Southeast Asian Nations", "invited"],
     ]
@@ -289,6 +291,7 @@ def test_landing_matrix_shows_roles_announced_apart_and_people(record_store, ren
     assert people == {
         "Inocencio Arias": ["", "chair"],
         "Jeremy Greenstock": ["chair, speaker or presenter (announced)", ""],
+        # Announced, then reported: once, as reported (the meeting's page lists both).
         "Kofi Annan": ["opening speaker", ""],
     }
     announced = matrix.find(".//td[@class='role announced']/span")
@@ -363,3 +366,15 @@ def test_record_does_not_depend_on_the_order_the_store_answers_in(
     forward = renderer.resource(whole(record_quads), BASE + path, ctx)
     backward = renderer.resource(whole(record_quads[::-1]), BASE + path, ctx)
     assert forward == backward
+
+
+def test_matrix_cell_marks_a_co_organizer_once_and_an_announced_role_once_reported():
+    found = {
+        ("co_organizer", False): RoleMark("co-organizer", announced=False),
+        ("organizer", False): RoleMark("organizer", announced=False),
+        ("co_organizer", True): RoleMark("co-organizer", announced=True),
+        ("speaker", True): RoleMark("speaker", announced=True),
+    }
+    cell = matrix_cell(found)
+    assert cell.kind == "co_organizer"
+    assert cell.marks == (RoleMark("co-organizer", False), RoleMark("speaker", True))

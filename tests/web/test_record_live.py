@@ -64,6 +64,7 @@ def test_meeting_page_over_http_shows_roles_programme_and_citations(record_serve
         "Organization of American States",
     ]
     assert first_cells(doc, "participants-announced") == [
+        "Kofi Annan",
         "Jeremy Greenstock",
         "Association of Southeast Asian Nations",
     ]

@@ -76,7 +76,7 @@ def matrix(
     rows = {
         agent: MatrixRow(
             shower.show(agent),
-            tuple(_cell(cells.get(c, {})) for c in range(len(found))),
+            tuple(matrix_cell(cells.get(c, {})) for c in range(len(found))),
         )
         for agent, cells in roles.items()
     }
@@ -89,10 +89,18 @@ def matrix(
     return by_name(set(roles) - people), by_name(people)
 
 
-def _cell(marks: Mapping[tuple[str, bool], RoleMark]) -> MatrixCell:
+def matrix_cell(found: Mapping[tuple[str, bool], RoleMark]) -> MatrixCell:
     """The marks of a cell in their order: the meeting's organizers, then reported
-    roles, then announced ones (each in `record.ROLE_ORDER`)."""
+    roles, then announced ones (each in `record.ROLE_ORDER`). A role announced and
+    then reported is shown once, as reported (the meeting's page lists both), and a
+    co-organizer is not also marked organizer."""
     order = ("co_organizer", "organizer", *ROLE_ORDER)
+    marks = {
+        (slug, announced): mark
+        for (slug, announced), mark in found.items()
+        if not (announced and (slug, False) in found)
+        and not (slug == "organizer" and not announced and ("co_organizer", False) in found)
+    }
 
     def key(item: tuple[tuple[str, bool], RoleMark]) -> tuple[bool, int, str]:
         (slug, announced), mark = item

@@ -63,8 +63,10 @@ def record_query(resource: str, base_iri: str, meeting: bool) -> str:
     return select(
         "?s ?p ?o ?g",
         [
-            # The nodes' own statements, each with every graph that holds it.
-            f"{{ {members} ?x ?p ?o OPTIONAL {{ GRAPH ?g {{ ?x ?p ?o }} }} BIND(?x AS ?s) }}",
+            # The nodes' own statements, each with every graph that holds it (DISTINCT:
+            # the union default graph gives a triple once per graph that holds it).
+            f"{{ SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {members} ?x ?p ?o "
+            f"OPTIONAL {{ GRAPH ?g {{ ?x ?p ?o }} }} BIND(?x AS ?s) }} }}",
             # What the page shows of the terms they name: labels, kind, date.
             # (each term once: fifty participations name the same role and status)
             f"{{ SELECT DISTINCT ?s ?p ?o WHERE {{ "

@@ -19,7 +19,14 @@ from ctc_kg.web.html.matrix import RoleMark, matrix_cell
 from ctc_kg.web.html.quads import QuadIndex
 
 from .conftest import BASE, parse_html, text_of
-from .test_gathered_pages import Runner, gathered_page, store_of, subjects_under_base, whole
+from .test_gathered_pages import (
+    Runner,
+    gathered_page,
+    listing_count,
+    store_of,
+    subjects_under_base,
+    whole,
+)
 
 RECORD_ROOT = Path(__file__).resolve().parents[1] / "data" / "record"
 NEW_YORK = BASE + "meeting/2003-new-york"
@@ -352,7 +359,9 @@ def test_person_at_many_meetings_lists_some_says_how_many_and_reads_a_bounded_pa
     doc = parse_html(renderer.resource(facts.index(), iri, make_ctx(), facts.totals))
     roles = section(doc, "roles")
     assert len(roles.findall(".//table/tbody/tr")) == RECORD
-    assert text_of(roles.find("p[@class='partial']")) == f"{RECORD} of {count} shown."
+    note = roles.find("p[@class='partial']")
+    assert text_of(note).startswith(f"{RECORD} of {count} shown.")
+    assert listing_count(store, note.find("a").get("href")) == count
 
 
 @pytest.mark.parametrize("path", ["meeting/2003-new-york", "meeting/2004-vienna"])

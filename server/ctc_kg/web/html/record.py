@@ -101,6 +101,9 @@ class RecordView:
     # More participations than listed (`bounds.RECORD`): how many in all, else None.
     participants_total: int | None = None
     roles_total: int | None = None
+    # The editor links listing them all, when there are more.
+    participants_listing: str | None = None
+    roles_listing: str | None = None
 
     @property
     def participants_shown(self) -> int:
@@ -309,20 +312,43 @@ def record_view(
     own = record.participations(ns.participant, subject)
     for_it = [p for p in record.participations(ns.onBehalfOf, subject) if p not in own]
 
-    def cut(predicate: URIRef, shown: list[Node]) -> int | None:
-        """How many participations there are in all, when more than `shown`."""
+    def cut(predicate: URIRef, shown: list[Node]) -> tuple[int | None, str | None]:
+        """How many participations there are in all, when more than `shown`, and the
+        editor link listing them all."""
         total = max((incoming or {}).get(predicate, 0), len(shown))
-        return total if shown and total > len(shown) else None
+        if not shown or total <= len(shown):
+            return None, None
+        return total, listing(ctx, predicate, subject)
 
+    participants_total, participants_listing = cut(link, at)
+    roles_total, roles_listing = cut(URIRef(ns.participant), own)
     return RecordView(
         participants=record.groups(at, by_meeting=False),
         programme=record.programme(subject, at) if meeting else (),
         outcomes=record.outcomes(subject) if meeting else (),
         roles=record.groups(own, by_meeting=True),
         represented=record.groups(for_it, by_meeting=True),
-        participants_total=cut(link, at),
-        roles_total=cut(URIRef(ns.participant), own),
+        participants_total=participants_total,
+        roles_total=roles_total,
+        participants_listing=participants_listing,
+        roles_listing=roles_listing,
     )
+
+
+def listing(ctx: PageContext, link: URIRef, subject: URIRef) -> str:
+    """An editor link to the query listing every participation linked to `subject`."""
+    ctckg = ctx.public_iri(str(ontology_namespace(ctx.base_iri)))
+    me = ctx.public_iri(str(subject))
+    query = (
+        f"PREFIX ctckg: <{ctckg}>\n"
+        "PREFIX schema: <https://schema.org/>\n"
+        "SELECT ?participation ?meeting ?agent ?role ?status WHERE {\n"
+        f"  ?participation <{ctx.public_iri(str(link))}> <{me}> ;\n"
+        "    ctckg:atMeeting ?meeting ; ctckg:participant ?agent ;\n"
+        "    schema:roleName ?role ; ctckg:status ?status .\n"
+        "}\nORDER BY ?meeting ?role ?agent"
+    )
+    return ctx.editor(query)
 
 
 def participation_links(base_iri: str) -> frozenset[URIRef]:

@@ -118,12 +118,61 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "fr": "Les {shown} premières des {total} organisations de ces réunions, par nom.",
     },
     "matrix": {
-        "en": "Who organized which meeting",
-        "fr": "Qui a organisé quelle réunion",
+        "en": "Who took part in which meeting, and in what role",
+        "fr": "Qui a participé à quelle réunion, et à quel titre",
+    },
+    "matrix_intro": {
+        "en": "The organizers each meeting names and every role a source gives; "
+        "roles only announced beforehand (invited, expected to speak) are marked as such.",
+        "fr": "Les organisateurs que nomme chaque réunion et chaque rôle que donne une "
+        "source ; les rôles seulement annoncés à l'avance (invité, orateur prévu) sont "
+        "signalés comme tels.",
+    },
+    "matrix_organizations": {
+        "en": "Organizations at each meeting",
+        "fr": "Organisations à chaque réunion",
+    },
+    "matrix_people": {"en": "People at each meeting", "fr": "Personnes à chaque réunion"},
+    "matrix_announced": {"en": "announced", "fr": "annoncé"},
+    "person": {"en": "Person", "fr": "Personne"},
+    "people_shown": {
+        "en": "The first {shown} of the {total} people of these meetings, by name.",
+        "fr": "Les {shown} premières des {total} personnes de ces réunions, par nom.",
     },
     "organization": {"en": "Organization", "fr": "Organisation"},
     "organizer": {"en": "organizer", "fr": "organisateur"},
     "co_organizer": {"en": "co-organizer", "fr": "co-organisateur"},
+    # The record of a meeting, a session or an agent (templates/record.html).
+    "record_participants": {"en": "Who took part, by role", "fr": "Participants, par rôle"},
+    "record_reported": {"en": "Reported as taking part", "fr": "Participation rapportée"},
+    "record_reported_note": {
+        "en": "What sources written after the meeting say happened.",
+        "fr": "Ce que les sources écrites après la réunion disent qu'il s'est passé.",
+    },
+    "record_announced": {"en": "Announced before the meeting", "fr": "Annoncé avant la réunion"},
+    "record_announced_note": {
+        "en": "Invited or expected, as sources published beforehand say: "
+        "not evidence of taking part.",
+        "fr": "Invités ou attendus, selon des sources publiées avant la réunion : "
+        "ce n'est pas la preuve d'une participation.",
+    },
+    "record_participant": {"en": "Participant", "fr": "Participant"},
+    "record_role": {"en": "Role", "fr": "Rôle"},
+    "record_post": {
+        "en": "Post held (the source's words)",
+        "fr": "Fonction occupée (termes de la source)",
+    },
+    "record_on_behalf_of": {"en": "On behalf of", "fr": "Au nom de"},
+    "record_session": {"en": "Session", "fr": "Séance"},
+    "record_programme": {"en": "Programme", "fr": "Programme"},
+    "record_scheduled": {"en": "as the programme announced it", "fr": "selon le programme annoncé"},
+    "record_outcomes": {
+        "en": "Outcomes: documents produced or adopted",
+        "fr": "Résultats : documents produits ou adoptés",
+    },
+    "record_adopted": {"en": "adopted at this meeting", "fr": "adopté lors de cette réunion"},
+    "record_roles": {"en": "Meetings and roles", "fr": "Réunions et rôles"},
+    "record_represented": {"en": "Represented by", "fr": "Représenté par"},
     "downloads": {"en": "Download the data", "fr": "Télécharger les données"},
     "file": {"en": "File", "fr": "Fichier"},
     "format": {"en": "Format", "fr": "Format"},

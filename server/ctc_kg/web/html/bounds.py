@@ -43,3 +43,10 @@ def term_key(node: Node) -> tuple[int, str, str]:
 def first_values(nodes: Iterable[Node], limit: int = PER_PROPERTY) -> list[Node]:
     """The first `limit` distinct nodes in `term_key` order."""
     return sorted(set(nodes), key=term_key)[:limit]
+
+
+# The participations, sessions and outcome documents one resource page shows (a meeting's,
+# a person's, an organization's record); the landing page's matrix reads at most
+# MATRIX_PARTICIPATIONS participations of its meetings.
+RECORD = 200
+MATRIX_PARTICIPATIONS = 2000

@@ -11,10 +11,13 @@ plus, where the quads hold only part of something, how much there is in all:
   source passages its statements come from (and their documents), the disagreements
   about it, labels of every term shown, how many resources point to it through each
   property (query 1); at most `PER_PROPERTY` of those per property, with their labels
-  (query 2, only when something points to it);
+  (query 2, only when something points to it); the record of a meeting, a session or
+  an agent: participations, programme, outcomes (query 3, `record_query`, only for
+  those);
 - `landing`: counts per class, the number of meetings, the first `bounds.MEETINGS` by
   date, the temporal coverage and the host cities (one query of aggregates), then what
-  the page shows of the dataset, those meetings, their places and organizers (one query);
+  the page shows of the dataset, those meetings, their places, organizers and
+  participations (`bounds.MATRIX_PARTICIPATIONS` at most) (one query);
 - `vocabulary`: the ontology's and the shapes' own named graphs, and the labels of the
   terms they mention from elsewhere (two queries).
 
@@ -31,7 +34,7 @@ on a series at 100k).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -39,19 +42,24 @@ from typing import Any
 import pyoxigraph as ox
 from ctc_kg.content.names import ontology_iri, ontology_namespace, shapes_iri
 from ctc_kg.store.description import LABEL_PREDICATES
-from ctc_kg.web.html.bounds import HOST_CITIES, MEETINGS, PER_PROPERTY
+from ctc_kg.web.html.bounds import HOST_CITIES, MATRIX_PARTICIPATIONS, MEETINGS, PER_PROPERTY
 from ctc_kg.web.html.labels import LABEL_PROPERTIES
 from ctc_kg.web.html.landing import LandingTotals
 from ctc_kg.web.html.quads import Quad, QuadIndex, quad_from_oxigraph, term_from_json
+from ctc_kg.web.html.record_query import record
 from ctc_kg.web.html.resource import ResourceTotals
+from ctc_kg.web.html.sparql_text import Run as Run
+from ctc_kg.web.html.sparql_text import among as _among
+from ctc_kg.web.html.sparql_text import any_of as _any_of
+from ctc_kg.web.html.sparql_text import integer as _int
+from ctc_kg.web.html.sparql_text import iri as _iri
+from ctc_kg.web.html.sparql_text import quad as _quad
+from ctc_kg.web.html.sparql_text import rows as _rows
+from ctc_kg.web.html.sparql_text import select as _select
+from ctc_kg.web.html.sparql_text import values as _values
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SDO, SKOS, XSD
 from rdflib.term import Node
-
-Run = Callable[[str], Mapping[str, Any]]
-"""Runs a SPARQL SELECT against the store and returns its SPARQL 1.1 JSON results."""
-
-Row = Mapping[str, Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -67,56 +75,6 @@ class ResourceFacts:
 class LandingFacts:
     quads: list[Quad]
     totals: LandingTotals
-
-
-# -- SPARQL text ----------------------------------------------------------------------
-
-
-def _iri(value: str | Node) -> str:
-    """`<value>` for a query text; ValueError if it is not an IRI."""
-    return str(ox.NamedNode(str(value)))
-
-
-def _values(var: str, iris: Iterable[str | Node]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(_iri(i) for i in iris)} }}"
-
-
-def _among(var: str, predicates: Iterable[str | Node]) -> str:
-    return f"FILTER(?{var} IN ({', '.join(_iri(p) for p in predicates)}))"
-
-
-def _any_of(predicates: Iterable[str | Node], s: str = "s", p: str = "p", o: str = "o") -> str:
-    """`?s ?p ?o` for ?p among `predicates`, ?s bound before: a UNION of one lookup per
-    predicate. `?s ?p ?o FILTER(?p IN (...))` would read every statement of ?s, which
-    for a series means all its sub-events (120 ms against 50 ms at 1M quads)."""
-    return (
-        "{ "
-        + " UNION ".join(f"{{ ?{s} {_iri(x)} ?{o} BIND({_iri(x)} AS ?{p}) }}" for x in predicates)
-        + " }"
-    )
-
-
-def _select(variables: str, branches: Sequence[str]) -> str:
-    return f"SELECT {variables} WHERE {{\n  " + "\n  UNION\n  ".join(branches) + "\n}"
-
-
-def _rows(results: Mapping[str, Any]) -> list[Row]:
-    rows: list[Row] = results["results"]["bindings"]
-    return rows
-
-
-def _quad(row: Row, s: str = "s", p: str = "p", o: str = "o", g: str = "g") -> Quad:
-    graph = row.get(g)
-    return (
-        term_from_json(row[s]),
-        term_from_json(row[p]),
-        term_from_json(row[o]),
-        URIRef(graph["value"]) if graph and graph["type"] == "uri" else None,
-    )
-
-
-def _int(row: Row, name: str) -> int:
-    return int(row[name]["value"])
 
 
 # -- resource pages -----------------------------------------------------------------------
@@ -252,7 +210,8 @@ def referrers_query(iri: str, counts: Mapping[URIRef, int]) -> str:
 
 def resource(iri: str, description: Iterable[ox.Quad], base_iri: str, run: Run) -> ResourceFacts:
     """What the page of `iri` shows, from its description (the store's concise bounded
-    description, any size) and at most two queries."""
+    description, any size) and at most three queries (the third, the record of a
+    meeting, session or agent, only for those: `record_query`)."""
     description = list(description)
     own, outgoing = _own_statements(iri, description)
     graphs = {q[3] for q in own if q[3] is not None}
@@ -275,6 +234,8 @@ def resource(iri: str, description: Iterable[ox.Quad], base_iri: str, run: Run) 
                 quads.append((term_from_json(row["s"]), term_from_json(row["p"]), me, None))
             if "lp" in row:
                 quads.append(_quad(row, p="lp", o="l"))
+    types = [q[2] for q in own if q[0] == URIRef(iri) and q[1] == RDF.type]
+    quads += record(iri, types, incoming, base_iri, run)
     return ResourceFacts(quads, ResourceTotals(outgoing=outgoing, incoming=incoming))
 
 
@@ -329,10 +290,28 @@ def landing_details_query(base_iri: str, meetings: Sequence[str], named: Sequenc
             f"{{ {_values('s', meetings)} ?s ?p ?o {_among('p', own)} }}",
             f"{{ {_values('m', meetings)} ?m ?q ?s {_among('q', roles)} "
             f"{_any_of((RDF.type, SKOS.altLabel, *labels))} }}",
+            *_participation_branches(base_iri, meetings),
         ]
     if named:
         branches.append(f"{{ {_values('s', named)} {_any_of((*labels, OWL.sameAs))} }}")
     return _select("?s ?p ?o", branches)
+
+
+def _participation_branches(base_iri: str, meetings: Sequence[str]) -> list[str]:
+    """The matrix's participations at `meetings` (at most MATRIX_PARTICIPATIONS): their
+    meeting, agent, role and status; the agents' types and labels, the roles' and the
+    statuses' labels."""
+    ctckg = ontology_namespace(base_iri)
+    said = (ctckg.participant, SDO.roleName, ctckg.status)
+    parts = (
+        f"{{ SELECT DISTINCT ?x WHERE {{ {_values('m', meetings)} "
+        f"?x {_iri(ctckg.atMeeting)} ?m }} LIMIT {MATRIX_PARTICIPATIONS} }}"
+    )
+    return [
+        f"{{ {parts} {_any_of((ctckg.atMeeting, *said), s='x')} BIND(?x AS ?s) }}",
+        f"{{ SELECT DISTINCT ?s ?p ?o WHERE {{ {parts} {_any_of(said, s='x', p='q', o='s')} "
+        f"{_any_of((RDF.type, SKOS.altLabel, *LABEL_PROPERTIES))} }} }}",
+    ]
 
 
 def landing(base_iri: str, run: Run) -> LandingFacts:

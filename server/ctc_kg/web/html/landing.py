@@ -15,9 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ctc_kg.content.names import ontology_namespace
-from ctc_kg.web.html.bounds import MATRIX_ORGANIZATIONS, MEETINGS, term_key
+from ctc_kg.web.html.bounds import (
+    MATRIX_ORGANIZATIONS,
+    MEETINGS,
+    term_key,
+)
 from ctc_kg.web.html.examples import ExampleQuery
 from ctc_kg.web.html.labels import comment, label, pick
+from ctc_kg.web.html.matrix import MatrixRow, matrix
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.terms import Shown, TermShower
@@ -56,6 +61,7 @@ class Organizer:
     org: Shown
     short: str
     co_organizer: bool
+    node: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -66,12 +72,7 @@ class Meeting:
     end: Literal | None
     places: tuple[Shown, ...]
     organizers: tuple[Organizer, ...]
-
-
-@dataclass(frozen=True)
-class MatrixRow:
-    org: Shown
-    cells: tuple[str, ...]  # "", "organizer" or "co_organizer", one per meeting
+    node: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -115,12 +116,14 @@ class LandingView:
     meetings: tuple[Meeting, ...]
     timeline: Timeline | None
     matrix: tuple[MatrixRow, ...]
+    people: tuple[MatrixRow, ...]
     downloads: tuple[Download, ...]
     examples: tuple[Example, ...]
     # More meetings (organizations) than listed: how many in all, else None.
     meeting_total: int | None = None
     meetings_listing: str | None = None  # the editor link listing every meeting
     matrix_total: int | None = None
+    people_total: int | None = None
 
 
 def short_name(index: QuadIndex, org: Node, lang: str) -> str:
@@ -182,27 +185,14 @@ def meetings(index: QuadIndex, ctx: PageContext, shower: TermShower) -> tuple[Me
                 end=end,
                 places=tuple(shower.show(p) for p in places),
                 organizers=tuple(
-                    Organizer(shower.show(o), short_name(index, o, ctx.lang), o in co_orgs)
+                    Organizer(shower.show(o), short_name(index, o, ctx.lang), o in co_orgs, o)
                     for o in orgs
                 ),
+                node=node,
             )
         )
     return tuple(
         sorted(found, key=lambda m: (_date_key(m.start), m.ordinal or 0, m.meeting.iri or ""))
-    )
-
-
-def matrix(found: tuple[Meeting, ...]) -> tuple[MatrixRow, ...]:
-    orgs: dict[str, Shown] = {}
-    roles: dict[tuple[str, int], str] = {}
-    for column, meeting in enumerate(found):
-        for organizer in meeting.organizers:
-            key = organizer.org.iri or organizer.org.text
-            orgs.setdefault(key, organizer.org)
-            roles[(key, column)] = "co_organizer" if organizer.co_organizer else "organizer"
-    return tuple(
-        MatrixRow(org, tuple(roles.get((key, c), "") for c in range(len(found))))
-        for key, org in sorted(orgs.items(), key=lambda item: (item[1].text.casefold(), item[0]))
     )
 
 
@@ -306,7 +296,7 @@ def landing_view(
     every = meetings(index, ctx, shower)
     found = every[:MEETINGS]
     meeting_total = max(len(every), totals.meetings if totals else 0)
-    rows = matrix(found)
+    rows, people = matrix(index, ctx, shower, found)
     return LandingView(
         dataset=shower.show(dataset),
         title=label(index, dataset, ctx.lang),
@@ -318,6 +308,7 @@ def landing_view(
         meetings=found,
         timeline=timeline(found, ctx.lang) if found else None,
         matrix=rows[:MATRIX_ORGANIZATIONS],
+        people=people[:MATRIX_ORGANIZATIONS],
         downloads=downloads(index, dataset, ctx),
         examples=tuple(
             Example(
@@ -331,4 +322,5 @@ def landing_view(
         meeting_total=meeting_total if meeting_total > len(found) else None,
         meetings_listing=ctx.editor(meetings_query(ctx)) if meeting_total > len(found) else None,
         matrix_total=len(rows) if len(rows) > MATRIX_ORGANIZATIONS else None,
+        people_total=len(people) if len(people) > MATRIX_ORGANIZATIONS else None,
     )

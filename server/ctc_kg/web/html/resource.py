@@ -20,6 +20,7 @@ from ctc_kg.web.html.bounds import PER_PROPERTY, first_values
 from ctc_kg.web.html.labels import comment, label, pick
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex, Triple
+from ctc_kg.web.html.record import RecordView, participation_links, record_view
 from ctc_kg.web.html.terms import Shown, Statement, TermShower
 from ctc_kg.web.html.vocab import prefixes
 from rdflib import BNode, Literal, URIRef
@@ -101,6 +102,7 @@ class ResourceView:
     incoming: tuple[Incoming, ...]
     sources: tuple[SourceNote, ...]
     disagreements: tuple[DisagreementView, ...]
+    record: RecordView = field(default_factory=RecordView)
 
 
 class _Notes:
@@ -198,10 +200,14 @@ class _Builder:
             return Shown(kind="bnode", text=shown.text, nested=nested, sources=sources)
         return shown
 
-    def incoming(self, iri: URIRef, totals: Mapping[URIRef, int]) -> tuple[Incoming, ...]:
+    def incoming(
+        self, iri: URIRef, totals: Mapping[URIRef, int], shown: frozenset[URIRef] = frozenset()
+    ) -> tuple[Incoming, ...]:
+        """What points to `iri`, by property, but for the properties in `shown` (the
+        participations the record lists in full)."""
         grouped: dict[URIRef, list[Node]] = {}
         for s, p, _ in self.index.pointing_to(iri):
-            if isinstance(p, URIRef) and s != iri:
+            if isinstance(p, URIRef) and s != iri and p not in shown:
                 grouped.setdefault(p, []).append(s)
         rows = []
         for p in sorted(grouped, key=self._predicate_key):
@@ -286,6 +292,8 @@ def resource_view(
     subject = URIRef(iri)
     totals = totals or ResourceTotals()
     builder = _Builder(index, ctx)
+    # The record comes first on the page, so it cites first.
+    record = record_view(index, iri, ctx, builder.shower, builder.notes.cite, totals.incoming)
     own = [t for t in index.about(subject) if t[1] != RDF.type]
     types = sorted(
         (
@@ -308,7 +316,10 @@ def resource_view(
             for t in types
         ),
         statements=statements,
-        incoming=builder.incoming(subject, totals.incoming),
+        incoming=builder.incoming(
+            subject, totals.incoming, participation_links(ctx.base_iri) if record else frozenset()
+        ),
         sources=builder.source_notes(),
         disagreements=disagreements,
+        record=record,
     )

@@ -27,6 +27,7 @@ def best_rps(cells: Cells, size: str, contender: str, workload: str) -> float | 
         and c["contender"] == contender
         and c["workload"] == workload
         and c["rps"] is not None
+        and not c.get("failed")
     ]
     return max(values) if values else None
 
@@ -329,17 +330,28 @@ def markdown(results: dict[str, Any]) -> str:
     notes = [
         c
         for c in cells
-        if c["note"] or not (c["check"].startswith("ok") or c["check"] in ("reference", ""))
+        if c["note"]
+        or c.get("failed")
+        or not (c["check"].startswith("ok") or c["check"] in ("reference", ""))
     ]
     if notes:
         lines += ["", "## Notes on cells", ""]
         seen: set[tuple[str, str, str, str, str]] = set()
         for c in notes:
-            key = (c["size"], c["contender"], c["workload"], c["check"], c["note"])
+            key = (
+                c["size"],
+                c["contender"],
+                c["workload"],
+                c["check"],
+                c["note"] + c.get("failed", ""),
+            )
             if key in seen:
                 continue
             seen.add(key)
-            detail = "; ".join(x for x in (c["check"], c["note"]) if x and not x.startswith("ok"))
+            failed = f"FAILED at c={c['concurrency']}: {c['failed']}" if c.get("failed") else ""
+            detail = "; ".join(
+                x for x in (c["check"], c["note"], failed) if x and not x.startswith("ok")
+            )
             lines.append(f"- {c['size']} / {c['contender']} / {c['workload']}: {detail}")
     return "\n".join(lines) + "\n"
 
@@ -400,6 +412,9 @@ def _fmt_s(value: float | None, note: str) -> str:
 def _fmt_cell(cell: dict[str, Any]) -> str:
     if cell["rps"] is None:
         return "-"
+    if cell.get("failed"):
+        # Not a measurement at this concurrency: some connections were never served.
+        return f"FAILED ({cell.get('connections_served')}/{cell['concurrency']} served)"
     text = f"{_fmt_rps(cell['rps'])} ({_fmt_ms(cell['p50_ms'])} / {_fmt_ms(cell['p99_ms'])})"
     if cell["errors"]:
         text += f" {cell['errors']} err"

@@ -131,7 +131,7 @@ class WrkResult:
     max_ms: float | None
     #: Client connections seen open during the run, and how many of them got an answer
     #: (bench/connections.py); `connections.samples` is 0 when they could not be seen.
-    connections: Served = Served(0, 0, 0)
+    connections: Served = field(default_factory=lambda: Served(0, 0, 0))
 
     @property
     def rps(self) -> float:

@@ -190,6 +190,89 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+BARE = "bare"
+BARE_FLOOR = 0.7
+BARE_TARGET_WORKLOADS = ("lookup", "lookup-distinct", "two-hop", "construct", "listing")
+
+
+def bare_ratios(results: dict[str, Any]) -> list[tuple[str, str, int, float | None, str]]:
+    """ctc-kg / bare at the same size, query and concurrency (issue 16, target 2):
+    (size, query, concurrency, ratio, why there is none)."""
+    cells: Cells = results["cells"]
+    index = _index(cells)
+    out: list[tuple[str, str, int, float | None, str]] = []
+    for size in [s["label"] for s in results["sizes"]]:
+        for workload in BARE_TARGET_WORKLOADS:
+            for level in results["options"]["concurrency"]:
+                mine = index.get((size, SUBJECT, workload, level))
+                theirs = index.get((size, BARE, workload, level))
+                if mine is None or theirs is None:
+                    continue
+                failed = [c["contender"] for c in (mine, theirs) if c.get("failed")]
+                if failed:
+                    out.append((size, workload, level, None, f"{', '.join(failed)} failed"))
+                    continue
+                out.append((size, workload, level, _ratio(mine["rps"], theirs["rps"]), ""))
+    return out
+
+
+def _bare_target(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    ratios = bare_ratios(results)
+    for size in [s["label"] for s in results["sizes"]]:
+        mine = [r for r in ratios if r[0] == size]
+        if not mine:
+            continue
+        parts = [f"{w} c={c} {_fmt_ratio(r) if r is not None else why}" for _, w, c, r, why in mine]
+        known = [r for *_, r, _ in mine if r is not None]
+        met = "met" if known and len(known) == len(mine) and min(known) >= BARE_FLOOR else "not met"
+        out.append(
+            (
+                f"{size}: ctc-kg ≥ {BARE_FLOOR:g}x the bare app (protections that cost little)",
+                "; ".join(parts),
+                met,
+            )
+        )
+    return out
+
+
+def cached_uncached(results: dict[str, Any]) -> list[str]:
+    """The rotating lookup (64 queries, which caches can hold) beside the distinct one
+    (no two requests alike), per contender and concurrency."""
+    cells: Cells = results["cells"]
+    index = _index(cells)
+    rows: list[str] = []
+    for size in [s["label"] for s in results["sizes"]]:
+        for name in _contenders(results):
+            for level in results["options"]["concurrency"]:
+                cached = index.get((size, name, "lookup", level))
+                uncached = index.get((size, name, "lookup-distinct", level))
+                if cached is None or uncached is None:
+                    continue
+                ratio = None
+                if not (cached.get("failed") or uncached.get("failed")):
+                    ratio = _ratio(uncached["rps"], cached["rps"])
+                rows.append(
+                    f"| {size} | {name} | {level} | {_fmt_cell(cached)} | "
+                    f"{_fmt_cell(uncached)} | {_fmt_ratio(ratio)} |"
+                )
+    if not rows:
+        return []
+    return [
+        "",
+        "## Cached and uncached: the same one-resource lookup, requests/s (p50 / p99 ms)",
+        "",
+        "`lookup` cycles through 64 queries (a cache keyed on the request can hold them "
+        "all); `lookup-distinct` sends no two requests alike within a cell, over up to "
+        "4,096 resources, so no cache can answer.",
+        "",
+        "| size | contender | c | lookup (cacheable) | lookup-distinct (uncached) | "
+        "uncached/cached |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+        *rows,
+    ]
+
+
 def summary(results: dict[str, Any]) -> list[str]:
     """One row per size and query: each contender's best requests/s over the
     concurrency levels, and ctc-kg's ratio to each."""
@@ -244,7 +327,7 @@ def markdown(results: dict[str, Any]) -> str:
         "| target | measured | |",
         "| --- | --- | --- |",
     ]
-    for target, measured, met in targets(results):
+    for target, measured, met in targets(results) + _bare_target(results):
         lines.append(f"| {target} | {measured} | {met} |")
     lines += ["", *summary(results)]
     lines += ["", "## Graphs, start-up and content steps", ""]
@@ -326,6 +409,8 @@ def markdown(results: dict[str, Any]) -> str:
                         theirs = best_rps(cells, size, name, workload) if level == 1 else None
                     row += f" {_fmt_ratio(_ratio(mine, theirs))} |"
                 lines.append(row)
+    lines += cached_uncached(results)
+    lines += _connections_section(results)
     lines += _warm_up_section(results, contenders)
     notes = [
         c
@@ -354,6 +439,35 @@ def markdown(results: dict[str, Any]) -> str:
             )
             lines.append(f"- {c['size']} / {c['contender']} / {c['workload']}: {detail}")
     return "\n".join(lines) + "\n"
+
+
+def _connections_section(results: dict[str, Any]) -> list[str]:
+    """Every cell's connections: opened and served during the cell (bench/connections.py)."""
+    cells = [c for c in results["cells"] if c.get("connections_opened") is not None]
+    if not cells:
+        return []
+    failed = [c for c in cells if c.get("failed")]
+    lines = [
+        "",
+        "## Connections served",
+        "",
+        f"Each HTTP cell's client connections were watched (`ss`, their bytes received): "
+        f"{len(cells) - len(failed)} of {len(cells)} cells served every connection wrk "
+        "opened. A cell that did not is FAILED: its throughput describes fewer clients "
+        "than it says, so it is left out of every ratio and target.",
+    ]
+    if failed:
+        lines += [
+            "",
+            "| size | contender | query | c | served | seen open |",
+            "| --- | --- | --- | ---: | ---: | ---: |",
+        ]
+        for c in failed:
+            lines.append(
+                f"| {c['size']} | {c['contender']} | {c['workload']} | {c['concurrency']} | "
+                f"{c['connections_served']} | {c['connections_opened']} |"
+            )
+    return lines
 
 
 def _runs_line(results: dict[str, Any]) -> list[str]:

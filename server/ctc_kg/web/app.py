@@ -23,7 +23,7 @@ from ctc_kg.errors import (
 )
 from ctc_kg.store.base import Store
 from ctc_kg.web import conneg, dumps, http, pages, resources, sparql
-from ctc_kg.web.response_cache import ResponseCache
+from ctc_kg.web.response_cache import ResponseCache, in_one_piece
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
@@ -60,8 +60,10 @@ def create_app(
     app.after_request(_cors)
     # Only data that cannot change under the server may be answered from memory: a remote
     # store can be reloaded in place by `ctc-kg load` while the server runs.
+    # Answers of known, bounded length go to granian in one piece (response_cache.py).
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app, max_bytes=settings.response_cache_bytes if store.fixed_data else 0
+        in_one_piece(app.wsgi_app),
+        max_bytes=settings.response_cache_bytes if store.fixed_data else 0,
     )
     return app
 

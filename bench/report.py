@@ -236,6 +236,41 @@ def _bare_target(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+def _cpu_per_request(cell: dict[str, Any] | None) -> str:
+    if not cell or not cell.get("requests") or cell.get("cpu_s") is None:
+        return "-"
+    return f"{cell['cpu_s'] / cell['requests'] * 1000:.2f}"
+
+
+def bare_section(results: dict[str, Any]) -> list[str]:
+    """ctc-kg beside the bare app, with the server CPU each spends per request (less
+    sensitive than throughput to other work on a shared machine)."""
+    index = _index(results["cells"])
+    rows = []
+    for size, workload, level, ratio, why in bare_ratios(results):
+        mine = index[(size, SUBJECT, workload, level)]
+        theirs = index[(size, BARE, workload, level)]
+        rows.append(
+            f"| {size} | {workload} | {level} | {_fmt_cell(mine)} | {_fmt_cell(theirs)} | "
+            f"{_fmt_ratio(ratio) if ratio is not None else why} | "
+            f"{_cpu_per_request(mine)} | {_cpu_per_request(theirs)} |"
+        )
+    if not rows:
+        return []
+    return [
+        "",
+        "## The price of the protections: ctc-kg against the bare app",
+        "",
+        "The bare app (`bench/bare.py`) is Flask + pyoxigraph without any protection, served "
+        f"like ctc-kg (granian WSGI, the same workers and threads). Target: ≥ {BARE_FLOOR:g}x. "
+        "CPU is the server's (all its processes) per request, in ms.",
+        "",
+        "| size | query | c | ctc-kg | bare | ctc-kg/bare | ctc-kg CPU ms/req | bare CPU ms/req |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
+    ]
+
+
 def cached_uncached(results: dict[str, Any]) -> list[str]:
     """The rotating lookup (64 queries, which caches can hold) beside the distinct one
     (no two requests alike), per contender and concurrency."""
@@ -409,6 +444,7 @@ def markdown(results: dict[str, Any]) -> str:
                         theirs = best_rps(cells, size, name, workload) if level == 1 else None
                     row += f" {_fmt_ratio(_ratio(mine, theirs))} |"
                 lines.append(row)
+    lines += bare_section(results)
     lines += cached_uncached(results)
     lines += _connections_section(results)
     lines += _warm_up_section(results, contenders)

@@ -28,10 +28,9 @@ from bench import procstats
 from bench.describe import description, serialize
 from bench.load import HttpRequest, fetch, sparql_post
 from bench.queries import JSON_LD, TURTLE, Kind, Samples, Workload, path_of
+from bench.report import BARE_TARGET_WORKLOADS
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-# The workloads the bare app runs (issue 16, target 2: one-resource queries and listings).
-BARE_WORKLOADS = ("lookup", "lookup-distinct", "two-hop", "construct", "listing")
 
 
 class UnavailableError(Exception):
@@ -250,7 +249,7 @@ class BareApp(_ProcessContender):
     def supports(self, workload: Workload) -> bool:
         # What issue 16's target measures (one-resource queries and listings): the
         # scans add nothing to the price of the protections and would cost minutes.
-        return workload.kind is Kind.SPARQL and workload.name in BARE_WORKLOADS
+        return workload.kind is Kind.SPARQL and workload.name in BARE_TARGET_WORKLOADS
 
     def start(self, prepared: Prepared, timeout_s: float) -> Started:
         from ctc_kg.config import Settings

@@ -28,6 +28,7 @@ from bench import procstats
 from bench.describe import description, serialize
 from bench.load import HttpRequest, fetch, sparql_post
 from bench.queries import JSON_LD, TURTLE, Kind, Samples, Workload, path_of
+from bench.report import BARE_TARGET_WORKLOADS
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -236,6 +237,60 @@ def ctc_kg_env(prepared: Prepared) -> dict[str, str]:
     """ctc-kg's cache of validated versions in the size's own work folder: every run
     starts cold, and the developer's own cache is neither used nor filled."""
     return {"CTC_KG_CACHE_DIR": str(prepared.workdir / "ctc-kg-cache")}
+
+
+class BareApp(_ProcessContender):
+    """bench/bare.py: Flask + pyoxigraph without any protection, served like ctc-kg
+    (granian WSGI, the workers, threads and connection cap of ctc-kg's defaults)."""
+
+    name = "bare"
+    description = "Flask + pyoxigraph, no protections, granian WSGI as ctc-kg (bench/bare.py)"
+
+    def supports(self, workload: Workload) -> bool:
+        # What issue 16's target measures (one-resource queries and listings): the
+        # scans add nothing to the price of the protections and would cost minutes.
+        return workload.kind is Kind.SPARQL and workload.name in BARE_TARGET_WORKLOADS
+
+    def start(self, prepared: Prepared, timeout_s: float) -> Started:
+        from ctc_kg.config import Settings
+        from ctc_kg.web.serve import connection_cap, wsgi_workers
+
+        settings = Settings()
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        command = [
+            venv_bin("granian"),
+            "--interface",
+            "wsgi",
+            "--http",
+            "1",
+            "--no-ws",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(wsgi_workers(settings)),
+            "--blocking-threads",
+            str(settings.threads),
+            "--backpressure",
+            str(connection_cap(settings)),
+            "--no-access-log",
+            "--working-dir",
+            str(REPOSITORY),
+            "bench.bare:app",
+        ]
+        began = time.monotonic()
+        self.server = ServerProcess(
+            command,
+            prepared.workdir / "bare.log",
+            {"BENCH_BARE_NQUADS": str(prepared.nquads)},
+        )
+        self.server.wait_until(lambda: answers(self.base_url, _ask("/sparql")), timeout_s)
+        return Started(time.monotonic() - began, 0.0, *_memory(self.pid))
+
+    def request(self, workload: Workload, item: str) -> HttpRequest:
+        return sparql_post("/sparql", item, workload.accept)
 
 
 class RdflibEndpoint(_ProcessContender):
@@ -491,6 +546,7 @@ class Oxigraph(Contender):
 def all_contenders() -> dict[str, Callable[[], Contender]]:
     return {
         "ctc-kg": CtcKg,
+        "bare": BareApp,
         "rdflib-endpoint": RdflibEndpoint,
         "virtuoso": Virtuoso,
         "pyoxigraph": Oxigraph,

@@ -17,12 +17,15 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.connections import ConnectionWatch, Served
+
 MARKER = "WRKJSON "
 
 _LUA = r"""
 local specs = {
 %(specs)s
 }
+local distinct = %(distinct)s
 local prepared = {}
 local counter = 0
 
@@ -40,8 +43,16 @@ function setup(thread)
   threads_made = threads_made + 1
 end
 
+local sent = 0
 function request()
   counter = counter %% #prepared + 1
+  if distinct then
+    -- A request never sent before in this run: the body's last token (a number) gets
+    -- the thread's index and its own count of requests appended.
+    sent = sent + 1
+    local s = specs[counter]
+    return wrk.format(s[1], s[2], s[3], s[4] .. (thread_index or 0) .. "0" .. sent)
+  end
   return prepared[counter]
 end
 
@@ -89,13 +100,21 @@ def lua_string(value: str | bytes) -> str:
     return '"' + "".join(out) + '"'
 
 
-def lua_script(requests: list[HttpRequest]) -> str:
+def lua_script(requests: list[HttpRequest], distinct: bool = False) -> str:
+    """The wrk script cycling through `requests`. With `distinct`, every request sent
+    differs from every other one of the run: digits are appended to its body, so the
+    body must end with a number whose growth does not change the answer (the distinct
+    workloads end their query with a large LIMIT)."""
     specs = []
     for r in requests:
         headers = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in r.headers.items())
         body = lua_string(r.body) if r.body is not None else "nil"
         specs.append(f"  {{{lua_string(r.method)}, {lua_string(r.path)}, {{{headers}}}, {body}}},")
-    return _LUA % {"specs": "\n".join(specs), "marker": MARKER}
+    return _LUA % {
+        "specs": "\n".join(specs),
+        "marker": MARKER,
+        "distinct": "true" if distinct else "false",
+    }
 
 
 @dataclass(frozen=True)
@@ -110,6 +129,9 @@ class WrkResult:
     p90_ms: float | None
     p99_ms: float | None
     max_ms: float | None
+    #: Client connections seen open during the run, and how many of them got an answer
+    #: (bench/connections.py); `connections.samples` is 0 when they could not be seen.
+    connections: Served = field(default_factory=lambda: Served(0, 0, 0))
 
     @property
     def rps(self) -> float:
@@ -130,12 +152,15 @@ def run_wrk(
     concurrency: int,
     duration_s: float,
     request_timeout_s: float,
+    distinct: bool = False,
 ) -> WrkResult:
-    """Drive `base_url` with `concurrency` connections for `duration_s` seconds."""
+    """Drive `base_url` with `concurrency` connections for `duration_s` seconds, watching
+    which of them the server answers."""
     threads = max(1, min(concurrency, 2))
+    port = urllib.parse.urlsplit(base_url).port or 80
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as tmp:
         script = Path(tmp) / "mix.lua"
-        script.write_text(lua_script(requests))
+        script.write_text(lua_script(requests, distinct))
         command = [
             "wrk",
             "-t",
@@ -151,13 +176,14 @@ def run_wrk(
             str(script),
             base_url,
         ]
-        completed = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            timeout=duration_s + request_timeout_s + 30,
-            check=False,
-        )
+        with ConnectionWatch(port) as watch:
+            completed = subprocess.run(
+                command,
+                capture_output=True,
+                text=True,
+                timeout=duration_s + request_timeout_s + 30,
+                check=False,
+            )
     for line in completed.stdout.splitlines():
         if line.startswith(MARKER):
             data = json.loads(line[len(MARKER) :])
@@ -183,6 +209,7 @@ def run_wrk(
         p90_ms=ms("p90_us"),
         p99_ms=ms("p99_us"),
         max_ms=ms("max_us"),
+        connections=watch.result,
     )
 
 

@@ -37,6 +37,8 @@ class Samples:
     meetings_with_parent: tuple[str, ...]
     places: tuple[str, ...]
     search_words: tuple[str, ...]
+    #: Many resources of every kind (up to a few thousand), for the distinct workloads.
+    subjects: tuple[str, ...] = ()
 
 
 class Kind(Enum):
@@ -55,6 +57,9 @@ class Workload:
     items: tuple[str, ...]
     #: Touches a bounded part of the graph whatever its size (the 1M "selective" target).
     selective: bool
+    #: Every request of a cell is a query never sent before (load.lua_script's
+    #: `distinct`): no cache keyed on the request can answer it.
+    distinct: bool = False
 
     @property
     def is_graph_result(self) -> bool:
@@ -63,6 +68,15 @@ class Workload:
 
 def _lookup(iri: str) -> str:
     return PROLOGUE + f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
+
+
+# The distinct workloads' queries end with this LIMIT; the load tool appends digits to
+# it for each request (a larger LIMIT, never reached: the answer stays the same).
+DISTINCT_LIMIT = 1000000
+
+
+def _lookup_distinct(iri: str) -> str:
+    return _lookup(iri) + f" LIMIT {DISTINCT_LIMIT}"
 
 
 def _listing(lang: str) -> str:
@@ -124,6 +138,15 @@ def workloads(samples: Samples) -> list[Workload]:
             SPARQL_JSON,
             tuple(_lookup(m) for m in meetings),
             selective=True,
+        ),
+        Workload(
+            "lookup-distinct",
+            Kind.SPARQL,
+            "every property of one resource, no two requests alike, over many IRIs",
+            SPARQL_JSON,
+            tuple(_lookup_distinct(iri) for iri in samples.subjects or meetings),
+            selective=True,
+            distinct=True,
         ),
         Workload(
             "listing",

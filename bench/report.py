@@ -27,6 +27,7 @@ def best_rps(cells: Cells, size: str, contender: str, workload: str) -> float | 
         and c["contender"] == contender
         and c["workload"] == workload
         and c["rps"] is not None
+        and not c.get("failed")
     ]
     return max(values) if values else None
 
@@ -189,6 +190,126 @@ def targets(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+BARE = "bare"
+BARE_FLOOR = 0.7
+# What issue 16's target measures (one-resource queries and listings), and all the bare
+# app runs (bench/contenders.py).
+BARE_TARGET_WORKLOADS = ("lookup", "lookup-distinct", "listing")
+
+
+def bare_ratios(results: dict[str, Any]) -> list[tuple[str, str, int, float | None, str]]:
+    """ctc-kg / bare at the same size, query and concurrency (issue 16, target 2):
+    (size, query, concurrency, ratio, why there is none)."""
+    cells: Cells = results["cells"]
+    index = _index(cells)
+    out: list[tuple[str, str, int, float | None, str]] = []
+    for size in [s["label"] for s in results["sizes"]]:
+        for workload in BARE_TARGET_WORKLOADS:
+            for level in results["options"]["concurrency"]:
+                mine = index.get((size, SUBJECT, workload, level))
+                theirs = index.get((size, BARE, workload, level))
+                if mine is None or theirs is None:
+                    continue
+                failed = [c["contender"] for c in (mine, theirs) if c.get("failed")]
+                if failed:
+                    out.append((size, workload, level, None, f"{', '.join(failed)} failed"))
+                    continue
+                out.append((size, workload, level, _ratio(mine["rps"], theirs["rps"]), ""))
+    return out
+
+
+def _bare_target(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    ratios = bare_ratios(results)
+    for size in [s["label"] for s in results["sizes"]]:
+        mine = [r for r in ratios if r[0] == size]
+        if not mine:
+            continue
+        parts = [f"{w} c={c} {_fmt_ratio(r) if r is not None else why}" for _, w, c, r, why in mine]
+        known = [r for *_, r, _ in mine if r is not None]
+        met = "met" if known and len(known) == len(mine) and min(known) >= BARE_FLOOR else "not met"
+        out.append(
+            (
+                f"{size}: ctc-kg ≥ {BARE_FLOOR:g}x the bare app (protections that cost little)",
+                "; ".join(parts),
+                met,
+            )
+        )
+    return out
+
+
+def _cpu_per_request(cell: dict[str, Any] | None) -> str:
+    if not cell or not cell.get("requests") or cell.get("cpu_s") is None:
+        return "-"
+    return f"{cell['cpu_s'] / cell['requests'] * 1000:.2f}"
+
+
+def bare_section(results: dict[str, Any]) -> list[str]:
+    """ctc-kg beside the bare app, with the server CPU each spends per request (less
+    sensitive than throughput to other work on a shared machine)."""
+    index = _index(results["cells"])
+    rows = []
+    for size, workload, level, ratio, why in bare_ratios(results):
+        mine = index[(size, SUBJECT, workload, level)]
+        theirs = index[(size, BARE, workload, level)]
+        rows.append(
+            f"| {size} | {workload} | {level} | {_fmt_cell(mine)} | {_fmt_cell(theirs)} | "
+            f"{_fmt_ratio(ratio) if ratio is not None else why} | "
+            f"{_cpu_per_request(mine)} | {_cpu_per_request(theirs)} |"
+        )
+    if not rows:
+        return []
+    return [
+        "",
+        "## The price of the protections: ctc-kg against the bare app",
+        "",
+        "The bare app (`bench/bare.py`) is Flask + pyoxigraph without any protection, served "
+        f"like ctc-kg (granian WSGI, the same workers and threads). Target: ≥ {BARE_FLOOR:g}x. "
+        "CPU is the server's (all its processes) per request, in ms.",
+        "",
+        "| size | query | c | ctc-kg | bare | ctc-kg/bare | ctc-kg CPU ms/req | bare CPU ms/req |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
+    ]
+
+
+def cached_uncached(results: dict[str, Any]) -> list[str]:
+    """The rotating lookup (64 queries, which caches can hold) beside the distinct one
+    (no two requests alike), per contender and concurrency."""
+    cells: Cells = results["cells"]
+    index = _index(cells)
+    rows: list[str] = []
+    for size in [s["label"] for s in results["sizes"]]:
+        for name in _contenders(results):
+            for level in results["options"]["concurrency"]:
+                cached = index.get((size, name, "lookup", level))
+                uncached = index.get((size, name, "lookup-distinct", level))
+                if cached is None or uncached is None:
+                    continue
+                ratio = None
+                if not (cached.get("failed") or uncached.get("failed")):
+                    ratio = _ratio(uncached["rps"], cached["rps"])
+                rows.append(
+                    f"| {size} | {name} | {level} | {_fmt_cell(cached)} | "
+                    f"{_fmt_cell(uncached)} | {_fmt_ratio(ratio)} |"
+                )
+    if not rows:
+        return []
+    return [
+        "",
+        "## Cached and uncached: the same one-resource lookup, requests/s (p50 / p99 ms)",
+        "",
+        "`lookup` cycles through 64 queries (a cache keyed on the request can hold them "
+        "all); `lookup-distinct` sends no two requests alike within a cell, over up to "
+        "4,096 resources, so no cache can answer.",
+        "",
+        "| size | contender | c | lookup (cacheable) | lookup-distinct (uncached) | "
+        "uncached/cached |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+        *rows,
+    ]
+
+
 def summary(results: dict[str, Any]) -> list[str]:
     """One row per size and query: each contender's best requests/s over the
     concurrency levels, and ctc-kg's ratio to each."""
@@ -243,7 +364,7 @@ def markdown(results: dict[str, Any]) -> str:
         "| target | measured | |",
         "| --- | --- | --- |",
     ]
-    for target, measured, met in targets(results):
+    for target, measured, met in targets(results) + _bare_target(results):
         lines.append(f"| {target} | {measured} | {met} |")
     lines += ["", *summary(results)]
     lines += ["", "## Graphs, start-up and content steps", ""]
@@ -325,23 +446,66 @@ def markdown(results: dict[str, Any]) -> str:
                         theirs = best_rps(cells, size, name, workload) if level == 1 else None
                     row += f" {_fmt_ratio(_ratio(mine, theirs))} |"
                 lines.append(row)
+    lines += bare_section(results)
+    lines += cached_uncached(results)
+    lines += _connections_section(results)
     lines += _warm_up_section(results, contenders)
     notes = [
         c
         for c in cells
-        if c["note"] or not (c["check"].startswith("ok") or c["check"] in ("reference", ""))
+        if c["note"]
+        or c.get("failed")
+        or not (c["check"].startswith("ok") or c["check"] in ("reference", ""))
     ]
     if notes:
         lines += ["", "## Notes on cells", ""]
         seen: set[tuple[str, str, str, str, str]] = set()
         for c in notes:
-            key = (c["size"], c["contender"], c["workload"], c["check"], c["note"])
+            key = (
+                c["size"],
+                c["contender"],
+                c["workload"],
+                c["check"],
+                c["note"] + c.get("failed", ""),
+            )
             if key in seen:
                 continue
             seen.add(key)
-            detail = "; ".join(x for x in (c["check"], c["note"]) if x and not x.startswith("ok"))
+            failed = f"FAILED at c={c['concurrency']}: {c['failed']}" if c.get("failed") else ""
+            detail = "; ".join(
+                x for x in (c["check"], c["note"], failed) if x and not x.startswith("ok")
+            )
             lines.append(f"- {c['size']} / {c['contender']} / {c['workload']}: {detail}")
     return "\n".join(lines) + "\n"
+
+
+def _connections_section(results: dict[str, Any]) -> list[str]:
+    """Every cell's connections: opened and served during the cell (bench/connections.py)."""
+    cells = [c for c in results["cells"] if c.get("connections_opened") is not None]
+    if not cells:
+        return []
+    failed = [c for c in cells if c.get("failed")]
+    lines = [
+        "",
+        "## Connections served",
+        "",
+        f"Each HTTP cell's client connections were watched (`ss`, their bytes received): "
+        f"{len(cells) - len(failed)} of {len(cells)} cells served every connection wrk "
+        "opened. A cell that did not is FAILED: its throughput describes fewer clients "
+        "than it says, so it is left out of every ratio and target.",
+    ]
+    if failed:
+        lines += [
+            "",
+            "| size | contender | query | c | served | seen open |",
+            "| --- | --- | --- | ---: | ---: | ---: |",
+        ]
+        for c in failed:
+            lines.append(
+                f"| {c['size']} | {c['contender']} | {c['workload']} | {c['concurrency']} | "
+                f"{c['connections_served']} | {c['connections_opened']} |"
+            )
+    return lines
 
 
 def _runs_line(results: dict[str, Any]) -> list[str]:
@@ -400,6 +564,9 @@ def _fmt_s(value: float | None, note: str) -> str:
 def _fmt_cell(cell: dict[str, Any]) -> str:
     if cell["rps"] is None:
         return "-"
+    if cell.get("failed"):
+        # Not a measurement at this concurrency: some connections were never served.
+        return f"FAILED ({cell.get('connections_served')}/{cell['concurrency']} served)"
     text = f"{_fmt_rps(cell['rps'])} ({_fmt_ms(cell['p50_ms'])} / {_fmt_ms(cell['p99_ms'])})"
     if cell["errors"]:
         text += f" {cell['errors']} err"

@@ -79,6 +79,11 @@ class Cell:
     peak_rss: int | None = None
     check: str = ""
     note: str = ""
+    #: Client connections seen open during the cell and how many got an answer (None:
+    #: not watched); `failed` says why the cell did not serve `concurrency` clients.
+    connections_opened: int | None = None
+    connections_served: int | None = None
+    failed: str = ""
     #: The unmeasured pass over the rotation before the cells (see `_warm_up`).
     warm_requests: int = 0
     warm_max_ms: float | None = None
@@ -301,6 +306,7 @@ def _http_cells(
                     concurrency,
                     options.duration_s,
                     options.request_timeout_s,
+                    distinct=workload.distinct,
                 )
         except (RuntimeError, subprocess.TimeoutExpired) as error:
             cell.note = f"wrk failed: {error}"
@@ -309,15 +315,23 @@ def _http_cells(
         cell.p50_ms, cell.p99_ms = result.p50_ms, result.p99_ms
         cell.requests, cell.errors, cell.timeouts = result.requests, result.errors, result.timeouts
         cell.cpu_s, cell.peak_rss = usage.cpu_s, usage.peak_rss
+        cell.connections_opened = result.connections.opened
+        cell.connections_served = result.connections.served
+        cell.failed = result.connections.verdict(concurrency)
+        if cell.failed:
+            cell.note = f"failed: {cell.failed}"
         if result.requests == 0:
             # Slower than the cell itself: let the server finish, then time one request
             # alone (bounded by the request timeout) so the ratio still has a number.
             procstats.settle(contender.pid, options.settle_s)
             _time_one(contender, workload, options, cell)
+            if concurrency == 1 and cell.rps is not None:
+                cell.failed = ""  # one client, served (alone): what this cell reports
         options.log(
             f"    {workload.name:<13} c={concurrency:<3} {cell.rps or 0:9.1f} req/s  "
             f"p50 {_ms(cell.p50_ms)}  p99 {_ms(cell.p99_ms)}  errors {cell.errors}"
             + (f"  ({cell.note})" if cell.note else "")
+            + (f"  FAILED: {cell.failed}" if cell.failed and cell.failed not in cell.note else "")
         )
         if concurrency == options.concurrency[0] and (cell.rps or 0) < options.slow_rps:
             slow = True

@@ -11,6 +11,8 @@ from bench.generate import B
 from bench.queries import PROLOGUE, Samples
 
 _PER_KIND = 64
+# Resources the distinct workloads spread over (all of them in a small graph).
+_SUBJECTS = 4096
 
 
 def _column(store: ox.Store, query: str) -> list[str]:
@@ -48,6 +50,10 @@ def sample(store: ox.Store) -> Samples:
         'SELECT DISTINCT ?l WHERE { ?c a schema:City ; rdfs:label ?l FILTER (LANG(?l) = "en") } '
         "ORDER BY ?l",
     )
+    subjects = _column(
+        store,
+        f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER (STRSTARTS(STR(?s), "{B}")) }} ORDER BY ?s',
+    )
     words = sorted(
         {w for label in labels for w in re.findall(r"[A-Za-z]{4,}", label)},
     )
@@ -58,4 +64,5 @@ def sample(store: ox.Store) -> Samples:
         meetings_with_parent=_spread(with_parent),
         places=_spread([c for c in cities if c.startswith(B)]),
         search_words=_spread(words, 16),
+        subjects=_spread(subjects, _SUBJECTS),
     )

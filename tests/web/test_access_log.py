@@ -1,66 +1,88 @@
-"""The access log: one JSON object per request, written by a background thread."""
+"""The access log: one JSON object per request, noted by the outermost WSGI layer and
+written by a background thread."""
 
 from __future__ import annotations
 
 import io
 import json
-import logging
 import threading
+from typing import Any
 
-from ctc_kg.web.access_log import AccessLogHandler
+import pytest
+from ctc_kg.web.access_log import AccessLog, logged
 
 
-def access_record(path: str, user_agent: str, status: int = 200) -> logging.LogRecord:
-    """A record as granian's access logger makes it: a format and a dict of fields."""
-    fields = {
-        "time": "2026-11-29 16:00:00 +0000",
-        "addr": "127.0.0.1",
-        "method": "GET",
-        "path": path,
-        "query_string": "format=ttl",
-        "status": status,
-        "dt_ms": 1.23456,
-        "_h0": user_agent,
+def environ(path: str, user_agent: str, query: str = "format=ttl") -> dict[str, Any]:
+    return {
+        "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "HTTP_USER_AGENT": user_agent,
     }
-    record = logging.LogRecord("granian.access", logging.INFO, __file__, 1, "%(path)s", (), None)
-    record.args = fields
-    return record
+
+
+def answering(status: str) -> Any:
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response(status, [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    return app
+
+
+def ignore_start(status: str, headers: Any, exc_info: Any = None) -> None:
+    return None
 
 
 def test_every_line_is_json_even_with_quotes_and_newlines_in_the_request():
     out = io.StringIO()
-    handler = AccessLogHandler(out)
-    handler.handle(access_record('/meeting/"x"\n', 'agent "quoted"\r\n{}'))
-    handler.drain()
+    log = AccessLog(out)
+    app = logged(answering("404 NOT FOUND"), log)
+    assert app(environ('/meeting/"x"\n', 'agent "quoted"\r\n{}'), ignore_start) == [b"ok"]
+    log.drain()
     lines = out.getvalue().splitlines()
     assert len(lines) == 1
     entry = json.loads(lines[0])
+    assert isinstance(entry.pop("duration_ms"), float)
+    assert len(entry.pop("time")) == len("2026-11-29 16:00:00 +0000")
     assert entry == {
-        "time": "2026-11-29 16:00:00 +0000",
         "remote": "127.0.0.1",
         "method": "GET",
         "path": '/meeting/"x"\n',
         "query": "format=ttl",
-        "status": 200,
-        "duration_ms": 1.235,
+        "status": 404,
         "user_agent": 'agent "quoted"\r\n{}',
     }
 
 
+def test_a_request_whose_app_raises_is_logged_as_500():
+    out = io.StringIO()
+    log = AccessLog(out)
+
+    def failing(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        logged(failing, log)(environ("/boom", "a"), ignore_start)
+    log.drain()
+    assert json.loads(out.getvalue())["status"] == 500
+
+
 def test_lines_from_many_threads_are_all_written_whole():
     out = io.StringIO()
-    handler = AccessLogHandler(out)
+    log = AccessLog(out)
+    app = logged(answering("200 OK"), log)
 
-    def log(thread: int) -> None:
+    def requests(thread: int) -> None:
         for index in range(200):
-            handler.handle(access_record(f"/t{thread}/{index}", "wrk"))
+            app(environ(f"/t{thread}/{index}", "wrk"), ignore_start)
 
-    threads = [threading.Thread(target=log, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=requests, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    handler.drain()
+    log.drain()
     paths = [json.loads(line)["path"] for line in out.getvalue().splitlines()]
     assert sorted(paths) == sorted(f"/t{t}/{i}" for t in range(8) for i in range(200))
     for thread in range(8):  # each thread's lines keep their order
@@ -70,9 +92,25 @@ def test_lines_from_many_threads_are_all_written_whole():
 
 def test_a_line_logged_after_a_drain_is_written_too():
     out = io.StringIO()
-    handler = AccessLogHandler(out)
-    handler.handle(access_record("/one", "a"))
-    handler.drain()
-    handler.handle(access_record("/two", "b"))
-    handler.drain()
+    log = AccessLog(out)
+    app = logged(answering("200 OK"), log)
+    app(environ("/one", "a"), ignore_start)
+    log.drain()
+    app(environ("/two", "b"), ignore_start)
+    log.drain()
     assert [json.loads(line)["path"] for line in out.getvalue().splitlines()] == ["/one", "/two"]
+
+
+def test_the_writer_writes_without_being_drained():
+    out = io.StringIO()
+    log = AccessLog(out)
+    logged(answering("200 OK"), log)(environ("/soon", "a"), ignore_start)
+    written = threading.Event()
+    for _ in range(100):  # the writer wakes every FLUSH_INTERVAL (0.1 s): generous bound
+        if out.getvalue():
+            written.set()
+            break
+        threading.Event().wait(0.1)
+    log.drain()
+    assert written.is_set()
+    assert json.loads(out.getvalue())["path"] == "/soon"

@@ -1,158 +1,168 @@
-"""Access-log lines: JSON, written by one background thread per process.
+"""Access-log lines: JSON, one object per request, written by one background thread per
+process.
 
-granian hands each request's fields to the `granian.access` logger as a dict; this handler
-writes them with `json.dumps` (a quote or a control character in a path or a User-Agent
-stays inside its string), one object per line.
+The request thread does as little as it can: `logged` (the outermost WSGI layer) notes
+the request's fields and status in a tuple and appends it to a deque (atomic: no lock, no
+formatting, no wake-up). A writer thread wakes every `FLUSH_INTERVAL` seconds, formats what
+has accumulated with `json` (a quote or a control character in a path or a User-Agent stays
+inside its string) and writes it in one call. A line reaches stdout at most
+`FLUSH_INTERVAL` after its request, in the order the requests ended.
 
-With a plain StreamHandler every request thread takes the handler's lock and writes its
-line to stdout itself; under load the threads queue on that lock, and logging cost about
-40 % of the requests per second a worker could answer from its response cache
-(1 worker, wrk -c20: 6,541 req/s without access log, 3,776 with). Here a request thread
-formats its line and appends it to a queue (no lock held while writing); a writer thread
-writes whatever has accumulated in one call and flushes. Lines are written in the order
-they were logged. Lines still queued when a worker ends are written by its exit hooks
-(`atexit` and multiprocessing's finalizers, which granian's forked workers run).
+Why not granian's own access log: it builds a dict of fields (a time zone conversion and a
+`strftime` per request), then goes through `logging` (a LogRecord per request) to a handler,
+all in the request thread with the GIL held. With a plain StreamHandler every thread also
+took the handler's lock to write (1 worker, wrk -c20: 6,541 req/s without access log, 3,776
+with); a queue with a writer woken per line still cost a thread switch and a GIL hand-over
+per request. Issue 16 measured the access-log path at 38 % of a worker's GIL-held time.
+
+Lines still pending when a worker ends are written by its exit hooks (`atexit` and
+multiprocessing's finalizers, which granian's forked workers run).
 """
 
 from __future__ import annotations
 
 import atexit
 import json
-import logging
 import os
-import queue
 import sys
 import threading
-from collections.abc import Mapping
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from multiprocessing import util
 from typing import Any, TextIO
 
-_STOP = None
+FLUSH_INTERVAL = 0.1  # seconds between two writes of the pending lines
+
+# (time.time() at the start, remote address, method, path, query string, status,
+# duration in ms, User-Agent)
+Entry = tuple[float, str | None, str | None, str | None, str | None, int, float, str | None]
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
-class AccessLogHandler(logging.Handler):
-    """A logging handler that hands JSON lines to a per-process writer thread."""
+class AccessLog:
+    """Pending entries of this process and the thread that writes them."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
-        super().__init__()
         self.stream = stream if stream is not None else sys.stdout
-        self._lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._pending: deque[Entry] = deque()
+        self._stop = threading.Event()
         self._owner: int | None = None
         self._writer: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        self._second = -1
+        self._second_text = ""
 
-    def handle(self, record: logging.LogRecord) -> bool:
-        # No handler lock: formatting needs none and the queue is thread-safe.
-        if not self.filter(record):
-            return False
-        self.emit(record)
-        return True
+    def record(self, entry: Entry) -> None:
+        if self._owner != os.getpid():
+            self._start_writer()
+        self._pending.append(entry)
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            line = _json_line(record) + "\n"
-        except Exception:  # a logging error must never fail the request
-            self.handleError(record)
-            return
-        self._ensure_writer()
-        self._lines.put(line)
-
-    def _ensure_writer(self) -> None:
+    def _start_writer(self) -> None:
         """Start the writer in this process (again after a fork: threads do not survive it)."""
-        if self._owner == os.getpid():
-            return
         with self._start_lock:
             if self._owner == os.getpid():
                 return
-            self._lines = queue.SimpleQueue()
+            self._pending = deque()
+            self._stop = threading.Event()
             self._writer = threading.Thread(
-                target=self._write_forever, name="access-log", daemon=True
+                target=self._write_forever, args=(self._stop,), name="access-log", daemon=True
             )
             self._writer.start()
             self._owner = os.getpid()
             atexit.register(self.drain)
             util.Finalize(self, self.drain, exitpriority=100)
 
-    def _write_forever(self) -> None:
-        while True:
-            line = self._lines.get()
-            if line is None:  # _STOP
-                return
-            batch = [line]
-            while True:
-                try:
-                    more = self._lines.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:  # _STOP
-                    self._write(batch)
-                    return
-                batch.append(more)
-            self._write(batch)
+    def _write_forever(self, stop: threading.Event) -> None:
+        while not stop.wait(FLUSH_INTERVAL):
+            self._write_pending()
 
-    def _write(self, batch: list[str]) -> None:
+    def _write_pending(self) -> None:
+        lines: list[str] = []
+        pending = self._pending
+        while True:
+            try:
+                entry = pending.popleft()
+            except IndexError:
+                break
+            lines.append(self._line(entry))
+        if not lines:
+            return
         try:
-            self.stream.write("".join(batch))
+            self.stream.write("".join(lines))
             self.stream.flush()
         except (OSError, ValueError):  # stdout closed: nothing more can be logged
             pass
 
+    def _line(self, entry: Entry) -> str:
+        began, remote, method, path, query, status, duration_ms, user_agent = entry
+        return (
+            _ENCODE(
+                {
+                    "time": self._time_text(began),
+                    "remote": remote,
+                    "method": method,
+                    "path": path,
+                    "query": query,
+                    "status": status,
+                    "duration_ms": round(duration_ms, 3),
+                    "user_agent": user_agent,
+                }
+            )
+            + "\n"
+        )
+
+    def _time_text(self, moment: float) -> str:
+        """`2026-11-29 16:00:00 +0000` in local time (granian's format), computed once a second."""
+        second = int(moment)
+        if second != self._second:
+            local = datetime.fromtimestamp(second).astimezone()
+            self._second_text = local.strftime("%Y-%m-%d %H:%M:%S %z")
+            self._second = second
+        return self._second_text
+
     def drain(self) -> None:
-        """Write every queued line now (exit hooks; tests)."""
+        """Write every pending line now and stop the writer (exit hooks; tests); a later
+        line starts a new writer."""
         writer = self._writer
-        if writer is None or self._owner != os.getpid() or not writer.is_alive():
+        if writer is None or self._owner != os.getpid():
             return
-        self._lines.put(_STOP)
+        self._stop.set()
         writer.join(timeout=5)
-        self._owner = None  # a later line starts a new writer
-
-    def flush(self) -> None:
-        self.drain()
+        self._write_pending()
+        self._owner = None
 
 
-def granian_logging() -> dict[str, object]:
-    """granian's logging configuration, its access log on a background writer (granian
-    replaces the top-level sections it is given and sets its loggers' levels itself)."""
-    from granian.log import LOGGING_CONFIG
+def logged(app: WsgiApp, log: AccessLog) -> WsgiApp:
+    """`app`, with an access-log line for every request. The duration runs until the app
+    returns its response (the body object: a file or a cached answer is sent after it)."""
 
-    defaults = LOGGING_CONFIG["handlers"]
-    assert isinstance(defaults, dict)
-    handlers: dict[str, object] = dict(defaults)
-    handlers["access"] = {
-        "()": f"{__name__}.AccessLogHandler",
-        "formatter": "access",
-        "stream": "ext://sys.stdout",
-    }
-    return {"handlers": handlers}
+    def access_logged(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        began_at, began = time.time(), time.perf_counter()
+        status = [500]  # an exception that escapes the app becomes granian's 500
 
+        def start(status_line: str, headers: Any, exc_info: Any = None) -> Any:
+            status[0] = int(status_line[:3])
+            return start_response(status_line, headers, exc_info)
 
-# granian computes for each request the fields its access-log format names, and hands them
-# to the handler as a dict; the format itself is never printed (the handler writes JSON).
-# `_h0` is the first header the format names, so User-Agent must stay the only one.
-GRANIAN_ACCESS_FORMAT = (
-    "%(time)s %(addr)s %(method)s %(path)s %(query_string)s %(status)d %(dt_ms).3f "
-    "%(header{user-agent})s"
-)
+        try:
+            return app(environ, start)
+        finally:
+            log.record(
+                (
+                    began_at,
+                    environ.get("REMOTE_ADDR"),
+                    environ.get("REQUEST_METHOD"),
+                    environ.get("PATH_INFO"),
+                    environ.get("QUERY_STRING"),
+                    status[0],
+                    (time.perf_counter() - began) * 1000.0,
+                    environ.get("HTTP_USER_AGENT"),
+                )
+            )
 
-# granian's names for a request's fields -> ours (the access log's stable interface).
-_FIELDS = (
-    ("time", "time"),
-    ("addr", "remote"),
-    ("method", "method"),
-    ("path", "path"),
-    ("query_string", "query"),
-    ("status", "status"),
-    ("dt_ms", "duration_ms"),
-    ("_h0", "user_agent"),  # the first header the format names: User-Agent
-)
-
-
-def _json_line(record: logging.LogRecord) -> str:
-    """A request's fields as one JSON object; any other record as a JSON message."""
-    fields: Any = record.args
-    if isinstance(fields, Mapping) and "status" in fields:
-        entry = {ours: fields.get(theirs) for theirs, ours in _FIELDS}
-        if isinstance(entry["duration_ms"], float):
-            entry["duration_ms"] = round(entry["duration_ms"], 3)
-        return json.dumps(entry, ensure_ascii=False)
-    return json.dumps({"message": record.getMessage()}, ensure_ascii=False)
+    return access_logged

@@ -24,7 +24,7 @@ from ctc_kg.errors import (
 )
 from ctc_kg.store.base import Store
 from ctc_kg.web import conneg, dumps, http, pages, resources, sparql
-from ctc_kg.web.response_cache import ResponseCache
+from ctc_kg.web.response_cache import ResponseCache, in_one_piece
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
@@ -61,8 +61,9 @@ def create_app(
     app.after_request(_cors)
     # Answers are kept per data version (a remote store is reloaded in place by
     # `ctc-kg load` while the server runs): a new version empties the cache.
+    # Answers of known, bounded length go to granian in one piece (response_cache.py).
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app,
+        in_one_piece(app.wsgi_app),
         max_bytes=settings.response_cache_bytes,
         version=lambda environ: _version_tag(site, environ),
     )

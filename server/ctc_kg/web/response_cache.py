@@ -237,3 +237,41 @@ def _content_length(headers: Headers) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+ONE_PIECE_MAX_BYTES = 1 << 20
+
+
+def in_one_piece(app: WSGIApp, max_bytes: int = ONE_PIECE_MAX_BYTES) -> WSGIApp:
+    """WSGI middleware: an answer of known length up to `max_bytes` goes back to the server
+    as a one-item list instead of Flask's iterator.
+
+    granian sends a list in one call; an iterator it drives from Rust, taking the GIL back
+    for every chunk and for its end. Under load, with the request threads competing for the
+    GIL, that hand-over was the largest single cost of a SPARQL answer in a worker (23 % of
+    its GIL-held time, py-spy --gil, issue 16). Dumps and other large or unsized bodies are
+    still streamed."""
+
+    def one_piece(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        lengths: list[int | None] = []
+
+        def capture(status: str, headers: Headers, exc_info: Any = None) -> Any:
+            lengths.append(_content_length(headers))
+            if exc_info is not None:
+                return start_response(status, headers, exc_info)
+            return start_response(status, headers)
+
+        body = app(environ, capture)
+        if isinstance(body, list) or not lengths or lengths[-1] is None:
+            return body
+        if lengths[-1] > max_bytes:
+            return body
+        try:
+            content = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        return [content]
+
+    return one_piece

@@ -126,10 +126,11 @@ class LiveServer:
         *extra: str,
         timeout: float = 120,
         env: dict[str, str] | None = None,
+        port: int | None = None,
     ) -> LiveServer:
-        """`ctc-kg serve` over `root` on a free port, its log and pid file in `folder`;
-        returns once /health answers 200 (or raises with the log)."""
-        port = free_port()
+        """`ctc-kg serve` over `root` on `port` (a free one by default), its log and pid
+        file in `folder`; returns once /health answers 200 (or raises with the log)."""
+        port = port or free_port()
         log = folder / "serve.log"
         pid_file = folder / "ctc-kg.pid"
         arguments = command(root, port, "--pid-file", str(pid_file), *extra)

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import FOAF, RDF, VOID, XSD
 
+from tests.pages.conftest import parse_html
 from tests.web.conftest import BASE, PUBLIC, World, embedded_only, web_settings
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -278,6 +279,7 @@ def test_the_html_page_has_a_form_the_matches_and_the_next_page(client):
     response = client.get("/fragments", headers={"Accept": "text/html"})
     assert response.status_code == 200
     page = response.data.decode("utf-8")
+    parse_html(page)  # strict HTML5: any parse error raises
     for name in ("subject", "predicate", "object", "graph"):
         assert f'name="{name}"' in page
     assert 'rel="next" href="/fragments?page=2"' in page
@@ -285,6 +287,7 @@ def test_the_html_page_has_a_form_the_matches_and_the_next_page(client):
     found = client.get(
         "/fragments", query_string={"subject": M1, "lang": "fr"}, headers={"Accept": "text/html"}
     ).data.decode("utf-8")
+    parse_html(found)
     assert "Réunion de test" in found
     assert 'lang="fr"' in found
     assert "/fragments?subject=" + _quoted(M1) + "&amp;predicate=" in found

@@ -128,8 +128,9 @@ class LiveServer:
         env: dict[str, str] | None = None,
         port: int | None = None,
     ) -> LiveServer:
-        """`ctc-kg serve` over `root` on `port` (a free one by default), its log and pid
-        file in `folder`; returns once /health answers 200 (or raises with the log)."""
+        """`ctc-kg serve` over `root` on `port` (a free one by default: a test that must
+        know it beforehand, for `--public-url`, picks it with free_port()), its log and
+        pid file in `folder`; returns once /health answers 200 (or raises with the log)."""
         port = port or free_port()
         log = folder / "serve.log"
         pid_file = folder / "ctc-kg.pid"

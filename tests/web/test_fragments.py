@@ -177,6 +177,19 @@ def test_controls_describe_the_quad_pattern_template_and_the_default_graph(clien
     assert meta.value(page, HYDRA.first) == URIRef(BASE + "fragments?subject=" + _quoted(M1))
 
 
+@pytest.mark.parametrize("accept", ["application/trig", "application/n-quads"])
+def test_quad_formats_keep_the_metadata_and_named_graphs_out_of_the_default_graph(client, accept):
+    """The dumps and descriptions repeat every statement in the default graph; a fragment
+    must not, or its metadata would be default-graph data to a QPF client."""
+    response = client.get(
+        "/fragments", query_string={"graph": SOURCE_B}, headers={"Accept": accept}
+    )
+    dataset = Dataset().parse(data=response.data, format="trig" if "trig" in accept else "nquads")
+    assert len(dataset.default_graph) == 0
+    page, meta = metadata_graph(dataset)
+    assert count_of(meta, page) == len(data_quads(dataset))
+
+
 def _quoted(iri: str) -> str:
     return iri.replace(":", "%3A").replace("/", "%2F")
 

@@ -251,10 +251,25 @@ def fragments() -> Response:
     if fmt is conneg.HTML:
         body = pages.fragments(iri_map, _view(page, iri_map))
     else:
-        body = render.graph([*page.found.quads, *metadata(page)], fmt, iri_map, state.prefixes)
+        body = serialize([*page.found.quads, *metadata(page)], fmt, iri_map, state.prefixes)
     response = Response(body)
     http.negotiated(response, fmt)
     return http.validators(response, etag, version.modified)
+
+
+def serialize(
+    quads: list[ox.Quad], fmt: conneg.Format, iri_map: IriMap, prefixes: Mapping[str, str]
+) -> bytes:
+    """The fragment in `fmt`. TriG and N-Quads write each quad in its own graph and
+    nothing more: a client tells the data (the matches, in the graphs that hold them) from
+    the metadata (`<page#metadata>`) by graph, so the convention of the dumps and
+    descriptions, which repeat every statement in the default graph, would turn the
+    metadata into default-graph data. The other formats hold one graph anyway."""
+    if not fmt.datasets:
+        return render.graph(quads, fmt, iri_map, prefixes)
+    mapped = [iri_map.quad(quad) for quad in quads]
+    chosen = iri_map.prefixes(prefixes) if fmt is conneg.TRIG else None
+    return ox.serialize(mapped, format=render.ox_rdf_format(fmt), prefixes=chosen) or b""
 
 
 def _view(page: Page, iri_map: IriMap) -> FragmentView:

@@ -19,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SDO, XSD
 from rdflib.term import Node
 
-from ctc_kg.content.names import dataset_iri, ontology_namespace, sparql_iri
+from ctc_kg.content.names import dataset_iri, fragments_iri, ontology_namespace, sparql_iri
 from ctc_kg.content.serialize import new_graph
 
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
@@ -55,6 +55,7 @@ def describe_catalog(description: Graph, data: Graph, base_iri: str) -> Graph:
     graph.add((catalog, DCAT.dataset, dataset))
     graph.add((catalog, DCAT.record, record))
     graph.add((catalog, DCAT.service, sparql_iri(base_iri)))
+    graph.add((catalog, DCAT.service, fragments_iri(base_iri)))
     for key in (DCTERMS.publisher, DCTERMS.license, DCTERMS.modified):
         for value in description.objects(dataset, key):
             graph.add((catalog, key, value))

@@ -23,6 +23,7 @@ from ctc_kg.content.names import (
     dataset_iri,
     description_iri,
     dump_iri,
+    fragments_iri,
     media_type_iri,
     ontology_iri,
     ontology_namespace,
@@ -32,6 +33,8 @@ from ctc_kg.content.names import (
 from ctc_kg.content.serialize import new_graph
 
 GZIP = "application/gzip"
+TPF_SPEC = URIRef("https://linkeddatafragments.org/specification/triple-pattern-fragments/")
+QPF_SPEC = URIRef("https://linkeddatafragments.org/specification/quad-pattern-fragments/")
 
 # The result formats the SPARQL service offers (SPARQL 1.1 Service Description uses the
 # W3C format IRIs of http://www.w3.org/ns/formats/).
@@ -208,6 +211,7 @@ def _access(
     graph.add((endpoint, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     graph.add((endpoint, RDFS.label, Literal("SPARQL endpoint of ctc-kg", lang="en")))
     graph.add((endpoint, RDFS.label, Literal("Point d'accès SPARQL de ctc-kg", lang="fr")))
+    _fragments(graph, dataset, base_iri)
 
     for dump in dumps:
         iri = dump_iri(base_iri, dump.name)
@@ -237,6 +241,24 @@ def _access(
         for key in (DCTERMS.license, DCTERMS.modified):
             for value in data.objects(dataset, key):
                 graph.add((iri, key, value))
+
+
+def _fragments(graph: Graph, dataset: URIRef, base_iri: str) -> None:
+    """The Triple/Quad Pattern Fragments interface (web.fragments): a data service, and
+    VoID's URI lookup (the IRI appended to it gives the fragment of that subject). The
+    fragments themselves carry the Hydra controls; the description does not, so that no
+    client takes it for a fragment."""
+    fragments = fragments_iri(base_iri)
+    graph.add((dataset, VOID.uriLookupEndpoint, URIRef(fragments + "?subject=")))
+    graph.add((fragments, RDF.type, DCAT.DataService))
+    graph.add((fragments, DCAT.endpointURL, fragments))
+    graph.add((fragments, DCAT.servesDataset, dataset))
+    graph.add((fragments, DCTERMS.conformsTo, TPF_SPEC))
+    graph.add((fragments, DCTERMS.conformsTo, QPF_SPEC))
+    graph.add((fragments, RDFS.label, Literal("Triple Pattern Fragments of ctc-kg", lang="en")))
+    graph.add(
+        (fragments, RDFS.label, Literal("Fragments par motif de triplet de ctc-kg", lang="fr"))
+    )
 
 
 def _linksets(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> None:

@@ -63,6 +63,15 @@ def sparql_iri(base_iri: str) -> URIRef:
     return URIRef(base_iri + "sparql")
 
 
+#: Where the Triple/Quad Pattern Fragments interface answers (web.fragments).
+FRAGMENTS_PATH = "fragments"
+
+
+def fragments_iri(base_iri: str) -> URIRef:
+    """The Triple/Quad Pattern Fragments interface; also its fragment of every quad."""
+    return URIRef(base_iri + FRAGMENTS_PATH)
+
+
 def description_iri(base_iri: str) -> URIRef:
     """The VoID description document (`/.well-known/void`)."""
     return URIRef(base_iri + ".well-known/void")

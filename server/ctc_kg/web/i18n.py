@@ -226,6 +226,36 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     "metadata": {"en": "About this document", "fr": "À propos de ce document"},
     "version": {"en": "Version", "fr": "Version"},
     "contents": {"en": "Contents", "fr": "Sommaire"},
+    "fragments_title": {"en": "Triple Pattern Fragments", "fr": "Fragments par motif de triplet"},
+    "fragments_intro": {
+        "en": "Every quad of the graph that matches a pattern, a page at a time: the "
+        "interface Linked Data Fragments clients such as Comunica query. Leave a field "
+        "empty to match anything; write a literal in double quotes, followed by @en or "
+        "^^ and its datatype. Without a graph, every graph is searched; the default graph "
+        "(the union of all graphs) is named",
+        "fr": "Chaque quadruplet du graphe qui correspond à un motif, page par page : "
+        "l'interface qu'interrogent les clients Linked Data Fragments comme Comunica. "
+        "Un champ vide correspond à tout ; un littéral s'écrit entre guillemets, suivi de "
+        "@fr ou de ^^ et de son type. Sans graphe, tous les graphes sont parcourus ; le "
+        "graphe par défaut (l'union de tous les graphes) s'appelle",
+    },
+    "subject": {"en": "Subject", "fr": "Sujet"},
+    "predicate": {"en": "Predicate", "fr": "Prédicat"},
+    "object": {"en": "Object", "fr": "Objet"},
+    "graph": {"en": "Graph", "fr": "Graphe"},
+    "default_graph": {"en": "default graph", "fr": "graphe par défaut"},
+    "find": {"en": "Find", "fr": "Chercher"},
+    "fragment_matches": {
+        "en": "Matches {first} to {last} of {count}.",
+        "fr": "Correspondances {first} à {last} sur {count}.",
+    },
+    "fragment_estimate": {"en": "at least {count}", "fr": "au moins {count}"},
+    "fragment_empty": {
+        "en": "Nothing matches this pattern.",
+        "fr": "Rien ne correspond à ce motif.",
+    },
+    "previous_page": {"en": "Previous page", "fr": "Page précédente"},
+    "next_page": {"en": "Next page", "fr": "Page suivante"},
     "not_found_title": {"en": "Not found", "fr": "Introuvable"},
     "not_found_text": {
         "en": "There is nothing in the graph with this identifier.",

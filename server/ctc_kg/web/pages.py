@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.web import conneg
+from ctc_kg.web.fragment_view import FragmentView
 from ctc_kg.web.html import gather
 from ctc_kg.web.html.diagram import Diagrams
 from ctc_kg.web.html.examples import ExampleQuery, load_examples
@@ -218,3 +219,10 @@ def error(status: int, message: str) -> bytes:
     state = site()
     ctx = _context(state, state.iri_map(), alternates=False)
     return _renderer(state).error(ctx, status, message).encode("utf-8")
+
+
+def fragments(iri_map: IriMap, view: FragmentView) -> bytes:
+    """The page of a Triple/Quad Pattern Fragment (web.fragments)."""
+    state = site()
+    ctx = _context(state, iri_map, alternates=False)
+    return _renderer(state).fragments(ctx, view).encode("utf-8")

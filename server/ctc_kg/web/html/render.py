@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ctc_kg.web.fragment_view import FragmentView
 from ctc_kg.web.html.dataset_markup import dataset_markup
 from ctc_kg.web.html.dates import format_date, format_range
 from ctc_kg.web.html.examples import ExampleQuery
@@ -144,3 +145,7 @@ class Renderer:
         else:
             title, message = ctx.t("error_title"), f"HTTP {status}"
         return self._render("error.html", ctx, title=title, message=message, detail=detail)
+
+    def fragments(self, ctx: PageContext, view: FragmentView) -> str:
+        """The page of a Triple/Quad Pattern Fragment: its form, matches and pages."""
+        return self._render("fragments.html", ctx, view=view)

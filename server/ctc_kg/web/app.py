@@ -22,7 +22,7 @@ from ctc_kg.errors import (
     ServiceBusyError,
 )
 from ctc_kg.store.base import Store
-from ctc_kg.web import conneg, dumps, http, pages, resources, sparql
+from ctc_kg.web import compression, conneg, dumps, http, pages, resources, sparql
 from ctc_kg.web.response_cache import ResponseCache
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
@@ -60,8 +60,13 @@ def create_app(
     app.after_request(_cors)
     # Only data that cannot change under the server may be answered from memory: a remote
     # store can be reloaded in place by `ctc-kg load` while the server runs.
-    app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app, max_bytes=settings.response_cache_bytes if store.fixed_data else 0
+    # Compression sits inside the cache (an answer is gzipped once, then kept), and the
+    # Accept-Encoding it keys on is reduced outside it (web.compression).
+    app.wsgi_app = compression.AcceptEncoding(  # type: ignore[method-assign]
+        ResponseCache(
+            compression.Compressor(app.wsgi_app),
+            max_bytes=settings.response_cache_bytes if store.fixed_data else 0,
+        )
     )
     return app
 

@@ -54,9 +54,22 @@
       { avoidDuplicateTabs: true }
     ).getId();
   }
-  var exampleTabs = config.examples.map(function (example) {
-    return exampleTab(example, false);
-  });
+  /* The tabs are added a few at a time, each batch its own task, so the page keeps
+   * answering input while ~25 tabs are drawn (no long task, Lighthouse's blocking time). */
+  var exampleTabs = [];
+  var drawn = 0;
+  function addExampleTabs() {
+    var stop = Math.min(drawn + 4, config.examples.length);
+    for (; drawn < stop; drawn += 1) {
+      if (!exampleTabs[drawn]) {  // not opened already from the list below
+        exampleTabs[drawn] = exampleTab(config.examples[drawn], false);
+      }
+    }
+    if (drawn < config.examples.length) {
+      window.setTimeout(addExampleTabs, 0);
+    }
+  }
+  window.setTimeout(addExampleTabs, 0);
 
   /* With ~25 tabs the list under the editor is the table of contents: a link selects
    * its tab (re-opening it if the user closed it) and brings the editor into view. */
@@ -116,5 +129,79 @@
       });
     }
   });
+
+  /* What YASGUI 4.6 gets wrong for assistive technology, repaired after it draws (and
+   * again whenever it redraws part of itself):
+   * - tabs point aria-controls at panels it creates only when a tab is first shown:
+   *   the attribute is kept only while its panel exists;
+   * - the "add tab" button sits inside the tablist, which may hold tabs only: it moves
+   *   just after the list (its wrapper stays, YASGUI inserts new tabs before it);
+   * - the endpoint field and the tab-name fields have no label;
+   * - the query editor's scrolling area cannot be reached from the keyboard;
+   * - the results table's row-number column has an empty header. */
+  var names = french
+    ? { endpoint: "Point d'accès SPARQL", tabName: "Nom de l'onglet", query: "Requête SPARQL",
+        field: "Réglage", row: "Ligne" }
+    : { endpoint: "SPARQL endpoint", tabName: "Tab name", query: "SPARQL query",
+        field: "Setting", row: "Row" };
+  function repairAccessibility() {
+    Array.prototype.forEach.call(host.querySelectorAll("[role='tab']"), function (tab) {
+      var panel = tab.getAttribute("aria-controls") || tab.getAttribute("data-controls");
+      if (!panel) {
+        return;
+      }
+      tab.setAttribute("data-controls", panel);
+      if (document.getElementById(panel)) {
+        tab.setAttribute("aria-controls", panel);
+      } else {
+        tab.removeAttribute("aria-controls");
+      }
+    });
+    var list = host.querySelector(".tabsList");
+    var add = list && list.querySelector(".addTab");
+    if (add) {
+      list.parentNode.insertBefore(add, list.nextSibling);
+    }
+    Array.prototype.forEach.call(host.querySelectorAll("input, select, textarea"), function (field) {
+      if (field.labels && field.labels.length) {
+        return;
+      }
+      if (field.getAttribute("aria-label") || field.getAttribute("aria-labelledby")) {
+        return;
+      }
+      var label = field.classList.contains("autocomplete")
+        ? names.endpoint
+        : field.closest("[role='tab']")
+          ? names.tabName
+          : field.closest(".CodeMirror")
+            ? names.query
+            : field.getAttribute("title") || field.getAttribute("placeholder") || names.field;
+      field.setAttribute("aria-label", label);
+    });
+    Array.prototype.forEach.call(host.querySelectorAll(".CodeMirror-scroll"), function (area) {
+      area.setAttribute("tabindex", "0");
+    });
+    Array.prototype.forEach.call(host.querySelectorAll(".yasr thead th"), function (cell) {
+      if (!cell.textContent.trim()) {
+        var text = document.createElement("span");
+        text.className = "visually-hidden";
+        text.textContent = names.row;
+        cell.appendChild(text);
+      }
+    });
+  }
+  var repairPending = false;
+  function scheduleRepair() {
+    if (!repairPending) {
+      repairPending = true;
+      window.requestAnimationFrame(function () {
+        repairPending = false;
+        repairAccessibility();
+      });
+    }
+  }
+  repairAccessibility();
+  new MutationObserver(scheduleRepair).observe(host, { childList: true, subtree: true });
+
   window.ctcKgYasgui = yasgui;
 })();

@@ -19,7 +19,7 @@ language and links:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -88,9 +88,23 @@ def _language() -> str:
     return lang
 
 
-def _lang_url(code: str) -> str:
+def _lang_query(code: str) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    return request.script_root + request.path + "?" + urlencode([*args, ("lang", code)])
+    return urlencode([*args, ("lang", code)])
+
+
+def _lang_url(code: str) -> str:
+    return request.script_root + request.path + "?" + _lang_query(code)
+
+
+def _public_lang_url(iri_map: IriMap) -> Callable[[str], str]:
+    """This page in another language under the public base (`--public-url`, the trusted
+    forwarded headers, else the base IRI): the server's root stands for the base."""
+
+    def url(code: str) -> str:
+        return iri_map.public + request.path.removeprefix("/") + "?" + _lang_query(code)
+
+    return url
 
 
 def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageContext:
@@ -126,6 +140,7 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
         lang_url=_lang_url,
         public_iri=iri_map.outward,
         alternates=formats,
+        public_lang_url=_public_lang_url(iri_map),
     )
 
 

@@ -129,43 +129,65 @@ class Compressor:
             return _no_write
 
         body = self.app(environ, capture)
-        try:
-            content = b"".join(body)
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+        if not captured:  # an app that starts the response only when iterated
+            body = [_drain(body)]
         status, headers, exc_info = captured[-1]
         if status.startswith("304"):
             headers = _validated(headers, sent_tags)
-        elif not status.startswith(_WHOLE_BODY_EXCEPT):
-            headers, content = self._encoded(headers, content, wanted)
+        elif self._eligible(status, headers):
+            headers = _with_vary(headers)
+            if wanted:
+                headers, body = _compressed(headers, _drain(body))
         if exc_info is not None:
             start_response(status, headers, exc_info)
         else:
             start_response(status, headers)
-        return [] if head else [content]
+        if head:
+            _close(body)
+            return []
+        return body
 
-    def _encoded(self, headers: Headers, content: bytes, wanted: bool) -> tuple[Headers, bytes]:
+    def _eligible(self, status: str, headers: Headers) -> bool:
+        """A whole text body, not yet encoded, not known to be under `min_bytes`: one that
+        has a gzip variant (decided from the headers: other bodies are passed on as they
+        come, never read into memory here)."""
+        if status.startswith(_WHOLE_BODY_EXCEPT):
+            return False
         names = {name.lower(): value for name, value in headers}
         if "content-encoding" in names or not compressible(names.get("content-type")):
-            return headers, content
-        if len(content) < self.min_bytes:
-            return headers, content
-        headers = _with_vary(headers)
-        if not wanted:
-            return headers, content
-        packed = gzip.compress(content, compresslevel=LEVEL, mtime=0)
-        kept = [
-            (name, value)
-            for name, value in headers
-            if name.lower() not in ("content-length", "etag", "accept-ranges")
-        ]
-        kept.append(("Content-Encoding", GZIP))
-        kept.append(("Content-Length", str(len(packed))))
-        if "etag" in names:
-            kept.append(("ETag", suffixed(names["etag"])))
-        return kept, packed
+            return False
+        length = names.get("content-length", "")
+        return not length.isdigit() or int(length) >= self.min_bytes
+
+
+def _compressed(headers: Headers, content: bytes) -> tuple[Headers, list[bytes]]:
+    packed = gzip.compress(content, compresslevel=LEVEL, mtime=0)
+    kept = [
+        (name, value)
+        for name, value in headers
+        if name.lower() not in ("content-length", "etag", "accept-ranges")
+    ]
+    kept.append(("Content-Encoding", GZIP))
+    kept.append(("Content-Length", str(len(packed))))
+    etag = next((value for name, value in headers if name.lower() == "etag"), None)
+    if etag is not None:
+        kept.append(("ETag", suffixed(etag)))
+    return kept, [packed]
+
+
+def _drain(body: Iterable[bytes]) -> bytes:
+    """The whole body (one bytes object: no copy when the app gave one), the app's
+    iterable closed as WSGI requires."""
+    try:
+        return b"".join(body)
+    finally:
+        _close(body)
+
+
+def _close(body: Iterable[bytes]) -> None:
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
 
 
 def suffixed(etag: str) -> str:

@@ -31,6 +31,13 @@ def _editor_page(port: int) -> str:
     return ask(port, "/sparql", {"Accept": "text/html"}).body.decode()
 
 
+def test_the_editors_files_never_block_the_first_paint(port):
+    page = _editor_page(port)
+    (css,) = re.findall(r"<link [^>]*yasgui\.min\.css[^>]*>", page)
+    assert 'rel="preload"' in css  # applied by sparql.js before it draws the editor
+    assert 'as="style"' in css
+
+
 def test_the_editors_scripts_are_deferred_and_versioned(port):
     scripts = re.findall(r"<script ([^>]*)></script>", _editor_page(port))
     external = [attributes for attributes in scripts if "src=" in attributes]

@@ -132,8 +132,8 @@ class Compressor:
         if not captured:  # an app that starts the response only when iterated
             body = [_drain(body)]
         status, headers, exc_info = captured[-1]
-        if status.startswith("304"):
-            headers = _validated(headers, sent_tags)
+        if status.startswith("304"):  # Vary as the 200 would say (RFC 9110, 15.4.5)
+            headers = _with_vary(_validated(headers, sent_tags))
         elif self._eligible(status, headers):
             headers = _with_vary(headers)
             if wanted:
@@ -213,12 +213,12 @@ def _strip_suffixes(environ: dict[str, Any]) -> frozenset[str]:
 
 
 def _validated(headers: Headers, sent_tags: frozenset[str]) -> Headers:
-    """A 304 for a tag the client sent with `-gzip` names that variant, and varies on it."""
+    """A 304 for a tag the client sent with `-gzip` names that variant."""
     etag = next((value for name, value in headers if name.lower() == "etag"), None)
     if etag is None or _opaque(etag) not in sent_tags:
         return headers
     kept = [(name, value) for name, value in headers if name.lower() != "etag"]
-    return _with_vary([*kept, ("ETag", suffixed(etag))])
+    return [*kept, ("ETag", suffixed(etag))]
 
 
 def _opaque(tag: str) -> str:

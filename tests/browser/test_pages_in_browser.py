@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from ctc_kg.web.html.examples import ExampleQuery, parse_example
+from playwright.sync_api import expect
 
 from .conftest import REPOSITORY, screenshot
 
@@ -127,7 +128,8 @@ def test_sparql_editor_has_a_tab_per_query(watched, server):
     page = watched.page
     page.goto(server + "sparql", wait_until="networkidle")
     tabs = page.locator(".yasgui .tabsList .tab")
-    assert tabs.count() == len(QUERIES) + 1  # the default tab and one per file in queries/
+    # the default tab and one per file in queries/ (drawn a few per task after load)
+    expect(tabs).to_have_count(len(QUERIES) + 1)
     names = page.locator(".yasgui .tabsList .tab a > span").all_text_contents()[1:]
     titles = [parse_example(q.stem, q.read_text(encoding="utf-8")).title("en") for q in QUERIES]
     assert names == titles  # in the files' reading order
@@ -161,7 +163,7 @@ def test_sparql_editor_in_french_names_tabs_and_list_in_french(watched, server):
     page.goto(server + "sparql?lang=fr", wait_until="networkidle")
     french = example.title("fr")
     assert french != example.title("en")
-    assert page.locator(".yasgui .tabsList .tab", has_text=french).count() == 1
+    expect(page.locator(".yasgui .tabsList .tab", has_text=french)).to_have_count(1)
     assert page.locator("ul.examples a", has_text=french).count() == 1
     assert page.locator(".yasgui .tabsList .tab", has_text=example.title("en")).count() == 0
     _clean(watched)
@@ -178,7 +180,7 @@ def test_landing_page_lists_the_queries_in_french(watched, server):
     page.wait_for_load_state("networkidle")
     active = page.locator(".yasgui .tabsList .tab.active")
     assert first.title("fr") in active.inner_text()
-    assert page.locator(".yasgui .tabsList .tab").count() == len(QUERIES) + 1
+    expect(page.locator(".yasgui .tabsList .tab")).to_have_count(len(QUERIES) + 1)
     _clean(watched)
 
 

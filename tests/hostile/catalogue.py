@@ -236,6 +236,7 @@ CASES: tuple[Case, ...] = (
             ("static-encoded", "/static/..%2f..%2fapp.py", True),
             ("static-dotdot", "/static/../web/app.py", False),
             ("yasgui-traversal", "/static/yasgui/..%2f..%2f..%2fpackage.json", True),
+            ("assets-traversal", "/assets/0/..%2f..%2f..%2fpackage.json", True),
             ("context-traversal", "/context/..%2f..%2fetc%2fpasswd", False),
             ("unicode-dots", "/dump/%E2%80%A5%2fetc%2fpasswd", False),
         )

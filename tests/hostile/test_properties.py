@@ -10,7 +10,7 @@ import pytest
 from ctc_kg.errors import NotAcceptableError
 from ctc_kg.store.querytext import map_iris, tokens
 from ctc_kg.web import conneg
-from ctc_kg.web.pages import YASGUI_FILES
+from ctc_kg.web.assets import editor_assets
 from ctc_kg.web.rewrite import IriMap, public_base
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -139,9 +139,12 @@ def test_dump_paths_never_leave_the_build_folder(hostile_world, dump_client, nam
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=NAMES)
-def test_yasgui_paths_serve_only_the_listed_files(dump_client, name):
-    response = dump_client.get("/static/yasgui/" + quote(name, safe=""))
-    if name not in YASGUI_FILES:
+def test_editor_asset_paths_serve_only_the_listed_files(dump_client, name):
+    from tests.web.conftest import web_settings
+
+    assets = editor_assets(web_settings().root)
+    response = dump_client.get(f"/assets/{assets.version}/" + quote(name, safe=""))
+    if name not in assets.files:
         assert response.status_code in (404, 405)
 
 

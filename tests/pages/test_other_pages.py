@@ -83,7 +83,7 @@ def test_sparql_page_configures_yasgui_for_this_server_only(renderer, make_ctx):
     assert config["prefixes"]["ctckg"] == "http://localhost:8123/ontology#"
     assert config["examples"] == [{"title": "First", "text": example.text}]
     sources = [s.get("src") for s in doc.findall(".//script[@src]")]
-    assert sources == ["/static/yasgui/yasgui.min.js", "/static/sparql.js"]
+    assert sources == ["/static/yasgui.min.js", "/static/sparql.js"]
     assert all(not s.startswith(("http:", "https:", "//")) for s in sources)
 
 

@@ -23,7 +23,7 @@ from ctc_kg.errors import (
     ServiceBusyError,
 )
 from ctc_kg.store.base import Store
-from ctc_kg.web import conneg, dumps, fragments, http, pages, resources, sparql
+from ctc_kg.web import compression, conneg, dumps, fragments, http, pages, resources, sparql
 from ctc_kg.web.response_cache import ResponseCache, in_one_piece
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
@@ -62,11 +62,15 @@ def create_app(
     app.after_request(_cors)
     # Answers are kept per data version (a remote store is reloaded in place by
     # `ctc-kg load` while the server runs): a new version empties the cache.
-    # Answers of known, bounded length go to granian in one piece (response_cache.py).
-    app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        in_one_piece(app.wsgi_app),
-        max_bytes=settings.response_cache_bytes,
-        version=lambda environ: _version_tag(site, environ),
+    # Compression sits inside the cache (an answer is gzipped once, then kept), and the
+    # Accept-Encoding it keys on is reduced outside it (web.compression). Answers of
+    # known, bounded length leave Flask in one piece (response_cache.in_one_piece).
+    app.wsgi_app = compression.AcceptEncoding(  # type: ignore[method-assign]
+        ResponseCache(
+            compression.Compressor(in_one_piece(app.wsgi_app)),
+            max_bytes=settings.response_cache_bytes,
+            version=lambda environ: _version_tag(site, environ),
+        )
     )
     return app
 

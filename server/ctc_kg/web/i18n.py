@@ -53,6 +53,31 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "terrorisme avec les organisations internationales, régionales et "
         "sous-régionales (2003-2007)",
     },
+    "meta_resource": {
+        "en": "What the sources say about {title}, statement by statement, in the linked "
+        "open data on the Counter-Terrorism Committee's special meetings (2003\u20132007).",
+        "fr": "Ce que disent les sources sur {title}, affirmation par affirmation, dans les "
+        "données ouvertes liées sur les réunions spéciales du Comité contre le terrorisme "
+        "(2003-2007).",
+    },
+    "meta_ontology": {
+        "en": "The ctc-kg ontology: the classes and properties of the data on the "
+        "Counter-Terrorism Committee's special meetings, with definitions and a diagram.",
+        "fr": "L'ontologie ctc-kg : classes et propriétés des données sur les réunions "
+        "spéciales du Comité contre le terrorisme, avec définitions et schéma.",
+    },
+    "meta_shapes": {
+        "en": "The SHACL shapes every ctc-kg release is validated against: what each "
+        "applies to and the constraints it checks.",
+        "fr": "Les formes SHACL contre lesquelles chaque version de ctc-kg est validée : "
+        "ce à quoi chacune s'applique et les contraintes qu'elle vérifie.",
+    },
+    "meta_sparql": {
+        "en": "Query the linked open data on the Counter-Terrorism Committee's special "
+        "meetings with SPARQL 1.1 in the browser, starting from example queries.",
+        "fr": "Interrogez en SPARQL 1.1, dans le navigateur, les données ouvertes liées sur "
+        "les réunions spéciales du Comité contre le terrorisme, à partir d'exemples.",
+    },
     "skip_to_content": {"en": "Skip to content", "fr": "Aller au contenu"},
     "nav_home": {"en": "Home", "fr": "Accueil"},
     "nav_sparql": {"en": "SPARQL", "fr": "SPARQL"},

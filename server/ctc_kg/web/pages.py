@@ -1,5 +1,5 @@
 """HTML views: the landing page, resource pages, the ontology and shapes documentation,
-the SPARQL editor and error pages, plus the route serving YASGUI's files.
+the SPARQL editor and error pages, plus the route serving the editor's files (web.assets).
 
 The other blueprints call `landing`, `resource`, `sparql_editor` and `error`; rendering
 itself lives in `ctc_kg.web.html` (pure functions of quads). This module only gathers
@@ -19,15 +19,17 @@ language and links:
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.web import conneg
+from ctc_kg.web.assets import IMMUTABLE, EditorAssets, editor_assets
 from ctc_kg.web.fragment_view import FragmentView
 from ctc_kg.web.html import gather
 from ctc_kg.web.html.diagram import Diagrams
@@ -39,12 +41,10 @@ from ctc_kg.web.html.render import Renderer
 from ctc_kg.web.i18n import choose_language
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
-from flask import Blueprint, Response, after_this_request, request, send_from_directory, url_for
+from flask import Blueprint, Response, after_this_request, request, send_file, url_for
 
 bp = Blueprint("pages", __name__)
 
-YASGUI_BUILD = Path("node_modules") / "@zazuko" / "yasgui" / "build"
-YASGUI_FILES = frozenset({"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"})
 EXAMPLES_FOLDER = "queries"
 
 _FORMAT_LABELS = {
@@ -57,13 +57,22 @@ _FORMAT_LABELS = {
 }
 
 
-@bp.route("/static/yasgui/<path:filename>", methods=["GET"])
-def yasgui(filename: str) -> Response:
-    """YASGUI's own build, installed by `npm ci` (package-lock.json), never from a CDN."""
-    if filename not in YASGUI_FILES:
-        return Response("Not found\n", status=404, content_type="text/plain; charset=utf-8")
-    folder = site().settings.root / YASGUI_BUILD
-    return send_from_directory(folder, filename, max_age=86400)
+@bp.route("/assets/<version>/<path:name>", methods=["GET"])
+def editor_asset(version: str, name: str) -> Response:
+    """The SPARQL editor's files, cached for a year under a versioned URL (web.assets)."""
+    found = _assets(site())
+    path = found.files.get(name)
+    if version != found.version or path is None:
+        raise NotFoundError(f"No file {name!r} in this server's assets version {version!r}.")
+    response = send_file(
+        path, mimetype=found.media_type(name), conditional=True, etag=found.digests[name]
+    )
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
+
+
+def _assets(state: Site) -> EditorAssets:
+    return editor_assets(Path(state.settings.root))
 
 
 # -- what every page needs ---------------------------------------------------------------
@@ -80,9 +89,23 @@ def _language() -> str:
     return lang
 
 
-def _lang_url(code: str) -> str:
+def _lang_query(code: str) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
-    return request.script_root + request.path + "?" + urlencode([*args, ("lang", code)])
+    return urlencode([*args, ("lang", code)])
+
+
+def _lang_url(code: str) -> str:
+    return request.script_root + request.path + "?" + _lang_query(code)
+
+
+def _public_lang_url(iri_map: IriMap) -> Callable[[str], str]:
+    """This page in another language under the public base (`--public-url`, the trusted
+    forwarded headers, else the base IRI): the server's root stands for the base."""
+
+    def url(code: str) -> str:
+        return iri_map.public + request.path.removeprefix("/") + "?" + _lang_query(code)
+
+    return url
 
 
 def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageContext:
@@ -95,8 +118,9 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
         return iri
 
     def static(name: str) -> str:
-        if name.startswith("yasgui/"):
-            return url_for("pages.yasgui", filename=name.removeprefix("yasgui/"))
+        editor = _assets(state)
+        if name in editor.files:
+            return root + editor.url_path(name)
         return url_for("static", filename=name)
 
     formats: tuple[Alternate, ...] = ()
@@ -117,6 +141,7 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
         lang_url=_lang_url,
         public_iri=iri_map.outward,
         alternates=formats,
+        public_lang_url=_public_lang_url(iri_map),
     )
 
 

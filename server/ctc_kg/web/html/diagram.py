@@ -151,7 +151,8 @@ def render_svg(dot_source: str, dot_command: str = "dot", timeout: float = 30.0)
     svg = svg[start:]
     head_end = svg.find(">")
     head = _SIZE.sub("", svg[:head_end])
-    return head + ' role="img" class="diagram"' + svg[head_end:]
+    # A group, not an image: its nodes link to the terms' entries (an image hides them).
+    return head + ' role="group" class="diagram"' + svg[head_end:]
 
 
 @dataclass

@@ -29,7 +29,9 @@ class PageContext:
     `link` maps a canonical IRI to the href a browser should follow (the server's IRI
     rewriting supplies it, so links stay on this server); `public_iri` maps it to the IRI
     shown and embedded (the public URL with --public-url); `static` maps an asset name to
-    its URL; `lang_url` gives this very page in another language.
+    its URL; `lang_url` gives this very page in another language (a link for this
+    server), `public_lang_url` the same as an absolute URL under the public base (for
+    `<link rel="alternate" hreflang>`, which search engines read only when absolute).
     """
 
     lang: str
@@ -39,6 +41,13 @@ class PageContext:
     lang_url: Callable[[str], str]
     public_iri: Callable[[str], str] = _identity
     alternates: tuple[Alternate, ...] = ()
+    public_lang_url: Callable[[str], str] | None = None
+
+    def alternate_lang_url(self, code: str) -> str:
+        """This page in language `code`, absolute when the public base is known."""
+        if self.public_lang_url is not None:
+            return self.public_lang_url(code)
+        return self.lang_url(code)
 
     @property
     def t(self) -> Translator:

@@ -94,7 +94,7 @@ class Renderer:
         """
         view = ontology_view(index, ctx) if kind == "ontology" else shapes_view(index, ctx)
         svg = None if diagram is None else Markup(diagram)  # noqa: S704 - Graphviz output of our DOT
-        return self._render("vocabulary.html", ctx, view=view, diagram=svg)
+        return self._render("vocabulary.html", ctx, view=view, diagram=svg, kind=kind)
 
     def sparql(
         self,

@@ -9,112 +9,205 @@
   if (!host || !configEl || typeof window.Yasgui === "undefined") {
     return;
   }
-  var config = JSON.parse(configEl.textContent);
-  var endpoint = new URL(config.endpoint, window.location.href).toString();
-  var request = { endpoint: endpoint, method: "POST" };
-
-  var yasgui = new window.Yasgui(host, {
-    requestConfig: request,
-    copyEndpointOnNewTab: true,
-    corsProxy: undefined,
-    persistenceId: null,
-    populateFromUrl: true,
-    autofocus: false,
-    tabName: config.tabName,
-    endpointCatalogueOptions: {
-      getData: function () {
-        return [{ endpoint: endpoint }];
-      },
-      keys: []
-    },
-    yasqe: {
-      value: config.defaultQuery,
-      prefixCcApi: null,
-      createShortLink: undefined,
-      autocompleters: ["prefixes", "variables"],
-      persistenceId: null
-    },
-    yasr: {
-      prefixes: config.prefixes,
-      persistenceId: null
-    }
-  });
-
-  /* One tab per example query (the competency questions in queries/). addTab with
-   * avoidDuplicateTabs selects the tab a landing-page link already opened instead of
-   * adding a second one. */
-  function exampleTab(example, setActive) {
-    return yasgui.addTab(
-      setActive,
-      {
-        name: example.title,
-        yasqe: { value: example.text },
-        requestConfig: request
-      },
-      { avoidDuplicateTabs: true }
-    ).getId();
+  /* YASGUI's stylesheet is only preloaded by the page (it must not hold up the first
+   * paint); it is applied here, and the editor drawn once it is (CodeMirror measures
+   * its text when it starts). */
+  var css = document.getElementById("yasgui-css");
+  if (css && css.rel !== "stylesheet") {
+    css.addEventListener("load", start, { once: true });
+    css.addEventListener("error", start, { once: true });
+    css.rel = "stylesheet";
+  } else {
+    start();
   }
-  var exampleTabs = config.examples.map(function (example) {
-    return exampleTab(example, false);
-  });
 
-  /* With ~25 tabs the list under the editor is the table of contents: a link selects
-   * its tab (re-opening it if the user closed it) and brings the editor into view. */
-  function openExample(index) {
-    var id = exampleTabs[index];
-    if (id && yasgui.getTab(id)) {
-      yasgui.selectTabId(id);
-    } else {
-      id = exampleTab(config.examples[index], true);
-      exampleTabs[index] = id;
-    }
-    var active = host.querySelector(".tabsList .tab.active a");
-    host.scrollIntoView({ block: "start" });
-    if (active) {
-      active.scrollIntoView({ block: "nearest" });
-      active.focus({ preventScroll: true });
-    }
-  }
-  Array.prototype.forEach.call(document.querySelectorAll("a[data-example-tab]"), function (link) {
-    link.addEventListener("click", function (event) {
-      var index = Number(link.getAttribute("data-example-tab"));
-      if (config.examples[index]) {
-        event.preventDefault();
-        openExample(index);
+  function start() {
+    var config = JSON.parse(configEl.textContent);
+    var endpoint = new URL(config.endpoint, window.location.href).toString();
+    var request = { endpoint: endpoint, method: "POST" };
+
+    var yasgui = new window.Yasgui(host, {
+      requestConfig: request,
+      copyEndpointOnNewTab: true,
+      corsProxy: undefined,
+      persistenceId: null,
+      populateFromUrl: true,
+      autofocus: false,
+      tabName: config.tabName,
+      endpointCatalogueOptions: {
+        getData: function () {
+          return [{ endpoint: endpoint }];
+        },
+        keys: []
+      },
+      yasqe: {
+        value: config.defaultQuery,
+        prefixCcApi: null,
+        createShortLink: undefined,
+        autocompleters: ["prefixes", "variables"],
+        persistenceId: null
+      },
+      yasr: {
+        prefixes: config.prefixes,
+        persistenceId: null
       }
     });
-  });
 
-  /* A capped answer is never a silent cut: the server says so in X-CTC-KG-Truncated
-   * ("true; limit=N") and the editor shows it above the results. */
-  var note = document.createElement("p");
-  note.className = "truncation-note";
-  note.setAttribute("role", "status");
-  note.hidden = true;
-  host.parentNode.insertBefore(note, host);
-  var french = (document.documentElement.lang || "").indexOf("fr") === 0;
-  function showTruncation(response) {
-    var headers = response && response.headers;
-    var value = headers && typeof headers.get === "function" ? headers.get("X-CTC-KG-Truncated") : null;
-    var match = value ? /limit=(\d+)/.exec(value) : null;
-    if (!match) {
-      note.hidden = true;
-      note.textContent = "";
-      return;
+    /* One tab per example query (the competency questions in queries/). addTab with
+     * avoidDuplicateTabs selects the tab a landing-page link already opened instead of
+     * adding a second one. */
+    function exampleTab(example, setActive) {
+      return yasgui.addTab(
+        setActive,
+        {
+          name: example.title,
+          yasqe: { value: example.text },
+          requestConfig: request
+        },
+        { avoidDuplicateTabs: true }
+      ).getId();
     }
-    note.textContent = french
-      ? "Résultats tronqués : seules les " + match[1] + " premières lignes sont affichées (limite du serveur). Affinez la requête ou utilisez LIMIT/OFFSET."
-      : "Results truncated: only the first " + match[1] + " rows are shown (the server's limit). Narrow the query or page with LIMIT/OFFSET.";
-    note.hidden = false;
-  }
-  yasgui.on("query", function (_yasgui, tab) {
-    var yasqe = tab.getYasqe();
-    if (yasqe && !yasqe.ctcKgTruncationWatch) {
-      yasqe.ctcKgTruncationWatch = true;
-      yasqe.on("queryResponse", function (_yasqe, response) {
-        showTruncation(response);
+    /* The tabs are added a few at a time, each batch its own task, so the page keeps
+     * answering input while ~25 tabs are drawn (no long task, Lighthouse's blocking time). */
+    var exampleTabs = [];
+    var drawn = 0;
+    function addExampleTabs() {
+      var stop = Math.min(drawn + 4, config.examples.length);
+      for (; drawn < stop; drawn += 1) {
+        if (!exampleTabs[drawn]) {  // not opened already from the list below
+          exampleTabs[drawn] = exampleTab(config.examples[drawn], false);
+        }
+      }
+      if (drawn < config.examples.length) {
+        window.setTimeout(addExampleTabs, 0);
+      }
+    }
+    window.setTimeout(addExampleTabs, 0);
+
+    /* With ~25 tabs the list under the editor is the table of contents: a link selects
+     * its tab (re-opening it if the user closed it) and brings the editor into view. */
+    function openExample(index) {
+      var id = exampleTabs[index];
+      if (id && yasgui.getTab(id)) {
+        yasgui.selectTabId(id);
+      } else {
+        id = exampleTab(config.examples[index], true);
+        exampleTabs[index] = id;
+      }
+      var active = host.querySelector(".tabsList .tab.active a");
+      host.scrollIntoView({ block: "start" });
+      if (active) {
+        active.scrollIntoView({ block: "nearest" });
+        active.focus({ preventScroll: true });
+      }
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-example-tab]"), function (link) {
+      link.addEventListener("click", function (event) {
+        var index = Number(link.getAttribute("data-example-tab"));
+        if (config.examples[index]) {
+          event.preventDefault();
+          openExample(index);
+        }
+      });
+    });
+
+    /* A capped answer is never a silent cut: the server says so in X-CTC-KG-Truncated
+     * ("true; limit=N") and the editor shows it above the results. */
+    var note = document.createElement("p");
+    note.className = "truncation-note";
+    note.setAttribute("role", "status");
+    note.hidden = true;
+    host.parentNode.insertBefore(note, host);
+    var french = (document.documentElement.lang || "").indexOf("fr") === 0;
+    function showTruncation(response) {
+      var headers = response && response.headers;
+      var value = headers && typeof headers.get === "function" ? headers.get("X-CTC-KG-Truncated") : null;
+      var match = value ? /limit=(\d+)/.exec(value) : null;
+      if (!match) {
+        note.hidden = true;
+        note.textContent = "";
+        return;
+      }
+      note.textContent = french
+        ? "Résultats tronqués : seules les " + match[1] + " premières lignes sont affichées (limite du serveur). Affinez la requête ou utilisez LIMIT/OFFSET."
+        : "Results truncated: only the first " + match[1] + " rows are shown (the server's limit). Narrow the query or page with LIMIT/OFFSET.";
+      note.hidden = false;
+    }
+    yasgui.on("query", function (_yasgui, tab) {
+      var yasqe = tab.getYasqe();
+      if (yasqe && !yasqe.ctcKgTruncationWatch) {
+        yasqe.ctcKgTruncationWatch = true;
+        yasqe.on("queryResponse", function (_yasqe, response) {
+          showTruncation(response);
+        });
+      }
+    });
+
+    /* What YASGUI 4.6 gets wrong for assistive technology, repaired after it draws (and
+     * again whenever it changes its markup):
+     * - tabs point aria-controls at panels it creates only when a tab is first shown:
+     *   the attribute is kept only while its panel exists;
+     * - the "add tab" button sits inside the tablist, which may hold tabs only: it moves
+     *   just after the list (its wrapper stays, YASGUI inserts new tabs before it);
+     * - the endpoint field and the tab-name fields have no label;
+     * - the query editor's scrolling area cannot be reached from the keyboard;
+     * - the results table's row-number column has an empty header. */
+    var names = french
+      ? { endpoint: "Point d'accès SPARQL", tabName: "Nom de l'onglet", query: "Requête SPARQL",
+          field: "Réglage", row: "Ligne" }
+      : { endpoint: "SPARQL endpoint", tabName: "Tab name", query: "SPARQL query",
+          field: "Setting", row: "Row" };
+    function repairAccessibility() {
+      Array.prototype.forEach.call(host.querySelectorAll("[role='tab']"), function (tab) {
+        var panel = tab.getAttribute("aria-controls") || tab.getAttribute("data-controls");
+        if (!panel) {
+          return;
+        }
+        tab.setAttribute("data-controls", panel);
+        if (document.getElementById(panel)) {
+          tab.setAttribute("aria-controls", panel);
+        } else {
+          tab.removeAttribute("aria-controls");
+        }
+      });
+      var list = host.querySelector(".tabsList");
+      var add = list && list.querySelector(".addTab");
+      if (add) {
+        list.parentNode.insertBefore(add, list.nextSibling);
+      }
+      Array.prototype.forEach.call(host.querySelectorAll("input, select, textarea"), function (field) {
+        if (field.labels && field.labels.length) {
+          return;
+        }
+        if (field.getAttribute("aria-label") || field.getAttribute("aria-labelledby")) {
+          return;
+        }
+        var label = field.classList.contains("autocomplete")
+          ? names.endpoint
+          : field.closest("[role='tab']")
+            ? names.tabName
+            : field.closest(".CodeMirror")
+              ? names.query
+              : field.getAttribute("title") || field.getAttribute("placeholder") || names.field;
+        field.setAttribute("aria-label", label);
+      });
+      Array.prototype.forEach.call(host.querySelectorAll(".CodeMirror-scroll"), function (area) {
+        area.setAttribute("tabindex", "0");
+      });
+      Array.prototype.forEach.call(host.querySelectorAll(".yasr thead th"), function (cell) {
+        if (!cell.textContent.trim()) {
+          var text = document.createElement("span");
+          text.className = "visually-hidden";
+          text.textContent = names.row;
+          cell.appendChild(text);
+        }
       });
     }
-  });
-  window.ctcKgYasgui = yasgui;
+    repairAccessibility();
+    /* Observer callbacks run before the browser does anything else (a microtask), so
+     * no one ever sees YASGUI's markup unrepaired; the repair is idempotent. */
+    new MutationObserver(repairAccessibility).observe(host, { childList: true, subtree: true });
+
+    window.ctcKgYasgui = yasgui;
+  }
 })();

@@ -6,7 +6,7 @@ function of its arguments.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +144,9 @@ class Renderer:
         else:
             title, message = ctx.t("error_title"), f"HTTP {status}"
         return self._render("error.html", ctx, title=title, message=message, detail=detail)
+
+    def alternates(
+        self, ctx: PageContext, resource: str, rows: Sequence[tuple[str, str, str, str]]
+    ) -> str:
+        """The list-profiles page: each representation's profile, media type and link."""
+        return self._render("alternates.html", ctx, resource=resource, rows=rows)

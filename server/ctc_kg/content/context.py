@@ -109,14 +109,19 @@ _TERMS: tuple[tuple[str, str, str | None], ...] = (
 _REVERSE_TERMS: tuple[tuple[str, str], ...] = (
     ("agreementOf", "ctckg:agreement"),
     ("attendeeOf", "schema:attendee"),
+    ("containedPlaces", "schema:containedInPlace"),
     ("invitedTo", "ctckg:invitee"),
     ("locationOf", "schema:location"),
     ("organizerOf", "schema:organizer"),
     ("participations", "ctckg:atMeeting"),
     ("participationsAs", "ctckg:participant"),
     ("performerOf", "schema:performer"),
+    ("publisherOf", "dcterms:publisher"),
+    ("representedIn", "ctckg:onBehalfOf"),
+    ("sessionParticipations", "ctckg:inSession"),
     ("sourceOf", "dcterms:source"),
     ("subjectOf", "schema:about"),
+    ("subOrganizations", "org:subOrganizationOf"),
 )
 
 

@@ -6,14 +6,17 @@ JSON-LD 1.1 frame citing the v1 context; the server fills in the resource's `@id
 frames the plain (triples-only) description with pyld. What a framed document holds:
 
 - the resource's own statements, and those of every node reachable from it by following
-  links forward (its organizers, place, sources, sessions, outcomes, with their labels);
-- the nodes that point to it through the frame's `@reverse` keys (a meeting's
-  participations, an organization's or person's parts, the things a place hosted, the
-  statements a document is the source of), and what they link to forward.
+  links forward, rdf:type aside (its organizers, place, sources, sessions, outcomes, with
+  their labels);
+- the statements of the nodes that point to it through the frame's reverse keys (a
+  meeting's participations and the disagreements about it, a session's participations,
+  an organization's or person's parts, the meetings a place hosted, the statements a
+  document is the source of), and of what they link to forward.
 
-Statements of the description outside that (other nodes pointing to the resource, which
-the plain and full views keep) are left out: tests/test_frames.py proves the framed
-document's triples are exactly that selection of the flat description's.
+Left out of the flat description: the labels of the named graphs (passages) and of the
+classes and properties used (nothing in the triples links to them as a node), and nodes
+pointing to the resource through other links. tests/web/test_profiles.py proves that the
+framed document expands to exactly that selection of the flat description, per class.
 Labels are language maps and integers JSON numbers (the context's coercions; pyld's
 `from_rdf` would keep `57` a string, so canonical integers are made native here).
 """
@@ -41,14 +44,24 @@ class Frame:
 
 
 FRAMES: tuple[Frame, ...] = (
-    Frame("meeting", ("ctckg:SpecialMeeting", "ctckg:Session"), ("participations",)),
+    Frame("meeting", ("ctckg:SpecialMeeting",), ("participations", "subjectOf")),
+    Frame("session", ("ctckg:Session",), ("sessionParticipations",)),
     Frame(
         "organization",
         ("schema:Organization", "org:Organization"),
-        ("participationsAs", "organizerOf", "attendeeOf", "performerOf", "invitedTo"),
+        (
+            "participationsAs",
+            "representedIn",
+            "organizerOf",
+            "attendeeOf",
+            "performerOf",
+            "invitedTo",
+            "publisherOf",
+            "subOrganizations",
+        ),
     ),
     Frame("person", ("schema:Person",), ("participationsAs", "attendeeOf", "performerOf")),
-    Frame("place", ("schema:Place",), ("locationOf",)),
+    Frame("place", ("schema:Place",), ("locationOf", "containedPlaces", "representedIn")),
     Frame("outcome", ("ctckg:OutcomeDocument",), ()),
     Frame("document", ("schema:CreativeWork", "prov:Entity"), ("sourceOf",)),
 )

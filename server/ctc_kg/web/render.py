@@ -15,19 +15,13 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from ctc_kg.content import profiles
 from ctc_kg.content.context import to_compacted_jsonld
-from ctc_kg.content.frames import framed_bytes
-from ctc_kg.content.names import SCHEMA
-from ctc_kg.content.profiles import Profile
 from ctc_kg.web import conneg
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.rewrite import IriMap
 
 GRAPH_PIVOT = conneg.NQUADS
 RESULTS_PIVOT = conneg.RESULTS_JSON
-SCHEMA_ORG = str(SCHEMA)
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def ox_rdf_format(fmt: Format) -> ox.RdfFormat:
@@ -57,13 +51,7 @@ def graph(
     prefixes: Mapping[str, str],
 ) -> bytes:
     """Serialize `quads` (canonical IRIs) in `target` with IRIs mapped outward."""
-    return graph_of_mapped([iri_map.quad(q) for q in quads], target, iri_map, prefixes)
-
-
-def graph_of_mapped(
-    mapped: list[ox.Quad], target: Format, iri_map: IriMap, prefixes: Mapping[str, str]
-) -> bytes:
-    """`graph` for quads whose IRIs are mapped outward already."""
+    mapped = [iri_map.quad(q) for q in quads]
     if target is conneg.JSONLD:
         return jsonld(mapped, iri_map)
     fmt = ox_rdf_format(target)
@@ -87,38 +75,6 @@ def jsonld(quads: Iterable[ox.Quad], iri_map: IriMap) -> bytes:
     ntriples = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
     rdf = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
     return to_compacted_jsonld(rdf, iri_map.public)
-
-
-def in_profile(
-    quads: Iterable[ox.Quad],
-    profile: Profile,
-    target: Format,
-    iri_map: IriMap,
-    prefixes: Mapping[str, str],
-    iri: str,
-) -> bytes:
-    """A description (canonical IRIs) in a profile without named graphs (content.profiles):
-    its triples, schema.org's only for the schema profile; JSON-LD framed for `iri`."""
-    mapped = [iri_map.quad(q) for q in quads]
-    triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in mapped))
-    if profile is profiles.SCHEMA_ORG:
-        triples = [t for t in triples if _schema_org(t)]
-    if target is conneg.JSONLD and profile.framed:
-        ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        rdf = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
-        return framed_bytes(rdf, iri_map.outward(iri), iri_map.public)
-    as_quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    return graph_of_mapped(as_quads, target, iri_map, prefixes)
-
-
-def _schema_org(triple: ox.Triple) -> bool:
-    predicate = triple.predicate.value
-    if predicate.startswith(SCHEMA_ORG):
-        return True
-    obj = triple.object
-    return (
-        predicate == RDF_TYPE and isinstance(obj, ox.NamedNode) and obj.value.startswith(SCHEMA_ORG)
-    )
 
 
 def results(body: bytes, target: Format, iri_map: IriMap) -> bytes:

@@ -16,7 +16,7 @@ from ctc_kg.content.profiles import Profile
 from ctc_kg.content.serialize import ntriples
 from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import Description
-from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web import conneg, http, pages, profiled, render
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.descriptions import dataset_description
 from ctc_kg.web.rewrite import IriMap
@@ -156,7 +156,7 @@ def resource(path: str) -> Response:
         if chosen is not profiles.FULL:
             found = _described(state, iri_map, iri, render.GRAPH_PIVOT.media_type)
             quads = render.quads_of(found.body, render.GRAPH_PIVOT)
-            body = render.in_profile(quads, chosen, fmt, iri_map, state.prefixes, iri)
+            body = profiled.representation(quads, chosen, fmt, iri_map, state.prefixes, iri)
             return Representation(body, found.cut_at)
         direct = fmt is not conneg.HTML and not render.needs_pivot(fmt, iri_map)
         media_type = fmt.media_type if direct else render.GRAPH_PIVOT.media_type

@@ -29,7 +29,8 @@ def test_framed_jsonld_behind_a_public_url_names_the_public_iris(public_client):
     expanded = Graph().parse(data=jsonld_to_nquads(framed, PUBLIC), format="nt")
     # Blank nodes get new labels in each parse: compare the ground statements, and count
     # the others (the world's nested note hangs from the meeting: the frame nests it).
-    assert _ground(expanded) and _ground(expanded) <= _ground(plain)
+    assert _ground(expanded)
+    assert _ground(expanded) <= _ground(plain)
     assert len(expanded) - len(_ground(expanded)) == len(plain) - len(_ground(plain)) > 0
 
 

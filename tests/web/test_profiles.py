@@ -154,6 +154,9 @@ def test_response_cache_keeps_profiles_apart(server):
                 **{"Accept-Profile": f"<{profile(token)}>"},
             )
             assert answer.header("Content-Profile") == f"<{profile(token)}>"
+            graph = Graph().parse(data=answer.body, format="turtle")
+            labelled = (URIRef(B + MEETING), RDFS.label, None) in graph
+            assert labelled is (token != "schema"), token  # rdfs:label is no schema.org term
 
 
 def test_list_profiles_answers_in_html_and_rdf(server):
@@ -317,3 +320,16 @@ def test_every_frame_is_published(server):
         answer = get(server, f"context/v1/frames/{frame.name}.jsonld")
         assert answer.status == 200
         assert json.loads(answer.body)["@context"] == f"{B}context/v1.jsonld"
+
+
+def test_each_profile_has_its_own_validator(server):
+    """A copy in one profile never revalidates as another (the ETag names the profile)."""
+    schema = {"Accept": "text/turtle", "Accept-Profile": f"<{profile('schema')}>"}
+    first = get(server, MEETING, **schema)
+    etag = first.header("ETag") or ""
+    assert get(server, MEETING, **schema, **{"If-None-Match": etag}).status == 304
+    full = get(server, MEETING, Accept="text/turtle", **{"If-None-Match": etag})
+    assert full.status == 200
+    assert full.header("Content-Profile") == f"<{profile('full')}>"
+    revalidated = get(server, MEETING, **schema, **{"If-None-Match": etag})
+    assert "accept-profile" in (revalidated.header("Vary") or "").lower()

@@ -176,7 +176,7 @@ def document_loader(base_iri: str = CANONICAL_BASE_IRI) -> DocumentLoader:
     return load
 
 
-def _options(base_iri: str, **extra: Any) -> dict[str, Any]:
+def pyld_options(base_iri: str, **extra: Any) -> dict[str, Any]:
     """pyld options with our loader and a context cache of this call only."""
     loader = document_loader(base_iri)
     return {"documentLoader": loader, "contextResolver": ContextResolver({}, loader), **extra}
@@ -187,7 +187,7 @@ def jsonld_to_nquads(document: Any, base_iri: str = CANONICAL_BASE_IRI) -> str:
 
     Raises pyld's JsonLdError; a refused remote document is its (indirect) cause.
     """
-    options = _options(base_iri, base=base_iri, format="application/n-quads")
+    options = pyld_options(base_iri, base=base_iri, format="application/n-quads")
     result: str = jsonld.to_rdf(document, options)
     return result
 
@@ -222,7 +222,7 @@ def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> byt
     else:
         expanded = expanded_jsonld(graph)
     # The input is expanded already: pyld would expand it again (40 % of the compaction).
-    options = _options(base_iri, skipExpansion=True)
+    options = pyld_options(base_iri, skipExpansion=True)
     compacted = jsonld.compact(expanded, str(context_iri(base_iri)), options)
     return _dump_json(compacted)
 

@@ -32,7 +32,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ctc_kg.config import CANONICAL_BASE_IRI
-from ctc_kg.content.context import JsonObject, _options, expanded_jsonld
+from ctc_kg.content.context import JsonObject, expanded_jsonld, pyld_options
 from ctc_kg.content.names import context_iri, prefixes
 
 
@@ -107,7 +107,7 @@ def framed(graph: Graph, iri: str, base_iri: str = CANONICAL_BASE_IRI) -> JsonOb
     frame = dict(frame_document(frame_for(graph, iri, base_iri), base_iri))
     frame.pop("@type", None)
     frame["@id"] = iri
-    options = _options(base_iri, omitDefault=True, embed="@once", omitGraph=True)
+    options = pyld_options(base_iri, omitDefault=True, embed="@once", omitGraph=True)
     result: JsonObject = jsonld.frame(_native_integers(expanded_jsonld(graph)), frame, options)
     return result
 

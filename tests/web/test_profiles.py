@@ -94,6 +94,10 @@ def test_accept_profile_with_q_values_serves_the_preferred_profile(server):
     assert answer.header("Content-Profile") == f"<{profile('schema')}>"
     graph = Graph().parse(data=answer.body, format="turtle")
     assert (URIRef(B + MEETING), URIRef(SCHEMA + "startDate"), None) in graph
+    # Search engines get names: rdfs:label as schema:name where the data has none.
+    name = Literal("First special meeting (New York, 6 March 2003)", lang="en")
+    assert (URIRef(B + MEETING), URIRef(SCHEMA + "name"), name) in graph
+    assert (URIRef(B + "organization/ctc"), URIRef(SCHEMA + "name"), None) in graph
     for _, predicate, obj in graph:
         assert str(predicate).startswith(SCHEMA) or (
             predicate == RDF.type and str(obj).startswith(SCHEMA)

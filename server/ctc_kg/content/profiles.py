@@ -5,8 +5,8 @@ with PROF, and a resource's alternate representations (the recommendation's ALTR
   graph of the passage that says it (TriG, N-Quads); other formats give the union.
 - `plain`: the same statements as triples only, no named graphs; its JSON-LD is framed
   (content.frames): the resource at the top, what it links to nested.
-- `schema`: only schema.org terms (schema: predicates, schema: classes), for search
-  engines and web developers; its JSON-LD is framed too.
+- `schema`: only schema.org terms (schema: predicates, schema: classes, labels as
+  schema:name: web.profiled), for search engines and web developers; JSON-LD framed too.
 
 Profile IRIs are `B profile/<token>`; each dereferences to its PROF description.
 """
@@ -79,7 +79,8 @@ SCHEMA_ORG = Profile(
     "schema",
     "schema.org view",
     "Only the statements whose predicate is a schema.org term (and schema.org classes), "
-    "for search engines and web developers; JSON-LD framed as in the plain profile.",
+    "with rdfs:label as schema:name for what has no schema:name, for search engines and "
+    "web developers; JSON-LD framed as in the plain profile.",
     keeps_graphs=False,
     framed=True,
     media_types=(

@@ -2,8 +2,9 @@
 
 A flat JSON-LD description lists one node per subject; a web developer wants the
 requested resource at the top with what it links to nested inside. Each frame here is a
-JSON-LD 1.1 frame citing the v1 context; the server fills in the resource's `@id` and
-frames the plain (triples-only) description with pyld. What a framed document holds:
+JSON-LD 1.1 frame citing the v1 context; the server frames the plain (triples-only)
+description as pyld would with that frame and the resource's `@id` (the embedding is
+done here in linear time, see `framed`; pyld compacts). What a framed document holds:
 
 - the resource's own statements, and those of every node reachable from it by following
   links forward, rdf:type aside (its organizers, place, sources, sessions, outcomes, with
@@ -32,7 +33,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ctc_kg.config import CANONICAL_BASE_IRI
-from ctc_kg.content.context import JsonObject, expanded_jsonld, pyld_options
+from ctc_kg.content.context import JsonObject, context_document, expanded_jsonld, pyld_options
 from ctc_kg.content.names import context_iri, prefixes
 
 
@@ -103,13 +104,57 @@ def frame_for(graph: Graph, iri: str, base_iri: str = CANONICAL_BASE_IRI) -> Fra
 
 
 def framed(graph: Graph, iri: str, base_iri: str = CANONICAL_BASE_IRI) -> JsonObject:
-    """`graph` framed for the resource `iri` with its class's frame (see the module)."""
-    frame = dict(frame_document(frame_for(graph, iri, base_iri), base_iri))
-    frame.pop("@type", None)
-    frame["@id"] = iri
-    options = pyld_options(base_iri, omitDefault=True, embed="@once", omitGraph=True)
-    result: JsonObject = jsonld.frame(_native_integers(expanded_jsonld(graph)), frame, options)
+    """`graph` framed for the resource `iri` with its class's frame (see the module).
+
+    The embedding is done here, in one pass over the nodes, with the semantics of the
+    published frame given the resource's `@id` (`@embed: @once`, reverse keys nested under
+    the resource, nothing else): pyld's `frame` compares every value added to a node with
+    the values already there, quadratic in the values of one property (2,400 statements
+    took 13 s, 6,900 took 23 s). pyld then compacts the tree with the context."""
+    frame = frame_for(graph, iri, base_iri)
+    nodes = {node["@id"]: node for node in _native_integers(expanded_jsonld(graph))}
+    definitions = context_document(base_iri)["@context"]
+    table = prefixes(base_iri)
+    pointing: dict[str, list[str]] = {}
+    for key in frame.reverse:
+        predicate = _expand(definitions[key]["@reverse"], table)
+        pointing[predicate] = sorted(
+            node_id
+            for node_id, node in nodes.items()
+            if any(value.get("@id") == iri for value in node.get(predicate, ()))
+        )
+    embedded = {iri, *(node_id for found in pointing.values() for node_id in found)}
+    top: JsonObject = _embedded_tree(nodes, iri, embedded) if iri in nodes else {"@id": iri}
+    reverse = {
+        predicate: [_embedded_tree(nodes, node_id, embedded) for node_id in found]
+        for predicate, found in pointing.items()
+        if found
+    }
+    if reverse:
+        top["@reverse"] = reverse
+    options = pyld_options(base_iri, skipExpansion=True)
+    result: JsonObject = jsonld.compact([top], str(context_iri(base_iri)), options)
     return result
+
+
+def _embedded_tree(nodes: dict[str, JsonObject], node_id: str, embedded: set[str]) -> JsonObject:
+    """The node with every node it refers to that is not embedded elsewhere yet nested
+    in place (marked embedded first, so a cycle ends in a reference)."""
+    tree: JsonObject = {}
+    for key, values in sorted(nodes[node_id].items()):
+        if key in ("@id", "@type"):
+            tree[key] = values
+            continue
+        nested = []
+        for value in values:
+            target = value.get("@id")
+            if target is not None and target in nodes and target not in embedded:
+                embedded.add(target)
+                nested.append(_embedded_tree(nodes, target, embedded))
+            else:
+                nested.append(value)
+        tree[key] = nested
+    return tree
 
 
 def framed_bytes(graph: Graph, iri: str, base_iri: str = CANONICAL_BASE_IRI) -> bytes:

@@ -168,8 +168,9 @@ def test_list_profiles_answers_in_html_and_rdf(server):
     assert page.status == 200
     assert (page.header("Content-Type") or "").startswith("text/html")
     text = page.body.decode("utf-8")
-    for token in ("full", "plain", "schema"):
-        assert f'href="{profile(token)}"' in text
+    for token in ("full", "plain", "schema"):  # links that stay on this server
+        assert f'href="/profile/{token}"' in text
+        assert f'href="/{MEETING}?_profile={token}&amp;_mediatype=text%2Fturtle"' in text
     assert len([link for link in links(page) if link["rel"] == "alternate"]) == 15
 
     answer = get(server, f"{MEETING}?_profile=alt&_mediatype=text/turtle")

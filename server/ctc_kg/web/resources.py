@@ -199,7 +199,7 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
         offered = {p.token: p.media_types for p in profiles.PROFILES}
         default = (profiles.DEFAULT.token, profiles.DEFAULT.media_types[0])
         if fmt is conneg.HTML:
-            return Representation(pages.alternates(iri_map, iri, _rows(url, public)))
+            return Representation(pages.alternates(iri_map, iri, _rows()))
         graph = profiles.describe_alternates(state.settings.base_iri, iri, offered, default)
         quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
@@ -219,13 +219,15 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
 ALTERNATES_FORMATS = (conneg.HTML, conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML)
 
 
-def _rows(url: str, public: str) -> list[tuple[str, str, str, str]]:
-    """(profile IRI, profile token and title, media type, URL) of each representation."""
+def _rows() -> list[tuple[str, str, str, str]]:
+    """(profile link, profile token and title, media type, link) of each representation;
+    links stay on this server (root-relative, as the pages' links)."""
+    here = request.script_root + request.path
     rows = []
     for item in profiles.PROFILES:
         for fmt in conneg.PROFILE_FORMATS[item.token]:
             query = urlencode({conneg.PROFILE_PARAMETER: item.token, "_mediatype": fmt.media_type})
-            rows.append(
-                (item.iri(public), f"{item.token}: {item.title}", fmt.media_type, f"{url}?{query}")
-            )
+            described = f"{request.script_root}/profile/{item.token}"
+            title = f"{item.token}: {item.title}"
+            rows.append((described, title, fmt.media_type, f"{here}?{query}"))
     return rows

@@ -217,3 +217,13 @@ def test_keyboard_reaches_the_skip_link_first(watched, server):
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == "#content"
     _clean(watched)
+
+
+def test_list_profiles_page_lists_every_representation_with_links_on_this_server(watched, server):
+    page = watched.page
+    page.goto(server + "meeting/2003-new-york?_profile=alt", wait_until="networkidle")
+    rows = page.locator("section.alternates tbody tr")
+    assert rows.count() == 15  # full: 7 formats, plain and schema: 4 each
+    hrefs = page.locator("section.alternates a").evaluate_all("(links) => links.map(a => a.href)")
+    assert all(href.startswith(server) for href in hrefs)
+    _clean(watched)

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 
 import pytest
+from ctc_kg.content.frames import FRAMES, RESOURCE_FRAME
 
 from tests.export.compare import (
     assert_same_answer,
@@ -114,6 +115,14 @@ def test_dumps_are_served_gzip_encoded_to_clients_that_accept_it(site, nginx, se
 
 def test_context_is_the_servers_bytes(site, nginx, server):
     static, live = both(site, nginx, server, "/context/v1.jsonld", {})
+    assert static.status == live.status == 200
+    assert static.content_type == live.content_type
+    assert static.body == live.body
+
+
+@pytest.mark.parametrize("name", [f.name for f in (*FRAMES, RESOURCE_FRAME)])
+def test_frames_beside_the_context_are_the_servers_bytes(site, nginx, server, name):
+    static, live = both(site, nginx, server, f"/context/v1/frames/{name}.jsonld", {})
     assert static.status == live.status == 200
     assert static.content_type == live.content_type
     assert static.body == live.body

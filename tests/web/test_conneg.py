@@ -137,3 +137,52 @@ def test_a_list_of_formats_that_changes_is_negotiated_afresh():
     assert conneg.choose("application/n-triples", offered) is None
     offered.append(conneg.NTRIPLES)
     assert conneg.choose("application/n-triples", offered) is conneg.NTRIPLES
+
+
+# -- profiles (Accept-Profile, _profile) -------------------------------------------------
+
+BASES = ("https://w3id.org/ctc-kg/", "http://localhost:8080/kg/")
+FULL, PLAIN, SCHEMA = (f"https://w3id.org/ctc-kg/profile/{t}" for t in ("full", "plain", "schema"))
+
+PROFILE_CASES = [
+    # id, Accept-Profile, _profile, expected token (None: 406)
+    ("absent", None, None, "full"),
+    ("empty", "", None, "full"),
+    ("one-iri", f"<{SCHEMA}>", None, "schema"),
+    ("q-values", f"<{FULL}>;q=0.5, <{SCHEMA}>;q=0.9, <{PLAIN}>;q=0.7", None, "schema"),
+    ("q-with-spaces", f"<{PLAIN}> ; q=1.0 , <{SCHEMA}> ; q=0.2", None, "plain"),
+    ("unknown-then-known", f"<urn:x:other>, <{PLAIN}>;q=0.3", None, "plain"),
+    ("token", "schema", None, "schema"),
+    ("public-base-iri", "<http://localhost:8080/kg/profile/plain>", None, "plain"),
+    ("star-is-the-default", "*", None, "full"),
+    ("star-below-a-named-one", f"*;q=0.1, <{PLAIN}>;q=0.2", None, "plain"),
+    ("excluded-default", f"<{FULL}>;q=0, *;q=0.5", None, "plain"),
+    ("unknown-only", "<urn:x:other>", None, None),
+    ("star-zero", "*;q=0", None, None),
+    ("malformed-q-dropped", f"<{SCHEMA}>;q=high, <{PLAIN}>", None, "plain"),
+    ("iri-with-comma", "<urn:x:a,b>;q=1, schema;q=0.5", None, "schema"),
+    ("parameter-token", "<urn:x:other>", "plain", "plain"),
+    ("parameter-iri", None, f"<{SCHEMA}>", "schema"),
+    ("parameter-bare-iri", None, SCHEMA, "schema"),
+    ("parameter-unknown", None, "nope", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("header", "override", "expected"),
+    [case[1:] for case in PROFILE_CASES],
+    ids=[case[0] for case in PROFILE_CASES],
+)
+def test_profile_choice(header, override, expected):
+    if expected is None:
+        with pytest.raises(NotAcceptableError) as raised:
+            conneg.negotiate_profile(header, override, BASES)
+        assert f"<{BASES[-1]}profile/schema>" in raised.value.available
+    else:
+        assert conneg.negotiate_profile(header, override, BASES).token == expected
+
+
+def test_each_profile_offers_formats_of_the_format_table():
+    assert conneg.PROFILE_FORMATS["full"] == conneg.RESOURCE_FORMATS
+    for token in ("plain", "schema"):
+        assert not any(f.datasets or f is conneg.HTML for f in conneg.PROFILE_FORMATS[token])

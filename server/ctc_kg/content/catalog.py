@@ -7,7 +7,8 @@ DCAT-AP asks a harvested catalogue for a `dcat:Catalog` (title, description, pub
 about the dataset and its distributions is the build's VoID + DCAT description
 (describe.py); this module adds the catalogue, the record, the publisher's name (from
 its labels in the data) and the dataset's temporal and spatial coverage, computed from
-the meetings' dates and places in the data. Nothing depends on the time of the build.
+the meetings' dates and places in the data, and the profiles resources are served in
+(PROF). Nothing depends on the time of the build.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SDO, XSD
 from rdflib.term import Node
 
 from ctc_kg.content.names import dataset_iri, fragments_iri, ontology_namespace, sparql_iri
+from ctc_kg.content.profiles import PROF, PROF_ROLE, describe_profiles
 from ctc_kg.content.serialize import new_graph
 
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
@@ -72,6 +74,11 @@ def describe_catalog(description: Graph, data: Graph, base_iri: str) -> Graph:
     _agents(graph, description, data, dataset)
     _temporal(graph, data, dataset, base_iri)
     _spatial(graph, data, dataset, base_iri)
+    # The profiles each resource is served in (content.profiles), described with PROF.
+    for prefix, namespace in (("prof", PROF), ("role", PROF_ROLE)):
+        graph.bind(prefix, namespace)
+    for triple in describe_profiles(base_iri):
+        graph.add(triple)
     return graph
 
 

@@ -28,23 +28,38 @@ DocumentLoader = Callable[[str, dict[str, Any]], JsonObject]
 # the key a language map ({"en": ..., "fr": ...}); "@id" makes string values IRIs.
 _TERMS: tuple[tuple[str, str, str | None], ...] = (
     ("about", "schema:about", "@id"),
+    ("abstract", "schema:abstract", "@language"),
+    ("adoptedAt", "ctckg:adoptedAt", "@id"),
     ("agreement", "ctckg:agreement", "@id"),
     ("agreementText", "ctckg:agreementText", "@language"),
     ("altLabel", "skos:altLabel", "@language"),
     ("announcedEndDate", "ctckg:announcedEndDate", "xsd:date"),
+    ("announcedParticipant", "ctckg:announcedParticipant", "@id"),
+    ("announcedParticipation", "ctckg:announcedParticipation", "@language"),
     ("announcedStartDate", "ctckg:announcedStartDate", "xsd:date"),
     ("archivedAt", "schema:archivedAt", "@id"),
+    ("atMeeting", "ctckg:atMeeting", "@id"),
+    ("attendee", "schema:attendee", "@id"),
     ("claim", "ctckg:claim", "@id"),
     ("coOrganizer", "ctckg:coOrganizer", "@id"),
     ("comment", "rdfs:comment", "@language"),
     ("containedInPlace", "schema:containedInPlace", "@id"),
     ("creator", "dcterms:creator", "@id"),
+    ("datePublished", "schema:datePublished", "xsd:date"),
     ("description", "dcterms:description", "@language"),
     ("endDate", "schema:endDate", "xsd:date"),
+    ("eventStatus", "schema:eventStatus", "@id"),
     ("followUpMeetingCount", "ctckg:followUpMeetingCount", "xsd:integer"),
+    ("generated", "prov:generated", "@id"),
     ("hasFormat", "dcterms:hasFormat", "@id"),
     ("hasTopConcept", "skos:hasTopConcept", "@id"),
+    ("honorificPrefix", "schema:honorificPrefix", None),
+    ("identifier", "schema:identifier", None),
+    ("inLanguage", "schema:inLanguage", None),
     ("inScheme", "skos:inScheme", "@id"),
+    ("inSession", "ctckg:inSession", "@id"),
+    ("invitedParticipation", "ctckg:invitedParticipation", "@language"),
+    ("invitee", "ctckg:invitee", "@id"),
     ("issued", "dcterms:issued", "xsd:date"),
     ("label", "rdfs:label", "@language"),
     ("language", "dcterms:language", None),
@@ -53,29 +68,60 @@ _TERMS: tuple[tuple[str, str, str | None], ...] = (
     ("location", "schema:location", "@id"),
     ("modified", "dcterms:modified", "xsd:date"),
     ("name", "schema:name", "@language"),
+    ("onBehalfOf", "ctckg:onBehalfOf", "@id"),
     ("ordinal", "ctckg:ordinal", "xsd:integer"),
     ("organizer", "schema:organizer", "@id"),
+    ("participant", "ctckg:participant", "@id"),
     ("participatingOrganizationCount", "ctckg:participatingOrganizationCount", "xsd:integer"),
+    ("performer", "schema:performer", "@id"),
+    ("position", "schema:position", "xsd:integer"),
+    ("post", "ctckg:post", "@id"),
+    ("postHeld", "ctckg:postHeld", "@language"),
+    ("postIn", "org:postIn", "@id"),
     ("prefLabel", "skos:prefLabel", "@language"),
     ("publisher", "dcterms:publisher", "@id"),
     ("quote", "ctckg:quote", "@language"),
     ("reachedAt", "ctckg:reachedAt", "@id"),
     ("reportedParticipation", "ctckg:reportedParticipation", "@language"),
+    ("roleName", "schema:roleName", "@id"),
     ("sameAs", "owl:sameAs", "@id"),
     ("scope", "ctckg:scope", "@id"),
     ("servesResolution", "ctckg:servesResolution", "@id"),
     ("source", "dcterms:source", "@id"),
     ("startDate", "schema:startDate", "xsd:date"),
     ("startMonth", "ctckg:startMonth", "xsd:gYearMonth"),
+    ("status", "ctckg:status", "@id"),
     ("subEvent", "schema:subEvent", "@id"),
     ("subOrganizationOf", "org:subOrganizationOf", "@id"),
+    ("superEvent", "schema:superEvent", "@id"),
     ("title", "dcterms:title", "@language"),
     ("topConceptOf", "skos:topConceptOf", "@id"),
     ("url", "schema:url", "@id"),
     ("wasAttributedTo", "prov:wasAttributedTo", "@id"),
     ("wasDerivedFrom", "prov:wasDerivedFrom", "@id"),
+    ("wasGeneratedBy", "prov:wasGeneratedBy", "@id"),
     ("wasQuotedFrom", "prov:wasQuotedFrom", "@id"),
     ("withOrganizationsOfScope", "ctckg:withOrganizationsOfScope", "@id"),
+)
+
+# Reverse keys (term, compact IRI): the framed documents (content.frames) nest under a
+# resource the nodes that point to it, e.g. its participations under "participations".
+_REVERSE_TERMS: tuple[tuple[str, str], ...] = (
+    ("agreementOf", "ctckg:agreement"),
+    ("attendeeOf", "schema:attendee"),
+    ("containedPlaces", "schema:containedInPlace"),
+    ("invitedTo", "ctckg:invitee"),
+    ("locationOf", "schema:location"),
+    ("organizerOf", "schema:organizer"),
+    ("participations", "ctckg:atMeeting"),
+    ("participationsAs", "ctckg:participant"),
+    ("performerOf", "schema:performer"),
+    ("publisherOf", "dcterms:publisher"),
+    ("representedIn", "ctckg:onBehalfOf"),
+    ("sessionParticipations", "ctckg:inSession"),
+    ("sourceOf", "dcterms:source"),
+    ("subjectOf", "schema:about"),
+    ("subOrganizations", "org:subOrganizationOf"),
 )
 
 
@@ -101,6 +147,8 @@ def context_document(base_iri: str = CANONICAL_BASE_IRI) -> JsonObject:
             definitions[term] = {"@id": iri, "@container": "@language"}
         else:
             definitions[term] = {"@id": iri, "@type": coercion}
+    for term, iri in _REVERSE_TERMS:
+        definitions[term] = {"@reverse": iri, "@type": "@id"}
     return {"@context": definitions}
 
 
@@ -128,7 +176,7 @@ def document_loader(base_iri: str = CANONICAL_BASE_IRI) -> DocumentLoader:
     return load
 
 
-def _options(base_iri: str, **extra: Any) -> dict[str, Any]:
+def pyld_options(base_iri: str, **extra: Any) -> dict[str, Any]:
     """pyld options with our loader and a context cache of this call only."""
     loader = document_loader(base_iri)
     return {"documentLoader": loader, "contextResolver": ContextResolver({}, loader), **extra}
@@ -139,7 +187,7 @@ def jsonld_to_nquads(document: Any, base_iri: str = CANONICAL_BASE_IRI) -> str:
 
     Raises pyld's JsonLdError; a refused remote document is its (indirect) cause.
     """
-    options = _options(base_iri, base=base_iri, format="application/n-quads")
+    options = pyld_options(base_iri, base=base_iri, format="application/n-quads")
     result: str = jsonld.to_rdf(document, options)
     return result
 
@@ -174,7 +222,7 @@ def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> byt
     else:
         expanded = expanded_jsonld(graph)
     # The input is expanded already: pyld would expand it again (40 % of the compaction).
-    options = _options(base_iri, skipExpansion=True)
+    options = pyld_options(base_iri, skipExpansion=True)
     compacted = jsonld.compact(expanded, str(context_iri(base_iri)), options)
     return _dump_json(compacted)
 

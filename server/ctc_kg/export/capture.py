@@ -18,6 +18,7 @@ from rdflib import URIRef
 from werkzeug.exceptions import HTTPException
 
 from ctc_kg.config import Settings
+from ctc_kg.content.frames import FRAMES, FRAMES_FOLDER, RESOURCE_FRAME
 from ctc_kg.content.load import Content
 from ctc_kg.errors import CtcKgError
 from ctc_kg.export.layout import NOT_ACCEPTABLE_PAGE, NOT_FOUND_PAGE, Negotiable
@@ -137,6 +138,9 @@ def capture(settings: Settings, content: Content, public_base: str) -> Captured:
         for name in _dump_names(state):
             files[f"dump/{name}"] = capturer.plain(f"dump/{name}")
         files["context/v1.jsonld"] = capturer.plain("context/v1.jsonld")
+        for frame in (*FRAMES, RESOURCE_FRAME):  # published beside the context
+            name = f"{FRAMES_FOLDER}/{frame.name}.jsonld"
+            files[name] = capturer.plain(name)
         static = Path(app.static_folder or "")
         for asset in sorted(static.rglob("*")):
             if asset.is_file():

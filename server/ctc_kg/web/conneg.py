@@ -6,15 +6,17 @@ to the order in which the route offers its formats, so `*/*` (curl) gets the rou
 default. Malformed entries are ignored; a header with no usable entry counts as absent.
 `?format=` (a short name or a media type) or `_mediatype=` overrides the header, for
 links. When nothing fits, NotAcceptableError lists what is available: never a silent
-fallback.
+fallback. Profiles (Accept-Profile, `_profile=`) are negotiated here too, below.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from ctc_kg.content import profiles
 from ctc_kg.errors import NotAcceptableError
 
 
@@ -230,3 +232,109 @@ def not_acceptable(offered: Iterable[Format]) -> NotAcceptableError:
 def override_of(args: Mapping[str, str]) -> str | None:
     """The `?format=` or `_mediatype=` value of a request, if any."""
     return args.get("format") or args.get("_mediatype") or None
+
+
+# -- profiles (W3C Content Negotiation by Profile) ----------------------------------------
+#
+# A client names profiles in `Accept-Profile` (IRIs in angle brackets, or tokens, each with
+# an optional q; `*` any) or in `?_profile=` (a token or an IRI; `alt` lists them). The
+# highest q wins, ties go to the route's order (the default profile first); no header
+# means the default. Nothing acceptable raises NotAcceptableError (406) with the list.
+# Each profile offers its own formats: only the full one keeps named graphs and the HTML
+# page.
+
+PROFILE_FORMATS: dict[str, tuple[Format, ...]] = {
+    profile.token: tuple(
+        next(f for f in RESOURCE_FORMATS if f.media_type == media_type)
+        for media_type in profile.media_types
+    )
+    for profile in profiles.PROFILES
+}
+#: The query parameter of the recommendation's QSA realization.
+PROFILE_PARAMETER = "_profile"
+
+
+@dataclass(frozen=True)
+class ProfileRange:
+    value: str  # a profile IRI (without brackets), a token, or "*"
+    q: float
+
+
+_PROFILE_ENTRY = re.compile(r"\s*(<[^<>]*>|[^\s,;<>]+)\s*((?:;[^,;]*)*)\s*(?:,|$)")
+
+
+def parse_accept_profile(header: str | None) -> list[ProfileRange]:
+    """The well-formed entries of an Accept-Profile header (malformed ones are dropped)."""
+    ranges: list[ProfileRange] = []
+    for match in _PROFILE_ENTRY.finditer(header or ""):
+        value, parameters = match.group(1), match.group(2)
+        if not value:
+            continue
+        q = 1.0
+        for parameter in parameters.split(";")[1:]:
+            name, _, number = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(number.strip())
+                except ValueError:
+                    q = -1.0
+        if 0.0 <= q <= 1.0:
+            ranges.append(ProfileRange(value.strip("<>"), q))
+    return ranges
+
+
+def negotiate_profile(
+    accept_profile: str | None,
+    override: str | None,
+    base_iris: Sequence[str],
+    offered: Sequence[profiles.Profile] = profiles.PROFILES,
+) -> profiles.Profile:
+    """The profile to serve (see above); `base_iris`: the bases whose profile IRIs count
+    (the canonical one and the public one)."""
+    if override:
+        wanted = override.strip().strip("<>")
+        for profile in offered:
+            if _names(profile, wanted, base_iris):
+                return profile
+        raise not_acceptable_profile(offered, base_iris[-1])
+    ranges = parse_accept_profile(accept_profile)
+    if not ranges:
+        return offered[0]
+    best: tuple[float, int, profiles.Profile] | None = None
+    for index, profile in enumerate(offered):
+        matching = [r.q for r in ranges if r.value == "*" or _names(profile, r.value, base_iris)]
+        named = [r.q for r in ranges if r.value != "*" and _names(profile, r.value, base_iris)]
+        q = max(named) if named else max(matching, default=0.0)
+        if q > 0 and (best is None or (q, -index) > (best[0], best[1])):
+            best = (q, -index, profile)
+    if best is None:
+        raise not_acceptable_profile(offered, base_iris[-1])
+    return best[2]
+
+
+def _names(profile: profiles.Profile, value: str, base_iris: Sequence[str]) -> bool:
+    return value == profile.token or any(value == profile.iri(base) for base in base_iris)
+
+
+def not_acceptable_profile(
+    offered: Iterable[profiles.Profile], base_iri: str
+) -> NotAcceptableError:
+    available = tuple(f"<{p.iri(base_iri)}>" for p in offered)
+    return NotAcceptableError(
+        "None of the requested profiles can be produced here. Available: "
+        + ", ".join(available)
+        + f" (or add ?{PROFILE_PARAMETER}= with one of: "
+        + ", ".join(p.token for p in offered)
+        + f"; ?{PROFILE_PARAMETER}={profiles.ALTERNATES} lists them).",
+        available,
+    )
+
+
+def profile_override(args: Mapping[str, str]) -> str | None:
+    """The `?_profile=` value of a request, if any."""
+    return args.get(PROFILE_PARAMETER) or None
+
+
+def wants_alternates(args: Mapping[str, str]) -> bool:
+    """A list-profiles request (`?_profile=alt`)."""
+    return (args.get(PROFILE_PARAMETER) or "").strip() == profiles.ALTERNATES

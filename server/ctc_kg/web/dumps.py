@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from ctc_kg.content.catalog import catalog_iri, describe_catalog
 from ctc_kg.content.context import context_bytes
+from ctc_kg.content.frames import FRAMES, RESOURCE_FRAME, frame_bytes, frame_named
 from ctc_kg.content.serialize import ntriples
 from ctc_kg.errors import NotFoundError
 from ctc_kg.web import conneg, http, render
@@ -148,6 +149,28 @@ def context() -> Response:
     iri_map = state.iri_map()
     body: bytes = state.cached(("context", iri_map.public), lambda: context_bytes(iri_map.public))
     etag = http.etag_for(state.version, iri_map.public, "context", hashlib.sha256(body).hexdigest())
+    if http.not_modified(request, etag, state.last_modified):
+        return http.validators(Response(status=304), etag, state.last_modified)
+    response = Response(body, headers={"Content-Type": CONTEXT_TYPE})
+    return http.validators(response, etag, state.last_modified)
+
+
+@bp.route("/context/v1/frames/<name>.jsonld", methods=["GET"])
+def frame(name: str) -> Response:
+    """A JSON-LD frame of the v1 context (content.frames), versioned with it."""
+    state = site()
+    iri_map = state.iri_map()
+    found = frame_named(name)
+    if found is None:
+        raise NotFoundError(
+            f"No frame named {name!r}. Frames: "
+            + ", ".join(f.name for f in (*FRAMES, RESOURCE_FRAME))
+            + "."
+        )
+    body: bytes = state.cached(
+        ("frame", iri_map.public, name), lambda: frame_bytes(found, iri_map.public)
+    )
+    etag = http.etag_for(state.version, iri_map.public, "frame", hashlib.sha256(body).hexdigest())
     if http.not_modified(request, etag, state.last_modified):
         return http.validators(Response(status=304), etag, state.last_modified)
     response = Response(body, headers={"Content-Type": CONTEXT_TYPE})

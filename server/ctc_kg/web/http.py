@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urlencode
 
+from ctc_kg.content import profiles
+from ctc_kg.content.profiles import Profile
 from ctc_kg.web import conneg
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.i18n import choose_language
@@ -19,9 +21,10 @@ TRUNCATED_HEADER = "X-CTC-KG-Truncated"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-    "Access-Control-Allow-Headers": "Content-Type, Accept",
+    "Access-Control-Allow-Headers": "Content-Type, Accept, Accept-Profile",
     "Access-Control-Expose-Headers": (
-        "ETag, Link, Content-Length, Content-Encoding, Vary, Retry-After, X-CTC-KG-Truncated"
+        "ETag, Link, Content-Length, Content-Encoding, Vary, Retry-After, X-CTC-KG-Truncated, "
+        "Content-Profile"
     ),
     "Access-Control-Max-Age": "86400",
 }
@@ -43,9 +46,12 @@ def variant(request: Request, fmt: Format) -> str:
     return fmt.name
 
 
-def vary(response: Response, fmt: Format) -> Response:
-    """`Vary: Accept`, and `Accept-Language` too for a page (also on a 304)."""
+def vary(response: Response, fmt: Format, *, profiled: bool = False) -> Response:
+    """`Vary: Accept` (and `Accept-Profile` where profiles are negotiated), and
+    `Accept-Language` too for a page (also on a 304)."""
     response.vary.add("Accept")
+    if profiled:
+        response.vary.add("Accept-Profile")
     if fmt is conneg.HTML:
         response.vary.add("Accept-Language")
     return response
@@ -90,3 +96,42 @@ def negotiated(
 
 def allow(methods: Sequence[str]) -> str:
     return ", ".join(methods)
+
+
+def profiled(
+    response: Response,
+    profile: Profile,
+    fmt: Format,
+    url: str,
+    base_iri: str,
+    *,
+    links: bool,
+) -> Response:
+    """The headers of a representation in a profile (Content Negotiation by Profile, HTTP
+    realization): `Content-Profile` and `Vary: Accept-Profile` always; when `links` (the
+    client negotiated a profile), a `Link` header with the profile (`rel="profile"`), this
+    representation (`rel="self"`) and every other one (`rel="alternate"`, its `type` and
+    `profile`), reachable by `_profile` and `_mediatype`. A client that asks for no profile
+    keeps the `Link` header of the formats alone, which the static export serves too."""
+    response.headers["Content-Profile"] = f"<{profile.iri(base_iri)}>"
+    vary(response, fmt, profiled=True)
+    if links:
+        response.headers["Link"] = alternates_link(profile, fmt, url, base_iri)
+    return response
+
+
+def alternates_link(profile: Profile | None, fmt: Format | None, url: str, base_iri: str) -> str:
+    """The Link header value listing every representation (profile x media type); the one
+    served (if any) is `rel="self"` and its profile `rel="profile"`."""
+    links = [] if profile is None else [f'<{profile.iri(base_iri)}>; rel="profile"']
+    for other in profiles.PROFILES:
+        for offered in conneg.PROFILE_FORMATS[other.token]:
+            target = (
+                f"{url}?{urlencode({'_profile': other.token, '_mediatype': offered.media_type})}"
+            )
+            relation = "self" if (other, offered) == (profile, fmt) else "alternate"
+            links.append(
+                f'<{target}>; rel="{relation}"; type="{offered.media_type}"; '
+                f'profile="{other.iri(base_iri)}"'
+            )
+    return ", ".join(links)

@@ -116,6 +116,17 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "cette ressource, pas toutes ; le point d'accès SPARQL les donne toutes.",
     },
     "identifier": {"en": "Identifier (IRI)", "fr": "Identifiant (IRI)"},
+    "profiles_title": {"en": "Profiles and formats", "fr": "Profils et formats"},
+    "profiles_intro": {
+        "en": "This resource is served in these profiles (W3C Content Negotiation by "
+        "Profile) and media types. Choose one with the Accept-Profile and Accept headers, "
+        "or with the links below.",
+        "fr": "Cette ressource est servie dans ces profils (négociation de contenu par "
+        "profil du W3C) et types de médias. Choisissez-en un avec les en-têtes "
+        "Accept-Profile et Accept, ou avec les liens ci-dessous.",
+    },
+    "profile": {"en": "Profile", "fr": "Profil"},
+    "media_type": {"en": "Media type", "fr": "Type de média"},
     "language_tag": {"en": "language", "fr": "langue"},
     "datatype": {"en": "datatype", "fr": "type de données"},
     "blank_node": {"en": "(unnamed resource)", "fr": "(ressource sans nom)"},

@@ -19,7 +19,7 @@ language and links:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -251,3 +251,11 @@ def fragments(iri_map: IriMap, view: FragmentView) -> bytes:
     state = site()
     ctx = _context(state, iri_map, alternates=False)
     return _renderer(state).fragments(ctx, view).encode("utf-8")
+
+
+def alternates(iri_map: IriMap, iri: str, rows: Sequence[tuple[str, str, str, str]]) -> bytes:
+    """The list-profiles page of a resource (`?_profile=alt`, web.resources)."""
+    state = site()
+    ctx = _context(state, iri_map, alternates=False)
+    html = _renderer(state).alternates(ctx, iri_map.outward(iri), rows)
+    return html.encode("utf-8")

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from ctc_kg.content import profiles
+from ctc_kg.content.profiles import Profile
+from ctc_kg.content.serialize import ntriples
 from ctc_kg.errors import NotFoundError
-from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.store.base import Description
+from ctc_kg.web import conneg, http, pages, profiled, render
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.descriptions import dataset_description
 from ctc_kg.web.rewrite import IriMap
@@ -38,15 +43,24 @@ def _respond(
     fmt: Format,
     offered: tuple[Format, ...],
     make: Callable[[], Representation],
+    profile: Profile | None = None,
 ) -> Response:
+    """A negotiated representation with its validators; in a `profile` (resources), with
+    the profile's headers too (web.http.profiled)."""
     version = state.data_version()
-    etag = http.etag_for(version.tag, iri_map.public, iri, _variant(fmt))
+    parts = [_variant(fmt)]
+    if profile is not None and profile is not profiles.DEFAULT:
+        parts.append(profile.token)
+    etag = http.etag_for(version.tag, iri_map.public, iri, *parts)
     if http.not_modified(request, etag, version.modified):
-        response = http.vary(Response(status=304), fmt)
+        response = http.vary(Response(status=304), fmt, profiled=profile is not None)
         return http.validators(response, etag, version.modified)
     made = make()
     response = Response(made.body)
     http.negotiated(response, fmt, offered, iri_map.outward(iri))
+    if profile is not None:
+        asked = "Accept-Profile" in request.headers or conneg.PROFILE_PARAMETER in request.args
+        http.profiled(response, profile, fmt, iri_map.outward(iri), iri_map.public, links=asked)
     if made.cut_at is not None:
         # Never a silent cut (as /sparql for rows): the description says it in its data
         # too (store.description.truncation_note).
@@ -98,23 +112,55 @@ def void() -> Response:
     return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
 
 
+@bp.route("/profile/<token>", methods=["GET"])
+def profile(token: str) -> Response:
+    """A profile's PROF description (content.profiles); the profile IRI dereferences here."""
+    state = site()
+    iri_map = state.iri_map()
+    if profiles.profile_of(token, state.settings.base_iri) is None:
+        raise NotFoundError(
+            f"There is no profile {token!r}. Profiles: "
+            + ", ".join(p.token for p in profiles.PROFILES)
+            + "."
+        )
+    fmt = _negotiate(conneg.GRAPH_FORMATS)
+    iri = profiles.profile_iri(state.settings.base_iri, token)
+
+    def make() -> Representation:
+        graph = profiles.describe_profiles(state.settings.base_iri)
+        quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
+        return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
+
+    def remembered() -> Representation:
+        return _remembered(state, ("profile", iri_map.public, token, fmt.name), make)
+
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, remembered)
+
+
 @bp.route("/<path:path>", methods=["GET"])
 def resource(path: str) -> Response:
     state = site()
     iri_map = state.iri_map()
     iri = state.settings.base_iri + path
-    fmt = _negotiate(conneg.RESOURCE_FORMATS)
+    if conneg.wants_alternates(request.args):
+        return _alternates(state, iri_map, iri)
+    chosen = conneg.negotiate_profile(
+        request.headers.get("Accept-Profile"),
+        conneg.profile_override(request.args),
+        (state.settings.base_iri, iri_map.public),
+    )
+    offered = conneg.PROFILE_FORMATS[chosen.token]
+    fmt = _negotiate(offered)
 
     def describe() -> Representation:
+        if chosen is not profiles.FULL:
+            found = _described(state, iri_map, iri, render.GRAPH_PIVOT.media_type)
+            quads = render.quads_of(found.body, render.GRAPH_PIVOT)
+            body = profiled.representation(quads, chosen, fmt, iri_map, state.prefixes, iri)
+            return Representation(body, found.cut_at)
         direct = fmt is not conneg.HTML and not render.needs_pivot(fmt, iri_map)
         media_type = fmt.media_type if direct else render.GRAPH_PIVOT.media_type
-        found = state.store.describe(iri, media_type)
-        if found is None:
-            raise NotFoundError(
-                f"There is no resource <{iri_map.outward(iri)}> in this dataset. "
-                f"Try the SPARQL endpoint at {iri_map.public}sparql or the dataset "
-                f"description at {iri_map.public}."
-            )
+        found = _described(state, iri_map, iri, media_type)
         if direct:
             return Representation(found.body, found.cut_at)
         quads = render.quads_of(found.body, render.GRAPH_PIVOT)
@@ -124,6 +170,65 @@ def resource(path: str) -> Response:
         return Representation(body, found.cut_at)
 
     def make() -> Representation:
-        return _remembered(state, ("resource", iri_map.public, iri, _variant(fmt)), describe)
+        key = ("resource", iri_map.public, iri, _variant(fmt), chosen.token)
+        return _remembered(state, key, describe)
 
-    return _respond(state, iri_map, iri, fmt, conneg.RESOURCE_FORMATS, make)
+    return _respond(state, iri_map, iri, fmt, offered, make, chosen)
+
+
+def _described(state: Site, iri_map: IriMap, iri: str, media_type: str) -> Description:
+    found = state.store.describe(iri, media_type)
+    if found is None:
+        raise NotFoundError(
+            f"There is no resource <{iri_map.outward(iri)}> in this dataset. "
+            f"Try the SPARQL endpoint at {iri_map.public}sparql or the dataset "
+            f"description at {iri_map.public}."
+        )
+    return found
+
+
+def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
+    """The list-profiles answer (`?_profile=alt`): the resource's representations, one per
+    profile and media type, as a page or in RDF (the recommendation's ALTR model), with
+    the same list in the `Link` header. 404 for an IRI the store does not know."""
+    fmt = _negotiate(ALTERNATES_FORMATS)
+    public = iri_map.public
+    url = iri_map.outward(iri)
+
+    def listed() -> Representation:
+        _described(state, iri_map, iri, conneg.NTRIPLES.media_type)
+        offered = {p.token: p.media_types for p in profiles.PROFILES}
+        default = (profiles.DEFAULT.token, profiles.DEFAULT.media_types[0])
+        if fmt is conneg.HTML:
+            return Representation(pages.alternates(iri_map, iri, _rows()))
+        graph = profiles.describe_alternates(state.settings.base_iri, iri, offered, default)
+        quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
+        return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
+
+    def make() -> Representation:
+        key = ("alternates", public, iri, _variant(fmt))
+        return _remembered(state, key, listed)
+
+    response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make)
+    response.headers["Link"] = http.alternates_link(None, None, url, public)
+    response.vary.add("Accept-Profile")
+    return response
+
+
+#: What a list-profiles request is answered in (HTML first, as the recommendation's
+#: examples, then RDF).
+ALTERNATES_FORMATS = (conneg.HTML, conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML)
+
+
+def _rows() -> list[tuple[str, str, str, str]]:
+    """(profile link, profile token and title, media type, link) of each representation;
+    links stay on this server (root-relative, as the pages' links)."""
+    here = request.script_root + request.path
+    rows = []
+    for item in profiles.PROFILES:
+        for fmt in conneg.PROFILE_FORMATS[item.token]:
+            query = urlencode({conneg.PROFILE_PARAMETER: item.token, "_mediatype": fmt.media_type})
+            described = f"{request.script_root}/profile/{item.token}"
+            title = f"{item.token}: {item.title}"
+            rows.append((described, title, fmt.media_type, f"{here}?{query}"))
+    return rows

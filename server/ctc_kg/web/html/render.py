@@ -6,7 +6,7 @@ function of its arguments.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +149,9 @@ class Renderer:
     def fragments(self, ctx: PageContext, view: FragmentView) -> str:
         """The page of a Triple/Quad Pattern Fragment: its form, matches and pages."""
         return self._render("fragments.html", ctx, view=view)
+
+    def alternates(
+        self, ctx: PageContext, resource: str, rows: Sequence[tuple[str, str, str, str]]
+    ) -> str:
+        """The list-profiles page: each representation's profile, media type and link."""
+        return self._render("alternates.html", ctx, resource=resource, rows=rows)

@@ -50,7 +50,9 @@ def run_release(
         report = validate_content(content)
         if not report.conforms:
             print(report.text())
-            print(f"ctc-kg release: the data does not conform; no release {version}", file=sys.stderr)
+            print(
+                f"ctc-kg release: the data does not conform; no release {version}", file=sys.stderr
+            )
             return VIOLATIONS
         with tempfile.TemporaryDirectory(prefix="ctc-kg-release-") as scratch:
             built = build(content, Path(scratch) / "dist").out

@@ -188,8 +188,7 @@ def changes_text(changes: Changes, version: str, previous: str | None) -> str:
     lines = [
         f"# Release {version}",
         "",
-        f"Changes {since}: {len(changes.added)} triples added, "
-        f"{len(changes.removed)} removed.",
+        f"Changes {since}: {len(changes.added)} triples added, {len(changes.removed)} removed.",
         "",
         "| graph | added | removed |",
         "|---|---:|---:|",
@@ -247,7 +246,9 @@ def manifest_graph(
     graph.add((release, PROV.generatedAtTime, when))
     graph.add((release, DCTERMS.issued, when))
     if commit is not None:
-        graph.add((release, DCTERMS.modified, Literal(commit.date.isoformat(), datatype=XSD.dateTime)))
+        graph.add(
+            (release, DCTERMS.modified, Literal(commit.date.isoformat(), datatype=XSD.dateTime))
+        )
         graph.add((release, DCTERMS.source, URIRef(f"urn:git:commit:{commit.commit}")))
     if previous is not None:
         before = release_iri(base_iri, previous.version)
@@ -263,7 +264,9 @@ def manifest_graph(
         checksum = BNode(f"sha256-{name.replace('.', '-')}")
         graph.add((distribution, SPDX.checksum, checksum))
         graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        graph.add((checksum, SPDX.checksumValue, Literal(sha256(files[name]), datatype=XSD.hexBinary)))
+        graph.add(
+            (checksum, SPDX.checksumValue, Literal(sha256(files[name]), datatype=XSD.hexBinary))
+        )
     return graph
 
 
@@ -277,7 +280,9 @@ def check_new_version(folder: Path, version: str) -> None:
             "(2026-12-03)"
         )
     if (folder / version).exists():
-        raise ReleaseError(f"release {version} exists already in {folder}; releases are never replaced")
+        raise ReleaseError(
+            f"release {version} exists already in {folder}; releases are never replaced"
+        )
 
 
 def make_release(
@@ -297,10 +302,12 @@ def make_release(
     previous = earlier[-1] if earlier else None
     changes = changes_between(previous.nquads() if previous else None, data_nquads)
     files = {DATA_FILE: gzip_bytes(data_nquads), ONTOLOGY_FILE: gzip_bytes(ontology_ntriples)}
-    files[CHANGES_RDF] = gzip_bytes(turtle(
-        changeset_graph(changes, base_iri, version, made, first=previous is None)
-    ))
-    files[CHANGES_TEXT] = changes_text(changes, version, previous.version if previous else None).encode()
+    files[CHANGES_RDF] = gzip_bytes(
+        turtle(changeset_graph(changes, base_iri, version, made, first=previous is None))
+    )
+    files[CHANGES_TEXT] = changes_text(
+        changes, version, previous.version if previous else None
+    ).encode()
     files[MANIFEST] = turtle(manifest_graph(base_iri, version, made, dict(files), previous, commit))
     files[CHECKSUMS] = checksums(files)
     folder.mkdir(parents=True, exist_ok=True)

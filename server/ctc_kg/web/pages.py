@@ -218,3 +218,11 @@ def error(status: int, message: str) -> bytes:
     state = site()
     ctx = _context(state, state.iri_map(), alternates=False)
     return _renderer(state).error(ctx, status, message).encode("utf-8")
+
+
+def releases(entries: list[dict[str, str]], changes: str | None = None) -> bytes:
+    """The list of releases (or one release with its readable change summary)."""
+    state = site()
+    ctx = _context(state, state.iri_map())
+    html = _renderer(state)._render("releases.html", ctx, releases=entries, changes=changes)
+    return html.encode("utf-8")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ctc_kg.errors import NotFoundError
-from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web import conneg, http, memento, pages, render
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.descriptions import dataset_description
 from ctc_kg.web.rewrite import IriMap
@@ -100,6 +100,11 @@ def void() -> Response:
 
 @bp.route("/<path:path>", methods=["GET"])
 def resource(path: str) -> Response:
+    # Memento: with Accept-Datetime, the resource's TimeGate answers (web.memento).
+    return memento.dereference(path, lambda: _current(path))
+
+
+def _current(path: str) -> Response:
     state = site()
     iri_map = state.iri_map()
     iri = state.settings.base_iri + path

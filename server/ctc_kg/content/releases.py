@@ -32,7 +32,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -279,6 +279,11 @@ def check_new_version(folder: Path, version: str) -> None:
             f"{version!r} is not a release version: use a semantic version (1.2.0) or a date "
             "(2026-12-03)"
         )
+    if "-" in version:
+        try:
+            date.fromisoformat(version)
+        except ValueError:
+            raise ReleaseError(f"{version!r} is not a date") from None
     if (folder / version).exists():
         raise ReleaseError(
             f"release {version} exists already in {folder}; releases are never replaced"

@@ -153,6 +153,13 @@ def nginx_server_conf(
         *_headers([("Cache-Control", ASSET_CACHE), *CORS]),
         "    try_files $uri =404;",
         "}",
+        # Memento TimeMaps (export/releases.py): files without a suffix.
+        f"location ^~ {p}timemap/ {{",
+        "    types { }",
+        "    default_type application/link-format;",
+        *_headers([("Cache-Control", SHORT_CACHE), *CORS]),
+        "    try_files $uri =404;",
+        "}",
     ]
     if deployment.sparql_endpoint:
         lines.append(

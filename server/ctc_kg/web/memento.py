@@ -90,6 +90,8 @@ def dereference(path: str, answer: Callable[[], Response]) -> Response:
     """The resource at `path` as usual, or, with Accept-Datetime, its TimeGate's answer;
     either way saying where its TimeMap is and that it varies on Accept-Datetime."""
     state = site()
+    if not releases(state):
+        return answer()  # no release, no TimeGate: Accept-Datetime is ignored (RFC 7089 4.1)
     response = _timegate(state, path) if ACCEPT_DATETIME in request.headers else answer()
     response.vary.add(ACCEPT_DATETIME)
     public = state.iri_map().public

@@ -212,3 +212,12 @@ def test_a_release_dump_has_the_bytes_its_checksums_record(server: LiveServer) -
     dump = get(server, "/release/1.0.0/dump/ctc-kg.nq.gz").body
     assert hashlib.sha256(dump).hexdigest() == recorded["ctc-kg.nq.gz"]
     assert list(ox.parse(gzip.decompress(dump), format=ox.RdfFormat.N_QUADS))
+
+
+def test_the_dataset_description_links_each_release_as_a_version(server: LiveServer) -> None:
+    answer = get(server, "/.well-known/void", Accept="text/turtle")
+    graph = Graph().parse(data=answer.body, format="turtle")
+    versions = set(graph.objects(URIRef(BASE + "dataset"), DCAT.hasVersion))
+    assert versions == {URIRef(f"{BASE}release/{r.version}") for r in RELEASES}
+    first, second = (URIRef(f"{BASE}release/{r.version}") for r in RELEASES)
+    assert (first, DCTERMS.isReplacedBy, second) in graph

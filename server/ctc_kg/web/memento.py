@@ -248,19 +248,39 @@ def _negotiate(offered: tuple[conneg.Format, ...]) -> conneg.Format:
 
 
 def _versions_graph(state: Site, known: list[Release], only: Release | None = None) -> Graph:
-    """The manifests, linked: `dcat:hasVersion` from the dataset, `dcterms:isReplacedBy`
-    from each release to the next (a frozen manifest cannot name its successor)."""
-    base = state.settings.base_iri
+    """The manifests (all, or `only` one), with the links between the versions."""
+    graph = _version_links(state.settings.base_iri, known, only)
+    for release in known:
+        if only is None or release is only:
+            graph.parse(release.folder / "release.ttl", format="turtle")
+    return graph
+
+
+def _version_links(base: str, known: list[Release], only: Release | None = None) -> Graph:
+    """`dcat:hasVersion` from the dataset, `dcterms:isReplacedBy` from each release to the
+    next (a frozen manifest cannot name its successor)."""
     graph = Graph()
     dataset = dataset_iri(base)
     for index, release in enumerate(known):
         iri = release_iri(base, release.version)
         if only is None or release is only:
-            graph.parse(release.folder / "release.ttl", format="turtle")
             graph.add((dataset, DCAT.hasVersion, iri))
+            graph.add((iri, DCAT.isVersionOf, dataset))
             if index + 1 < len(known):
                 graph.add((iri, DCTERMS.isReplacedBy, release_iri(base, known[index + 1].version)))
     return graph
+
+
+def version_quads(state: Site) -> list[ox.Quad]:
+    """The links from the dataset to its releases, for its VoID + DCAT description."""
+    return _quads(_version_links(state.settings.base_iri, releases(state)))
+
+
+def _quads(graph: Graph) -> list[ox.Quad]:
+    triples = ox.parse(
+        graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES
+    )
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
 
 
 def _rdf(state: Site, graph: Graph, fmt: conneg.Format) -> Response:

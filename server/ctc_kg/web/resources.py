@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from ctc_kg.errors import NotFoundError
 from ctc_kg.web import conneg, http, memento, pages, render
 from ctc_kg.web.conneg import Format
@@ -69,6 +70,16 @@ def _remembered(
     return found
 
 
+def _dataset_description(state: Site) -> list[ox.Quad]:
+    """The build's VoID + DCAT description, with the links to the dataset's releases."""
+
+    def make() -> list[ox.Quad]:
+        return dataset_description(state.dist) + memento.version_quads(state)
+
+    found: list[ox.Quad] = state.cached(("void",), make)
+    return found
+
+
 @bp.route("/", methods=["GET"])
 def landing() -> Response:
     state = site()
@@ -76,7 +87,7 @@ def landing() -> Response:
     fmt = _negotiate(conneg.RESOURCE_FORMATS)
 
     def make() -> Representation:
-        quads = state.cached(("void",), lambda: dataset_description(state.dist))
+        quads = _dataset_description(state)
         if fmt is conneg.HTML:
             return Representation(pages.landing(iri_map, quads))
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
@@ -92,7 +103,7 @@ def void() -> Response:
     iri = state.settings.base_iri + ".well-known/void"
 
     def make() -> Representation:
-        quads = state.cached(("void",), lambda: dataset_description(state.dist))
+        quads = _dataset_description(state)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
     return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)

@@ -105,3 +105,13 @@ def test_the_frozen_dump_has_the_bytes_its_checksums_record(release_nginx: int) 
     dump = fetch(release_nginx, "/release/1.0.0/dump/ctc-kg.nq.gz").body
     assert hashlib.sha256(dump).hexdigest() == recorded["ctc-kg.nq.gz"]
     assert gzip.decompress(dump)
+
+
+@pytest.mark.parametrize("path", ["/release/", "/release/1.0.0", "/release/1.1.0"])
+def test_the_release_list_and_descriptions_are_negotiated(release_nginx: int, path: str) -> None:
+    turtle = fetch(release_nginx, path, {"Accept": "text/turtle"})
+    assert turtle.status == 200
+    assert turtle.content_type.startswith("text/turtle")
+    page = fetch(release_nginx, path, {"Accept": "text/html"})
+    assert page.status == 200
+    assert page.content_type.startswith("text/html")

@@ -78,6 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     reload.add_argument("--pid-file", type=Path, help="the pid file `serve` was started with")
     reload.add_argument("--wait", type=float, default=300.0, help="seconds to wait for it")
 
+    release = commands.add_parser(
+        "release", help="freeze the validated build as a citable release under releases/"
+    )
+    release.add_argument("version", nargs="?", help="a semantic version (1.2.0) or a date")
+    release.add_argument("--verify", action="store_true", help="check every release's SHA-256")
+    release.add_argument("--releases", type=Path, help="the releases folder (default releases/)")
+    release.add_argument(
+        "--data-revision", default="HEAD", help="the git revision the data/ was checked out at"
+    )
+    release.add_argument("--repository", type=Path, help="the git repository of that revision")
+
     load = commands.add_parser("load", help="push the validated graph into a SPARQL 1.1 store")
     load.add_argument("--endpoint", required=True, help="the store's SPARQL endpoint URL")
     load.add_argument("--graph", help="the named graph to replace (default: the dataset IRI)")
@@ -140,6 +151,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ctc_kg.web.reload import run_reload
 
         return run_reload(settings, wait=args.wait)
+    if args.command == "release":
+        from ctc_kg.content.release_command import run_release
+
+        if args.verify == (args.version is not None):
+            print("ctc-kg release: give a VERSION or --verify", file=sys.stderr)
+            return 2
+        return run_release(
+            settings,
+            args.version,
+            folder=args.releases,
+            data_revision=args.data_revision,
+            repository=args.repository,
+        )
     if args.command == "load":
         from ctc_kg.store.load import run_load
 

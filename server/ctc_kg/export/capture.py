@@ -22,6 +22,7 @@ from ctc_kg.content.frames import FRAMES, FRAMES_FOLDER, RESOURCE_FRAME
 from ctc_kg.content.load import Content
 from ctc_kg.errors import CtcKgError
 from ctc_kg.export.layout import NOT_ACCEPTABLE_PAGE, NOT_FOUND_PAGE, Negotiable
+from ctc_kg.export.releases import capture_releases
 from ctc_kg.web import conneg
 from ctc_kg.web.app import close_app, create_app
 from ctc_kg.web.conneg import Format
@@ -33,6 +34,9 @@ NEGOTIATED_ENDPOINTS: dict[str, tuple[Format, ...]] = {
     "resources.resource": conneg.RESOURCE_FORMATS,
     "resources.void": conneg.GRAPH_FORMATS,
     "dumps.catalog": conneg.GRAPH_FORMATS,
+    "memento.listing": conneg.RESOURCE_FORMATS,
+    "memento.one_release": conneg.RESOURCE_FORMATS,
+    "memento.memento": conneg.GRAPH_FORMATS,
 }
 FIXED_PATHS = (".well-known/void", "catalog")
 MISSING = "no-such-resource-in-ctc-kg"  # a path no IRI has: the 404 page
@@ -135,6 +139,10 @@ def capture(settings: Settings, content: Content, public_base: str) -> Captured:
                 negotiables.append(item)
                 files.update(representations)
         state = _site_state(app)
+        released, frozen = capture_releases(state, capturer.negotiable, capturer.get)
+        files.update(released)
+        negotiables.extend(frozen)
+        negotiables.sort(key=lambda item: item.path)
         for name in _dump_names(state):
             files[f"dump/{name}"] = capturer.plain(f"dump/{name}")
         files["context/v1.jsonld"] = capturer.plain("context/v1.jsonld")

@@ -136,7 +136,8 @@ def nginx_server_conf(
     ]
     for item in sorted(negotiables, key=lambda n: n.path):
         kind = _kind(item.offered)
-        if item.path == "" or kind != "ctc_res":
+        # A path ending in `/` (the landing page, /release/) has its files at `index.*`.
+        if item.path == "" or item.path.endswith("/") or kind != "ctc_res":
             vary = "Accept, Accept-Language" if kind == "ctc_res" else "Accept"
             lines += _negotiated_location(f"= {p}{item.path}", p + item.stem, kind, vary)
     lines += [
@@ -151,6 +152,13 @@ def nginx_server_conf(
         "}",
         f"location ^~ {p}static/ {{",
         *_headers([("Cache-Control", ASSET_CACHE), *CORS]),
+        "    try_files $uri =404;",
+        "}",
+        # Memento TimeMaps (export/releases.py): files without a suffix.
+        f"location ^~ {p}timemap/ {{",
+        "    types { }",
+        "    default_type application/link-format;",
+        *_headers([("Cache-Control", SHORT_CACHE), *CORS]),
         "    try_files $uri =404;",
         "}",
     ]

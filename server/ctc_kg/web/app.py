@@ -23,7 +23,17 @@ from ctc_kg.errors import (
     ServiceBusyError,
 )
 from ctc_kg.store.base import Store
-from ctc_kg.web import compression, conneg, dumps, fragments, http, pages, resources, sparql
+from ctc_kg.web import (
+    compression,
+    conneg,
+    dumps,
+    fragments,
+    http,
+    memento,
+    pages,
+    resources,
+    sparql,
+)
 from ctc_kg.web.response_cache import ResponseCache, in_one_piece
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
@@ -53,6 +63,7 @@ def create_app(
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
     app.register_blueprint(fragments.bp)
+    app.register_blueprint(memento.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
     app.register_error_handler(CtcKgError, _error)

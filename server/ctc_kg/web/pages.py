@@ -259,3 +259,11 @@ def alternates(iri_map: IriMap, iri: str, rows: Sequence[tuple[str, str, str, st
     ctx = _context(state, iri_map, alternates=False)
     html = _renderer(state).alternates(ctx, iri_map.outward(iri), rows)
     return html.encode("utf-8")
+
+
+def releases(entries: list[dict[str, str]], changes: str | None = None) -> bytes:
+    """The list of releases (or one release with its readable change summary)."""
+    state = site()
+    ctx = _context(state, state.iri_map())
+    html = _renderer(state)._render("releases.html", ctx, releases=entries, changes=changes)
+    return html.encode("utf-8")

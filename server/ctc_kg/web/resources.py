@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from ctc_kg.content import profiles
 from ctc_kg.content.profiles import Profile
 from ctc_kg.content.serialize import ntriples
 from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import Description
-from ctc_kg.web import conneg, http, pages, profiled, render
+from ctc_kg.web import conneg, http, memento, pages, profiled, render
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.descriptions import dataset_description
 from ctc_kg.web.rewrite import IriMap
@@ -83,6 +84,16 @@ def _remembered(
     return found
 
 
+def _dataset_description(state: Site) -> list[ox.Quad]:
+    """The build's VoID + DCAT description, with the links to the dataset's releases."""
+
+    def make() -> list[ox.Quad]:
+        return dataset_description(state.dist) + memento.version_quads(state)
+
+    found: list[ox.Quad] = state.cached(("void",), make)
+    return found
+
+
 @bp.route("/", methods=["GET"])
 def landing() -> Response:
     state = site()
@@ -90,7 +101,7 @@ def landing() -> Response:
     fmt = _negotiate(conneg.RESOURCE_FORMATS)
 
     def make() -> Representation:
-        quads = state.cached(("void",), lambda: dataset_description(state.dist))
+        quads = _dataset_description(state)
         if fmt is conneg.HTML:
             return Representation(pages.landing(iri_map, quads))
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
@@ -106,7 +117,7 @@ def void() -> Response:
     iri = state.settings.base_iri + ".well-known/void"
 
     def make() -> Representation:
-        quads = state.cached(("void",), lambda: dataset_description(state.dist))
+        quads = _dataset_description(state)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
     return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
@@ -139,6 +150,11 @@ def profile(token: str) -> Response:
 
 @bp.route("/<path:path>", methods=["GET"])
 def resource(path: str) -> Response:
+    # Memento: with Accept-Datetime, the resource's TimeGate answers (web.memento).
+    return memento.dereference(path, lambda: _current(path))
+
+
+def _current(path: str) -> Response:
     state = site()
     iri_map = state.iri_map()
     iri = state.settings.base_iri + path

@@ -8,7 +8,6 @@ IRIs, links and script paths are those of the deployment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from ctc_kg.config import Settings
 from ctc_kg.content.load import Content
 from ctc_kg.errors import CtcKgError
 from ctc_kg.export.layout import NOT_ACCEPTABLE_PAGE, NOT_FOUND_PAGE, Negotiable
-from ctc_kg.web import conneg
+from ctc_kg.web import conneg, published
 from ctc_kg.web.app import close_app, create_app
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.site import Site
@@ -113,12 +112,6 @@ def _site_state(app: Flask) -> Site:
     return state
 
 
-def _dump_names(state: Site) -> Iterator[str]:
-    for path in sorted(state.dist.iterdir()):
-        if path.is_file():
-            yield path.name
-
-
 def capture(settings: Settings, content: Content, public_base: str) -> Captured:
     """Every page, description, dump, context and asset the server answers, by path."""
     app = create_app(settings)
@@ -134,7 +127,7 @@ def capture(settings: Settings, content: Content, public_base: str) -> Captured:
                 negotiables.append(item)
                 files.update(representations)
         state = _site_state(app)
-        for name in _dump_names(state):
+        for name in published.files(state):
             files[f"dump/{name}"] = capturer.plain(f"dump/{name}")
         files["context/v1.jsonld"] = capturer.plain("context/v1.jsonld")
         static = Path(app.static_folder or "")

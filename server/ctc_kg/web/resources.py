@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ctc_kg.errors import NotFoundError
-from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web import conneg, http, pages, published, render
 from ctc_kg.web.conneg import Format
-from ctc_kg.web.descriptions import dataset_description
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
 from flask import Blueprint, Response, request
@@ -61,7 +60,7 @@ def landing() -> Response:
     fmt = _negotiate(conneg.RESOURCE_FORMATS)
 
     def make() -> bytes:
-        quads = state.cached(("void",), lambda: dataset_description(state.dist))
+        quads = published.description(state, iri_map)
         if fmt is conneg.HTML:
             return pages.landing(iri_map, quads)
         return render.graph(quads, fmt, iri_map, state.prefixes)
@@ -77,7 +76,7 @@ def void() -> Response:
     iri = state.settings.base_iri + ".well-known/void"
 
     def make() -> bytes:
-        quads = state.cached(("void",), lambda: dataset_description(state.dist))
+        quads = published.description(state, iri_map)
         return render.graph(quads, fmt, iri_map, state.prefixes)
 
     return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)

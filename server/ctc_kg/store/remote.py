@@ -70,6 +70,7 @@ from ctc_kg.store.manifest import (
     manifest_query,
     parse_manifest,
 )
+from ctc_kg.store.querylimit import at_most
 from ctc_kg.store.querytext import Kind, Operation, check_query, tokens
 
 SCHEME_PREFIX = "sparql+"
@@ -172,6 +173,7 @@ class RemoteStore(Store):
         text = f"BASE {iri(request.base_iri)} {request.text}" if request.base_iri else request.text
 
         limit = request.max_rows
+        select = form is QueryForm.SELECT
 
         def run(manifest: Manifest | None) -> tuple[bytes, int | None, bool]:
             default, named = _dataset_for(request, manifest)
@@ -184,7 +186,10 @@ class RemoteStore(Store):
                 triples = list(_parse_ntriples(body))
                 kept = triples if limit is None else triples[:limit]
                 return self._serialize(kept, wanted), len(kept), len(kept) < len(triples)
-            raw = self._send(text, RESULTS_SOURCE, default, named, timeout)
+            # One row more than the cap: the answer, and whether it was cut, in one
+            # evaluation that computes and sends no more.
+            capped = at_most(text, limit + 1) if limit is not None and select else text
+            raw = self._send(capped, RESULTS_SOURCE, default, named, timeout)
             return _results(raw, wanted, limit)
 
         body, rows, truncated = self._consistently(run, timeout)

@@ -20,6 +20,7 @@ from ctc_kg.store.remote import RemoteStore
 from tests.backends import BASE
 
 JSON = "application/sparql-results+json"
+ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 CAP = 5
 
 
@@ -81,3 +82,19 @@ def test_an_answer_of_the_cap_is_whole_and_one_row_more_is_cut(recording, count,
     assert len(recording.queries()) == 1
     assert answer.truncated is truncated
     assert len(json.loads(answer.body)["results"]["bindings"]) == min(count, CAP)
+
+
+def test_a_sorted_select_at_the_default_cap_is_answered(recording):
+    """Virtuoso refuses ORDER BY with a LIMIT over 10,000 (SR353, MaxSortedTopRows) before
+    evaluating it: at the default cap (10,000 rows, so LIMIT 10,001) a sorted query is
+    then sent as written, and answered; a smaller cap is asked for as usual."""
+    text = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    everything = recording.query(QueryRequest(ALL, JSON, None, max_rows=None))
+    total = len(json.loads(everything.body)["results"]["bindings"])
+    assert total < 10_000  # the repository's data: whole under the default cap
+    answer = recording.query(QueryRequest(text, JSON, None, max_rows=10_000))
+    assert not answer.truncated
+    assert len(json.loads(answer.body)["results"]["bindings"]) == total
+    small = recording.query(QueryRequest(text, JSON, None, max_rows=CAP))
+    assert small.truncated
+    assert len(json.loads(small.body)["results"]["bindings"]) == CAP

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from ctc_kg.store import load
 from ctc_kg.store.load import LoadFailedError, push
 from ctc_kg.store.manifest import ACTIVE, COMPLETED
 from ctc_kg.store.updates import (
@@ -82,3 +83,20 @@ def test_a_swap_that_stops_part_way_leaves_the_manifest_active():
     after = client.updates[client.updates.index(next(u for u in client.updates if "MOVE" in u)) :]
     assert not any(COMPLETED in u for u in after)  # never said Completed over a mixture
     assert any(ACTIVE in u for u in client.updates)
+
+
+def test_a_graph_too_large_to_move_is_rewritten_in_place_during_the_swap(monkeypatch):
+    """Regression: Virtuoso moves a graph in one transaction, and the 1M bench's holder
+    graph (a million triples) outlasted MaxQueryExecutionTime (SR171). Such a graph is
+    written in chunks while the manifest says Active, never staged nor moved."""
+    monkeypatch.setattr(load, "IN_PLACE_TRIPLES", 100)
+    client = RecordingClient()
+    push(dataset(50), client, HOLDER)  # type: ignore[arg-type]  # holder: 150 triples
+    active = next(i for i, u in enumerate(client.updates) if ACTIVE in u)
+    moves = [u for u in client.updates if u.startswith("MOVE")]
+    assert sum(u.count("MOVE SILENT") for u in moves) == 50  # the named graphs
+    assert not any(f"TO GRAPH <{HOLDER}>" in u for u in moves)
+    holder_writes = [i for i, u in enumerate(client.updates) if f"GRAPH <{HOLDER}> {{" in u]
+    assert holder_writes
+    assert min(holder_writes) > active
+    assert COMPLETED in client.updates[-1]

@@ -12,23 +12,26 @@ How the dataset maps onto the store (docs/scale-out.md):
   to them, which hides the store's own graphs (Virtuoso's system graphs) and any
   temporary graph.
 
-Steps (each request within Virtuoso's limits on a request's size: store.updates):
+Steps (each request within Virtuoso's limits on a request's size and time: store.updates):
 1. every target graph is written into a fresh temporary graph `<g>-tmp-<random>`, in
    `INSERT DATA` requests of a few thousand triples that many small graphs share. A
    blank node is one node in every graph that holds it (the holder's merge shares its
    blank nodes with the named graphs, as in the embedded store), but an update puts a
    fresh node behind a label for each graph it is written to (and Virtuoso fails an
    `INSERT {...} WHERE {}` that names two graphs). So the quads with blank nodes are
-   first written, one resource per quad (`q:s`, `q:p`, `q:o`, `q:g`), into a scratch
-   graph with `INSERT {...} WHERE {}` (Virtuoso refuses blank nodes in INSERT DATA;
-   quads linked by a blank node share a chunk, so it stays one node), then copied onto
-   their graphs by one `INSERT { GRAPH ?g {...} } WHERE {...}`, which keeps each node's
-   identity;
+   written, one resource per quad (`q:s`, `q:p`, `q:o`, `q:g`), into a scratch graph
+   with `INSERT {...} WHERE {}` (Virtuoso refuses blank nodes in INSERT DATA; quads
+   linked by a blank node share a chunk, so it stays one node), and copied onto their
+   graphs during the swap by one `INSERT { GRAPH ?g {...} } WHERE {...}`, which keeps
+   each node's identity;
 2. the manifest is marked Active (a swap is under way), listing old + new graphs;
 3. the temporary graphs are moved onto their targets (`MOVE` replaces the target) and
    the graphs the new dataset no longer has are dropped, a couple of hundred graphs per
    request (Virtuoso compiles a request into one SQL text of at most 10,000 lines: a
-   thousand graphs in one request failed);
+   thousand graphs in one request failed); a graph too large to move in one
+   transaction (IN_PLACE_TRIPLES: the holder of a large dataset) is dropped and written
+   again in chunks instead, and the quads with blank nodes are copied from the scratch
+   graph;
 4. the new load is recorded, the manifest marked Completed by a request of its own.
    Readers (store.remote) accept an answer only when the manifest said Completed with
    the same load id before and after their query, so they see the old dataset or the
@@ -71,6 +74,7 @@ from ctc_kg.store.manifest import (
 )
 from ctc_kg.store.remote import Endpoint, endpoint_of
 from ctc_kg.store.updates import (
+    IN_PLACE_TRIPLES,
     blank_chunks,
     drop_requests,
     has_blank,
@@ -172,7 +176,8 @@ def push(
     union = len({ox.Triple(q.subject, q.predicate, q.object) for q in quads})
     previous = parse_manifest(holder, client.select(manifest_query(holder)))
     load_id = secrets.token_hex(8)
-    moves = {name: f"{name}-tmp-{load_id}" for name in graphs}
+    in_place = sorted(name for name, triples in graphs.items() if len(triples) > IN_PLACE_TRIPLES)
+    moves = {name: f"{name}-tmp-{load_id}" for name in graphs if name not in in_place}
     scratch = f"{holder}-tmp-{load_id}-blank-nodes"
     named = tuple(sorted(name for name in graphs if name != holder))
     old = previous.named_graphs if previous else ()
@@ -192,8 +197,14 @@ def push(
         moving = True
         swap = swap_requests(moves, removed)
         _send(client, swap)
-        swapped = True
         log(f"swapped {len(moves)} graphs in, {len(removed)} out ({len(swap)} requests)")
+        for name in in_place:
+            rewrite = [f"DROP SILENT GRAPH {iri(name)}", *staging_requests([_plain(graphs, name)])]
+            _send(client, rewrite)
+            log(f"rewrote <{name}> in place ({len(rewrite)} requests)")
+        if any(has_blank(t) for triples in graphs.values() for t in triples):
+            client.update(unpack_request(scratch))
+        swapped = True
         _send(client, manifest_requests(done, _now()))
     except BaseException as error:
         _drop_quietly(client, [*moves.values(), scratch])
@@ -221,25 +232,27 @@ def _stage(
     scratch: str,
     log: Callable[[str], None],
 ) -> None:
-    """Write every target graph into its temporary graph: the triples without blank
-    nodes in requests shared by many graphs, those with blank nodes through the scratch
-    graph (see the module docstring)."""
-    plain = (
-        (moves[name], [t for t in triples if not has_blank(t)]) for name, triples in graphs.items()
-    )
+    """Write every graph to be moved into its temporary graph, the triples without blank
+    nodes in requests shared by many graphs; and every quad with a blank node (whatever
+    its graph) into the scratch graph, unpacked onto the target graphs during the swap
+    (see the module docstring)."""
+    plain = ((moves[name], _plain(graphs, name)[1]) for name in moves)
     requests = list(staging_requests(plain))
     _send(client, requests)
-    log(f"staged {len(graphs)} graphs ({len(requests)} requests)")
+    log(f"staged {len(moves)} graphs ({len(requests)} requests)")
     blank = [
-        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(moves[name]))
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
         for name, triples in graphs.items()
         for t in triples
         if has_blank(t)
     ]
     if blank:
         _send(client, [insert_request(scratch, chunk) for chunk in blank_chunks(blank)])
-        client.update(unpack_request(scratch))
         log(f"staged {len(blank)} quads with blank nodes")
+
+
+def _plain(graphs: Mapping[str, Sequence[ox.Triple]], name: str) -> tuple[str, list[ox.Triple]]:
+    return name, [t for t in graphs[name] if not has_blank(t)]
 
 
 def _send(client: UpdateClient, requests: Iterable[str]) -> None:

@@ -9,7 +9,9 @@ Every request is kept within what Virtuoso accepts in one request, measured on 7
   WHERE {}`, some hundreds of separate operations (800 `INSERT DATA` operations fail,
   and 1,001 `MOVE`s with the manifest did, which stopped loads at a thousand graphs).
 
-So triples are sent in requests of at most CHUNK_TRIPLES triples and CHUNK_BYTES bytes,
+Nor may one request take longer than MaxQueryExecutionTime (30 s in scripts/virtuoso):
+moving a graph of a million triples did. So triples are sent in requests of at most
+CHUNK_TRIPLES triples and CHUNK_BYTES bytes,
 many small graphs sharing one `INSERT DATA` (one operation, one `GRAPH` block each);
 graph operations (`MOVE`, `DROP`) at most GRAPH_OPERATIONS to a request. The triples are
 written by pyoxigraph's N-Triples serializer, which SPARQL's grammar accepts as a triples
@@ -36,6 +38,10 @@ from ctc_kg.store.manifest import (
 
 CHUNK_TRIPLES = 2_000
 CHUNK_BYTES = 4_000_000
+# A larger graph is not staged and moved but rewritten in place, in chunks, during the
+# swap: Virtuoso copies a graph (MOVE) in one transaction, which MaxQueryExecutionTime
+# stops ("SR171: Transaction timed out" on the 1M bench's holder graph).
+IN_PLACE_TRIPLES = 20_000
 BLANK_CHUNK_TRIPLES = 200
 GRAPH_OPERATIONS = 200
 QUAD = "urn:x-ctc-kg:load#"

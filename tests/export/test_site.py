@@ -3,6 +3,7 @@ replaced atomically, the sitemap and robots.txt, links that stay on the site."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -10,6 +11,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from ctc_kg.cli import main
 from ctc_kg.web import conneg
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, RDF
 
 from tests.export.conftest import MINIMAL, build_site, site_settings
 
@@ -164,3 +167,30 @@ def test_every_format_the_server_offers_has_a_file(site):
     item = next(i for i in site.result.negotiables if i.path == "meeting/2003-new-york")
     suffixes = {Path(name).suffix[1:] for name, _, _ in item.files()}
     assert suffixes == {fmt.name for fmt in conneg.RESOURCE_FORMATS}
+
+
+SPDX = "http://spdx.org/rdf/terms#"
+
+
+def test_checksums_and_sizes_the_site_states_are_those_of_its_files(site):
+    """Regression (issue 13, point 6): the exported description stated the canonical
+    dumps' checksums while the site held the dumps rewritten for its public URL, and
+    SHA256SUMS named context/v1.jsonld, which the site did not hold under dump/."""
+    files = files_of(site.folder)
+    sums = files["dump/SHA256SUMS"].decode("utf-8").splitlines()
+    assert any(line.endswith("  context/v1.jsonld") for line in sums)
+    for line in sums:
+        digest, name = line.split("  ")
+        assert hashlib.sha256(files[f"dump/{name}"]).hexdigest() == digest, name
+    for description in (".well-known/void.ttl", "catalog.ttl", "index.ttl", "dump/void.ttl"):
+        graph = Graph().parse(data=files[description], format="turtle")
+        distributions = list(graph.subjects(RDF.type, DCAT.Distribution))
+        assert len(distributions) == 12, description
+        for distribution in distributions:
+            (url,) = graph.objects(distribution, DCAT.downloadURL)
+            (size,) = graph.objects(distribution, DCAT.byteSize)
+            (checksum,) = graph.objects(distribution, URIRef(SPDX + "checksum"))
+            (value,) = graph.objects(checksum, URIRef(SPDX + "checksumValue"))
+            body = files[str(url)[len(site.public) :]]
+            assert hashlib.sha256(body).hexdigest() == str(value), (description, url)
+            assert len(body) == int(size), (description, url)

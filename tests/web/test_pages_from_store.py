@@ -138,8 +138,10 @@ def test_both_backends_render_the_same_pages(embedded_world: World, virtuoso_wor
             assert isomorphic(markup_a, markup_b), (path, lang)
 
 
-# `ctc-kg load` cannot swap a thousand named graphs into Virtuoso in one request yet
-# (SP031: generated SQL over 10,000 lines), so the meetings share twenty passages here.
+# Virtuoso echoes every named-graph-uri of a query as an X-SPARQL-named-graph response
+# header, and Python's http.client refuses an answer with more than 100 headers, so the
+# remote store cannot query a dataset of a hundred named graphs or more yet (`ctc-kg load`
+# can load thousands): the meetings share twenty passages here.
 HUB_GRAPHS = 20
 
 

@@ -8,7 +8,6 @@ IRIs, links and script paths are those of the deployment.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from ctc_kg.content.load import Content
 from ctc_kg.errors import CtcKgError
 from ctc_kg.export.layout import NOT_ACCEPTABLE_PAGE, NOT_FOUND_PAGE, Negotiable
 from ctc_kg.export.releases import capture_releases
-from ctc_kg.web import conneg
+from ctc_kg.web import conneg, published
 from ctc_kg.web.app import close_app, create_app
 from ctc_kg.web.conneg import Format
 from ctc_kg.web.site import Site
@@ -118,12 +117,6 @@ def _site_state(app: Flask) -> Site:
     return state
 
 
-def _dump_names(state: Site) -> Iterator[str]:
-    for path in sorted(state.dist.iterdir()):
-        if path.is_file():
-            yield path.name
-
-
 def capture(settings: Settings, content: Content, public_base: str) -> Captured:
     """Every page, description, dump, context and asset the server answers, by path."""
     app = create_app(settings)
@@ -143,7 +136,7 @@ def capture(settings: Settings, content: Content, public_base: str) -> Captured:
         files.update(released)
         negotiables.extend(frozen)
         negotiables.sort(key=lambda item: item.path)
-        for name in _dump_names(state):
+        for name in published.files(state):
             files[f"dump/{name}"] = capturer.plain(f"dump/{name}")
         files["context/v1.jsonld"] = capturer.plain("context/v1.jsonld")
         for frame in (*FRAMES, RESOURCE_FRAME):  # published beside the context

@@ -8,8 +8,6 @@ web server pointed at DIR sees the old site or the new one, never half of each.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -63,38 +61,17 @@ def content_types(names: list[str]) -> dict[str, str]:
     return table
 
 
-DUMPS = "dump/"
-
-
 def stabilize(
     files: dict[str, bytes], negotiables: tuple[Negotiable, ...], base_iri: str, public: str
 ) -> None:
-    """Fix blank-node labels and order (stable.py) in descriptions and rewritten dumps."""
+    """Fix blank-node labels and order (stable.py) in the descriptions. The dumps need
+    nothing: the server renders them from the build's canonical files, the same bytes
+    every time, and states their checksums (web.published)."""
     stabilizer = Stabilizer(base_iri, public)
     for item in negotiables:
         variants = {fmt: name for name, fmt, _ in item.files() if fmt is not conneg.HTML}
         source = f"{item.stem}.{conneg.NQUADS.name}"
         stabilizer.representations(files, variants, source, public + item.path)
-    if public == base_iri:
-        return  # the dumps are the build's own files, already canonical
-    stems: dict[str, dict[conneg.Format, str]] = {}
-    for name in sorted(files):
-        path = PurePosixPath(name[len(DUMPS) :])
-        if name.startswith(DUMPS) and path.suffix in dumps.FORMAT_OF:
-            stems.setdefault(path.stem, {})[dumps.FORMAT_OF[path.suffix]] = name
-    changed = False
-    for variants in stems.values():
-        source = variants.get(conneg.NQUADS) or variants[conneg.NTRIPLES]
-        if stabilizer.representations(files, variants, source):
-            changed = True
-            for name in variants.values():
-                if name + ".gz" in files:
-                    files[name + ".gz"] = gzip.compress(files[name], mtime=0)
-    sums = DUMPS + "SHA256SUMS"
-    if changed and sums in files:
-        names = sorted(n for n in files if n.startswith(DUMPS) and n != sums and "/" not in n[5:])
-        lines = [f"{hashlib.sha256(files[n]).hexdigest()}  {n[len(DUMPS) :]}" for n in names]
-        files[sums] = ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def export_site(

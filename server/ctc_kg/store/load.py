@@ -12,25 +12,34 @@ How the dataset maps onto the store (docs/scale-out.md):
   to them, which hides the store's own graphs (Virtuoso's system graphs) and any
   temporary graph.
 
-Steps:
+Steps (each request within Virtuoso's limits on a request's size and time: store.updates):
 1. every target graph is written into a fresh temporary graph `<g>-tmp-<random>`, in
-   chunks of INSERT DATA. A blank node is one node in every graph that holds it (the
-   holder's merge shares its blank nodes with the named graphs, as in the embedded
-   store), but an update puts a fresh node behind a label for each graph it is written
-   to (and Virtuoso fails an `INSERT {...} WHERE {}` that names two graphs). So the quads
-   with blank nodes are first written, one resource per quad (`q:s`, `q:p`, `q:o`, `q:g`),
-   into a scratch graph with `INSERT {...} WHERE {}` (Virtuoso refuses blank nodes in
-   INSERT DATA; quads linked by a blank node share a chunk, so it stays one node), then
-   copied onto their graphs by one `INSERT { GRAPH ?g {...} } WHERE {...}`, which keeps
+   `INSERT DATA` requests of a few thousand triples that many small graphs share. A
+   blank node is one node in every graph that holds it (the holder's merge shares its
+   blank nodes with the named graphs, as in the embedded store), but an update puts a
+   fresh node behind a label for each graph it is written to (and Virtuoso fails an
+   `INSERT {...} WHERE {}` that names two graphs). So the quads with blank nodes are
+   written, one resource per quad (`q:s`, `q:p`, `q:o`, `q:g`), into a scratch graph
+   with `INSERT {...} WHERE {}` (Virtuoso refuses blank nodes in INSERT DATA; quads
+   linked by a blank node share a chunk, so it stays one node), and copied onto their
+   graphs during the swap by one `INSERT { GRAPH ?g {...} } WHERE {...}`, which keeps
    each node's identity;
 2. the manifest is marked Active (a swap is under way), listing old + new graphs;
-3. ONE update request moves every temporary graph onto its target (`MOVE` replaces the
-   target), drops the graphs the new dataset no longer has and records the new load;
-   it is one transaction (Virtuoso commits it once, at the end);
-4. the manifest is marked Completed. Readers (store.remote) accept an answer only when
-   the manifest said Completed with the same load id before and after their query, so
-   they see the old dataset or the new one even though Virtuoso reads without snapshots;
-5. on any failure the temporary graphs are dropped and the manifest restored.
+3. the temporary graphs are moved onto their targets (`MOVE` replaces the target) and
+   the graphs the new dataset no longer has are dropped, a couple of hundred graphs per
+   request (Virtuoso compiles a request into one SQL text of at most 10,000 lines: a
+   thousand graphs in one request failed); a graph too large to move in one
+   transaction (IN_PLACE_TRIPLES: the holder of a large dataset) is dropped and written
+   again in chunks instead, and the quads with blank nodes are copied from the scratch
+   graph;
+4. the new load is recorded, the manifest marked Completed by a request of its own.
+   Readers (store.remote) accept an answer only when the manifest said Completed with
+   the same load id before and after their query, so they see the old dataset or the
+   new one, never the mixture that Virtuoso (which reads without snapshots) holds
+   during step 3;
+5. on a failure before step 3 the temporary graphs are dropped and the manifest
+   restored; during step 3 the manifest stays Active (readers wait, then time out)
+   until a load completes: run `ctc-kg load` again.
 
 HTTP goes through urllib with a private opener (digest and basic authentication):
 SPARQLWrapper installs its digest handler process-wide, which a library must not do.
@@ -61,20 +70,27 @@ from ctc_kg.store.manifest import (
     iri,
     manifest_graph,
     manifest_query,
-    manifest_triples,
+    named_graph_count_query,
     parse_manifest,
 )
 from ctc_kg.store.remote import Endpoint, endpoint_of
+from ctc_kg.store.updates import (
+    IN_PLACE_TRIPLES,
+    blank_chunks,
+    drop_requests,
+    has_blank,
+    insert_request,
+    manifest_requests,
+    staging_requests,
+    swap_requests,
+    target_graphs,
+    unpack_request,
+)
 
 OK, VIOLATIONS, UNUSABLE = 0, 1, 2
-CHUNK_TRIPLES = 2_000
-# Virtuoso compiles `INSERT {...} WHERE {}` to SQL; more than 10,000 lines of it fails.
-BLANK_CHUNK_TRIPLES = 200
-QUAD = "urn:x-ctc-kg:load#"
-QUAD_SUBJECT = ox.NamedNode(QUAD + "s")
-QUAD_PREDICATE = ox.NamedNode(QUAD + "p")
-QUAD_OBJECT = ox.NamedNode(QUAD + "o")
-QUAD_GRAPH = ox.NamedNode(QUAD + "g")
+
+
+MANIFEST_PAGE = 5_000  # rows of the manifest asked for at once
 
 
 class LoadFailedError(StoreUnavailableError):
@@ -148,137 +164,6 @@ def _http_error(error: urllib.error.HTTPError, url: str) -> LoadFailedError:
     return LoadFailedError(f"{url} answered {error.code}: {text[:2000]}")
 
 
-# -- from a dataset to update requests -------------------------------------------------
-
-
-def target_graphs(quads: Iterable[ox.Quad], holder: str) -> dict[str, list[ox.Triple]]:
-    """The dataset's triples by target graph: named graphs keep their names; `holder`
-    gets the RDF merge of all graphs (the default graph's triples and every named
-    graph's, each once), the union default graph the embedded store serves too."""
-    graphs: dict[str, dict[ox.Triple, None]] = {holder: {}}
-    for quad in quads:
-        name = quad.graph_name
-        triple = ox.Triple(quad.subject, quad.predicate, quad.object)
-        graphs[holder][triple] = None
-        if isinstance(name, ox.NamedNode):
-            graphs.setdefault(name.value, {})[triple] = None
-        elif not isinstance(name, ox.DefaultGraph):
-            raise UnusableInputError(f"a graph named by a blank node ({name}) cannot be loaded")
-    if manifest_graph(holder) in graphs:
-        raise UnusableInputError(f"the dataset uses the manifest graph <{manifest_graph(holder)}>")
-    return {name: list(triples) for name, triples in graphs.items()}
-
-
-def _has_blank(triple: ox.Triple) -> bool:
-    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
-
-
-def blank_groups(quads: Sequence[ox.Quad]) -> list[list[ox.Quad]]:
-    """`quads` (each with a blank node) grouped so that quads linked by a blank node, in
-    whatever graphs, are in one group."""
-    parent: dict[ox.BlankNode, ox.BlankNode] = {}
-
-    def find(node: ox.BlankNode) -> ox.BlankNode:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    def blanks(quad: ox.Quad) -> list[ox.BlankNode]:
-        return [t for t in (quad.subject, quad.object) if isinstance(t, ox.BlankNode)]
-
-    for quad in quads:
-        found = blanks(quad)
-        for other in found[1:]:
-            parent[find(other)] = find(found[0])
-        for node in found:
-            find(node)
-    groups: dict[ox.BlankNode, list[ox.Quad]] = {}
-    for quad in quads:
-        groups.setdefault(find(blanks(quad)[0]), []).append(quad)
-    return list(groups.values())
-
-
-def encoded(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """Each quad as a resource of the scratch graph: `[] q:s S ; q:p P ; q:o O ; q:g G`."""
-    triples: list[ox.Triple] = []
-    for quad in quads:
-        node = ox.BlankNode()
-        graph = quad.graph_name
-        if not isinstance(graph, ox.NamedNode):  # target_graphs names every graph
-            raise UnusableInputError(f"a quad outside a named graph cannot be staged: {quad}")
-        triples += [
-            ox.Triple(node, QUAD_SUBJECT, quad.subject),
-            ox.Triple(node, QUAD_PREDICATE, quad.predicate),
-            ox.Triple(node, QUAD_OBJECT, quad.object),
-            ox.Triple(node, QUAD_GRAPH, graph),
-        ]
-    return triples
-
-
-def blank_chunks(
-    quads: Sequence[ox.Quad], size: int = BLANK_CHUNK_TRIPLES
-) -> list[list[ox.Triple]]:
-    """The scratch graph's triples for `quads`, in chunks of about `size` triples (a group
-    linked by blank nodes is never split)."""
-    return _packed([encoded(group) for group in blank_groups(quads)], size)
-
-
-def unpack_request(scratch: str) -> str:
-    """The update that copies the quads of the scratch graph onto their graphs (blank
-    nodes keep their identity: they are bound, not written), then drops it."""
-    return (
-        f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH {iri(scratch)} {{ "
-        f"?q {iri(QUAD_SUBJECT.value)} ?s ; {iri(QUAD_PREDICATE.value)} ?p ; "
-        f"{iri(QUAD_OBJECT.value)} ?o ; {iri(QUAD_GRAPH.value)} ?g }} }} ;\n"
-        f"DROP SILENT GRAPH {iri(scratch)}"
-    )
-
-
-def _packed(groups: Sequence[list[ox.Triple]], size: int) -> list[list[ox.Triple]]:
-    """Consecutive groups packed into chunks of at most `size` (a bigger group alone)."""
-    result: list[list[ox.Triple]] = []
-    current: list[ox.Triple] = []
-    for group in groups:
-        if current and len(current) + len(group) > size:
-            result.append(current)
-            current = []
-        current.extend(group)
-    if current:
-        result.append(current)
-    return result
-
-
-def insert_request(graph: str, triples: Sequence[ox.Triple]) -> str:
-    """One update that adds `triples` to `graph`; the triples are written by pyoxigraph's
-    N-Triples serializer, which SPARQL's grammar accepts as a triples block."""
-    body = (ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-    if any(
-        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples
-    ):
-        return f"INSERT {{ GRAPH {iri(graph)} {{\n{body}}} }} WHERE {{}}"
-    return f"INSERT DATA {{ GRAPH {iri(graph)} {{\n{body}}} }}"
-
-
-def replace_request(graph: str, triples: Sequence[ox.Triple]) -> str:
-    """One update that replaces the contents of `graph` by `triples`."""
-    return f"DROP SILENT GRAPH {iri(graph)} ;\n" + insert_request(graph, triples)
-
-
-def manifest_request(manifest: Manifest, modified: str) -> str:
-    return replace_request(manifest_graph(manifest.holder), manifest_triples(manifest, modified))
-
-
-def swap_request(
-    moves: Mapping[str, str], removed: Iterable[str], manifest: Manifest, modified: str
-) -> str:
-    """The one request that makes the new dataset visible."""
-    operations = [f"MOVE SILENT GRAPH {iri(tmp)} TO GRAPH {iri(g)}" for g, tmp in moves.items()]
-    operations += [f"DROP SILENT GRAPH {iri(g)}" for g in removed]
-    operations.append(manifest_request(manifest, modified))
-    return " ;\n".join(operations)
-
-
 # -- the load --------------------------------------------------------------------------
 
 
@@ -293,31 +178,18 @@ def push(
     iri(holder)
     graphs = target_graphs(quads, holder)
     union = len({ox.Triple(q.subject, q.predicate, q.object) for q in quads})
-    previous = parse_manifest(holder, client.select(manifest_query(holder)))
+    previous = read_manifest(client, holder)
     load_id = secrets.token_hex(8)
-    moves = {name: f"{name}-tmp-{load_id}" for name in graphs}
+    in_place = sorted(name for name, triples in graphs.items() if len(triples) > IN_PLACE_TRIPLES)
+    moves = {name: f"{name}-tmp-{load_id}" for name in graphs if name not in in_place}
     scratch = f"{holder}-tmp-{load_id}-blank-nodes"
     named = tuple(sorted(name for name in graphs if name != holder))
     old = previous.named_graphs if previous else ()
     removed = tuple(sorted(set(old) - set(graphs)))  # graphs the new dataset no longer has
     done = Manifest(holder, named, union, load_id, stable=True)
-    swapped = False
+    moving = swapped = False
     try:
-        blank: list[ox.Quad] = []
-        for name, triples in graphs.items():
-            plain = [t for t in triples if not _has_blank(t)]
-            for chunk in _packed([[t] for t in plain], CHUNK_TRIPLES):
-                client.update(insert_request(moves[name], chunk))
-            target = ox.NamedNode(moves[name])
-            blank += [
-                ox.Quad(t.subject, t.predicate, t.object, target) for t in triples if _has_blank(t)
-            ]
-            log(f"staged <{name}> ({len(triples)} triples)")
-        if blank:
-            for chunk in blank_chunks(blank):
-                client.update(insert_request(scratch, chunk))
-            client.update(unpack_request(scratch))
-            log(f"staged {len(blank)} quads with blank nodes")
+        _stage(client, graphs, moves, scratch, log)
         marked = Manifest(
             holder,
             tuple(sorted({*old, *named})),
@@ -325,30 +197,104 @@ def push(
             previous.load_id if previous else load_id,
             stable=False,
         )
-        client.update(manifest_request(marked, _now()))
-        client.update(swap_request(moves, removed, replace(done, stable=False), _now()))
+        _send(client, manifest_requests(marked, _now()))
+        moving = True
+        swap = swap_requests(moves, removed)
+        _send(client, swap)
+        log(f"swapped {len(moves)} graphs in, {len(removed)} out ({len(swap)} requests)")
+        for name in in_place:
+            rewrite = [f"DROP SILENT GRAPH {iri(name)}", *staging_requests([_plain(graphs, name)])]
+            _send(client, rewrite)
+            log(f"rewrote <{name}> in place ({len(rewrite)} requests)")
+        if any(has_blank(t) for triples in graphs.values() for t in triples):
+            client.update(unpack_request(scratch))
         swapped = True
-        client.update(manifest_request(done, _now()))
-    except BaseException:
+        _send(client, manifest_requests(done, _now()))
+    except BaseException as error:
         _drop_quietly(client, [*moves.values(), scratch])
-        if swapped:
-            _quietly(client, manifest_request(done, _now()))
-        elif previous is not None:
-            _quietly(client, manifest_request(replace(previous, stable=True), _now()))
+        if swapped:  # the new dataset is all there: record it
+            _quietly(client, manifest_requests(done, _now()))
+        elif moving:  # part of it is: the manifest stays Active, readers keep waiting
+            if isinstance(error, StoreUnavailableError):
+                raise LoadFailedError(
+                    f"{error}; the swap stopped part-way, so the store holds part of the new "
+                    "dataset: its manifest says a reload is under way (readers wait, then "
+                    "time out) until `ctc-kg load` is run again"
+                ) from error
+        elif previous is not None:  # none of it is: the previous load stands
+            _quietly(client, manifest_requests(replace(previous, stable=True), _now()))
         else:
-            _quietly(client, f"DROP SILENT GRAPH {iri(manifest_graph(holder))}")
+            _quietly(client, [f"DROP SILENT GRAPH {iri(manifest_graph(holder))}"])
         raise
     return LoadResult(len(graphs), union, removed, load_id)
 
 
-def _quietly(client: UpdateClient, text: str) -> None:
+def read_manifest(client: UpdateClient, holder: str) -> Manifest | None:
+    """The manifest of the last load into `holder`, read in pages: a store caps the rows
+    of one answer (Virtuoso's ResultSetMaxRows, 10,000 by default, so a manifest of the
+    1M bench's 41,465 graphs came back cut), and the manifest has a row per graph. The
+    pages are unordered (Virtuoso refuses ORDER BY beyond its sort limit), so their
+    graphs are checked against the manifest's own count."""
+    rows: list[dict[str, dict[str, str]]] = []
+    while page := client.select(
+        f"{manifest_query(holder)} LIMIT {MANIFEST_PAGE} OFFSET {len(rows)}"
+    ):  # pages as long as the store's cap, whatever it is, until one is empty
+        rows += page
+    manifest = parse_manifest(holder, rows)
+    if manifest is None:
+        return None
+    counted = client.select(named_graph_count_query(holder))
+    expected = int(counted[0]["n"]["value"]) if counted else 0
+    if len(manifest.named_graphs) != expected:
+        raise LoadFailedError(
+            f"read {len(manifest.named_graphs)} of the {expected} graphs the manifest of "
+            f"<{holder}> lists: run the load again"
+        )
+    return manifest
+
+
+def _stage(
+    client: UpdateClient,
+    graphs: Mapping[str, Sequence[ox.Triple]],
+    moves: Mapping[str, str],
+    scratch: str,
+    log: Callable[[str], None],
+) -> None:
+    """Write every graph to be moved into its temporary graph, the triples without blank
+    nodes in requests shared by many graphs; and every quad with a blank node (whatever
+    its graph) into the scratch graph, unpacked onto the target graphs during the swap
+    (see the module docstring)."""
+    plain = ((moves[name], _plain(graphs, name)[1]) for name in moves)
+    requests = list(staging_requests(plain))
+    _send(client, requests)
+    log(f"staged {len(moves)} graphs ({len(requests)} requests)")
+    blank = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+        for name, triples in graphs.items()
+        for t in triples
+        if has_blank(t)
+    ]
+    if blank:
+        _send(client, [insert_request(scratch, chunk) for chunk in blank_chunks(blank)])
+        log(f"staged {len(blank)} quads with blank nodes")
+
+
+def _plain(graphs: Mapping[str, Sequence[ox.Triple]], name: str) -> tuple[str, list[ox.Triple]]:
+    return name, [t for t in graphs[name] if not has_blank(t)]
+
+
+def _send(client: UpdateClient, requests: Iterable[str]) -> None:
+    for request in requests:
+        client.update(request)
+
+
+def _quietly(client: UpdateClient, requests: Iterable[str]) -> None:
     with contextlib.suppress(StoreUnavailableError):
-        client.update(text)
+        _send(client, requests)
 
 
 def _drop_quietly(client: UpdateClient, graphs: Iterable[str]) -> None:
-    with contextlib.suppress(StoreUnavailableError):
-        client.update(" ;\n".join(f"DROP SILENT GRAPH {iri(g)}" for g in graphs))
+    _quietly(client, drop_requests(graphs))
 
 
 def _now() -> str:

@@ -97,6 +97,15 @@ def manifest_query(holder: str) -> str:
 }}"""
 
 
+def named_graph_count_query(holder: str) -> str:
+    """A SELECT of `?n`, the number of named graphs the manifest lists."""
+    manifest = iri(manifest_graph(holder))
+    return (
+        f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH {manifest} "
+        f"{{ {manifest} <{SD}namedGraph> ?g }} }}"
+    )
+
+
 def parse_manifest(holder: str, rows: Sequence[Row]) -> Manifest | None:
     """The manifest from the rows of `manifest_query`; None when no load is recorded.
 

@@ -81,6 +81,7 @@ from ctc_kg.store.manifest import (
     manifest_query,
     parse_manifest,
 )
+from ctc_kg.store.querylimit import at_most
 from ctc_kg.store.querytext import Kind, Operation, check_query, tokens
 from ctc_kg.store.version import DataVersion, tag_of
 
@@ -205,13 +206,37 @@ class RemoteStore(Store):
                 triples = list(_parse_ntriples(body))
                 kept = triples if limit is None else triples[:limit]
                 return self._serialize(kept, wanted), len(kept), len(kept) < len(triples)
-            raw = self._send(text, RESULTS_SOURCE, default, named, timeout)
+            raw = self._capped_select(
+                text, limit if form is QueryForm.SELECT else None, default, named, timeout
+            )
             return _results(raw, wanted, limit)
 
         body, rows, truncated = self._consistently(run, timeout)
         return QueryResponse(
             form=form, media_type=wanted, body=body, truncated=truncated, row_count=rows
         )
+
+    def _capped_select(
+        self,
+        text: str,
+        limit: int | None,
+        default: Sequence[str],
+        named: Sequence[str],
+        timeout: float,
+    ) -> bytes:
+        """The store's answer to `text`, asked for one row more than `limit`: the answer,
+        and whether it was cut, in one evaluation that computes and sends no more.
+
+        Virtuoso refuses a sorted LIMIT above MaxSortedTopRows (10,000 by default: SR353)
+        before evaluating anything; such a query is then sent as written."""
+        if limit is None:
+            return self._send(text, RESULTS_SOURCE, default, named, timeout)
+        try:
+            return self._send(at_most(text, limit + 1), RESULTS_SOURCE, default, named, timeout)
+        except StoreUnavailableError as error:
+            if SORTED_TOP_REFUSED not in str(error):
+                raise
+        return self._send(text, RESULTS_SOURCE, default, named, timeout)
 
     def describe(self, iri_: str, media_type: str) -> Description | None:
         found = self._consistently(lambda m: self.bounded_description(iri_, m), self.timeout)
@@ -573,6 +598,9 @@ def _message(error: BaseException) -> str:
                 value = raw
             text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
     return text.split("\n\nSPARQL query:", 1)[0].strip()
+
+
+SORTED_TOP_REFUSED = "SR353"  # Virtuoso: "Sorted TOP clause specifies more then N rows"
 
 
 def _is_timeout(message: str) -> bool:

@@ -99,19 +99,16 @@ class Worker:
         if isinstance(result, ox.QueryBoolean) or limit is None:
             body = result.serialize(format=results_fmt)
             return _answer(form, media_type, None, False), body or b""
-        body = within(result, results_fmt, limit)
-        if body is not None:
-            return _answer(form, media_type, None, False), body
-        # Perhaps more rows than the cap: run again, and cut TSV (a row a line) exactly.
-        result = self.store.query(request["text"], **options)
-        assert isinstance(result, ox.QuerySolutions)
+        # One evaluation: the solutions are read once, as TSV (a row a line, so the cut is
+        # exact), up to one row past the cap (the header line and `limit` rows are kept,
+        # a row more says the answer was cut, and nothing after it is computed); then
+        # written by the same serializer in the format asked for.
         tsv, truncated = first_lines(result, ox.QueryResultsFormat.TSV, limit + 1)
+        body = tsv
         if results_fmt != ox.QueryResultsFormat.TSV:
             body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
                 format=results_fmt
             )
-        else:
-            body = tsv
         return _answer(form, media_type, tsv.count(b"\n") - 1, truncated), body or b""
 
     # -- concise bounded description -----------------------------------------------------
@@ -276,57 +273,6 @@ def capped(items: Iterable[Any], limit: int | None) -> tuple[list[Any], bool]:
 
 class _EnoughError(Exception):
     """Raised from inside pyoxigraph's serializer to stop it: the rest is not computed."""
-
-
-# A byte string each row of a results format writes at least once, whatever its terms
-# hold (literals may add more, never fewer): `{` opens each JSON solution, `<result` each
-# XML one (and `<results` once), each CSV and TSV row ends a line.
-ROW_MARKS = {
-    ox.QueryResultsFormat.JSON: b"{",
-    ox.QueryResultsFormat.XML: b"<result",
-    ox.QueryResultsFormat.CSV: b"\n",
-    ox.QueryResultsFormat.TSV: b"\n",
-}
-
-
-class _Counted:
-    """An output for pyoxigraph's serializer that keeps what it writes and stops it as soon
-    as `mark` has occurred more than `limit` times."""
-
-    __slots__ = ("chunks", "left", "mark", "stopped")
-
-    def __init__(self, mark: bytes, limit: int) -> None:
-        self.chunks: list[bytes] = []
-        self.mark = mark
-        self.left = limit
-        self.stopped = False
-
-    def write(self, data: bytes) -> int:
-        self.left -= data.count(self.mark)
-        if self.left < 0:
-            self.stopped = True
-            raise _EnoughError
-        self.chunks.append(data)
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-def within(result: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int) -> bytes | None:
-    """`result` serialized by pyoxigraph, if its row mark shows at most `limit` rows; None
-    (the serializer stopped early) when the answer may be longer."""
-    mark = ROW_MARKS.get(fmt)
-    if mark is None:
-        return None
-    output = _Counted(mark, limit)
-    try:
-        result.serialize(cast(IO[bytes], output), format=fmt)
-    except Exception:
-        if not output.stopped:
-            raise
-        return None
-    return b"".join(output.chunks)
 
 
 class _Lines:

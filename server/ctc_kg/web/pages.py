@@ -217,7 +217,7 @@ def resource(iri_map: IriMap, iri: str, quads: list[ox.Quad], cut_at: int | None
 
 def landing(iri_map: IriMap, quads: list[ox.Quad]) -> bytes:
     """The landing page; `quads` is the build's dataset description (sizes, checksums),
-    the same for the whole dataset version."""
+    the same for the whole dataset version and public base."""
     state = site()
     ctx = _context(state, iri_map)
 
@@ -226,7 +226,9 @@ def landing(iri_map: IriMap, quads: list[ox.Quad]) -> bytes:
         described = (quad_from_oxigraph(q) for q in quads)
         return QuadIndex(chain(facts.quads, described)), facts.totals
 
-    index, totals = state.cached(("pages", "landing", state.data_version().tag), read)
+    # The description states the checksums of the files served at this public base.
+    key = ("pages", "landing", state.data_version().tag, iri_map.public)
+    index, totals = state.cached(key, read)
     html = _renderer(state).landing(index, ctx, _examples(state), totals)
     return html.encode("utf-8")
 

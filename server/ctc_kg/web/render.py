@@ -13,8 +13,8 @@ import json
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
-import rdflib
 from ctc_kg.content.context import to_compacted_jsonld
+from ctc_kg.content.serialize import dataset_from_nquads
 from ctc_kg.store import writing
 from ctc_kg.web import conneg
 from ctc_kg.web.conneg import Format
@@ -64,10 +64,12 @@ def graph(
 def jsonld(quads: Iterable[ox.Quad], iri_map: IriMap) -> bytes:
     """JSON-LD of the union of `quads` (IRIs already mapped), compacted with the published
     context of the public base and citing it by IRI, so the document and the context it
-    names agree whatever the deployment's URL."""
+    names agree whatever the deployment's URL. Blank nodes keep their labels (rdflib's
+    own N-Triples parser would invent new ones), so canonical input gives the same
+    bytes in every process."""
     triples = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
     ntriples = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-    rdf = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+    rdf = dataset_from_nquads(ntriples.decode("utf-8"), iri_map.public).default_graph
     return to_compacted_jsonld(rdf, iri_map.public)
 
 

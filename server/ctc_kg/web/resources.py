@@ -17,9 +17,8 @@ from ctc_kg.content.profiles import Profile
 from ctc_kg.content.serialize import ntriples
 from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import Description
-from ctc_kg.web import conneg, http, memento, pages, profiled, render
+from ctc_kg.web import conneg, http, memento, pages, profiled, published, render
 from ctc_kg.web.conneg import Format
-from ctc_kg.web.descriptions import dataset_description
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
 from flask import Blueprint, Response, request
@@ -84,14 +83,11 @@ def _remembered(
     return found
 
 
-def _dataset_description(state: Site) -> list[ox.Quad]:
-    """The build's VoID + DCAT description, with the links to the dataset's releases."""
-
-    def make() -> list[ox.Quad]:
-        return dataset_description(state.dist) + memento.version_quads(state)
-
-    found: list[ox.Quad] = state.cached(("void",), make)
-    return found
+def _dataset_description(state: Site, iri_map: IriMap) -> list[ox.Quad]:
+    """The VoID + DCAT description as served (web.published: the checksums and sizes of
+    the files under this public base), with the links to the dataset's releases."""
+    links: list[ox.Quad] = state.cached(("release-links",), lambda: memento.version_quads(state))
+    return published.description(state, iri_map) + links
 
 
 @bp.route("/", methods=["GET"])
@@ -101,7 +97,7 @@ def landing() -> Response:
     fmt = _negotiate(conneg.RESOURCE_FORMATS)
 
     def make() -> Representation:
-        quads = _dataset_description(state)
+        quads = _dataset_description(state, iri_map)
         if fmt is conneg.HTML:
             return Representation(pages.landing(iri_map, quads))
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
@@ -117,7 +113,7 @@ def void() -> Response:
     iri = state.settings.base_iri + ".well-known/void"
 
     def make() -> Representation:
-        quads = _dataset_description(state)
+        quads = _dataset_description(state, iri_map)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
     return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)

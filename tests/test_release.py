@@ -10,7 +10,7 @@ import pytest
 from ctc_kg.cli import main
 from ctc_kg.content.releases import CS, list_releases
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, XSD
 
 MINIMAL_ROOT = Path(__file__).resolve().parent / "data" / "minimal"
 BASE = "https://w3id.org/ctc-kg/"
@@ -108,3 +108,30 @@ def test_verify_finds_a_release_file_changed_after_the_release(
 
 def test_the_repository_releases_match_their_checksums() -> None:
     assert main(["release", "--verify"]) == 0
+
+
+@pytest.mark.parametrize("listed", [("2.0.0", "10.0.0"), ("10.0.0", "2.0.0")])
+def test_releases_made_within_one_second_are_listed_in_the_order_they_were_made(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: tuple[str, str]
+) -> None:
+    """Regression: two releases stamped with the same second (what an HTTP date and a
+    Memento-Datetime can tell apart) were listed in the file system's order, so the static
+    site's TimeMap could call the newer one the first memento."""
+    releases = tmp_path / "releases"
+    assert release(root, releases, "2.0.0") == 0
+    meetings = root / "data" / "meetings.trig"
+    meetings.write_text(meetings.read_text("utf-8") + "\n", "utf-8")
+    assert release(root, releases, "10.0.0") == 0
+    stamp = Literal("2026-12-03T10:00:00+00:00", datatype=XSD.dateTime)
+    for version in listed:
+        manifest = releases / version / "release.ttl"
+        graph = Graph().parse(manifest, format="turtle")
+        for subject in list(graph.subjects(PROV.generatedAtTime, None)):
+            graph.set((subject, PROV.generatedAtTime, stamp))
+        manifest.write_text(graph.serialize(format="turtle"), "utf-8")
+    folders = [releases / version for version in listed]
+    real_iterdir = Path.iterdir
+    monkeypatch.setattr(
+        Path, "iterdir", lambda self: iter(folders) if self == releases else real_iterdir(self)
+    )
+    assert [r.version for r in list_releases(releases)] == ["2.0.0", "10.0.0"]

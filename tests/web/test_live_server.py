@@ -93,7 +93,8 @@ def test_resource_over_http(server):
     )
     with urllib.request.urlopen(request, timeout=5) as answer:
         graph = Graph().parse(data=answer.read(), format="turtle")
-        assert answer.headers["Vary"] == "Accept, Accept-Encoding"  # a gzip variant exists
+        # a gzip variant and profiles (Accept-Profile) exist
+        assert answer.headers["Vary"] == "Accept, Accept-Profile, Accept-Encoding"
     assert len(graph) > 0
 
 

@@ -73,17 +73,37 @@ class Release:
 
 
 def list_releases(folder: Path) -> list[Release]:
-    """The releases under `folder`, oldest first (by release date)."""
-    found = []
+    """The releases under `folder`, oldest first: by release date, and, for two made within
+    the same second (a date's precision), by the chain each manifest records
+    (`prov:wasRevisionOf` its predecessor)."""
+    found: list[tuple[Release, str | None]] = []
     if folder.is_dir():
         for child in folder.iterdir():
             if VERSION_PATTERN.match(child.name) and (child / MANIFEST).is_file():
-                found.append(Release(child.name, _generated(child / MANIFEST), child))
-    return sorted(found, key=lambda release: release.generated)
+                graph = Graph().parse(child / MANIFEST, format="turtle")
+                release = Release(child.name, _generated(graph, child / MANIFEST), child)
+                found.append((release, _predecessor(graph)))
+    before = {release.version: predecessor for release, predecessor in found}
+
+    def depth(version: str) -> int:
+        steps, seen = 0, {version}
+        while (previous := before.get(version)) is not None and previous not in seen:
+            steps, version = steps + 1, previous
+            seen.add(previous)
+        return steps
+
+    releases = [release for release, _ in found]
+    return sorted(releases, key=lambda r: (r.generated.replace(microsecond=0), depth(r.version)))
 
 
-def _generated(manifest: Path) -> datetime:
-    graph = Graph().parse(manifest, format="turtle")
+def _predecessor(graph: Graph) -> str | None:
+    """The version a manifest says its release revises, if any."""
+    for value in graph.objects(None, PROV.wasRevisionOf):
+        return str(value).rstrip("/").rsplit("/", 1)[-1]
+    return None
+
+
+def _generated(graph: Graph, manifest: Path) -> datetime:
     for value in graph.objects(None, PROV.generatedAtTime):
         moment = value.toPython() if isinstance(value, Literal) else None
         if isinstance(moment, datetime):

@@ -21,6 +21,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI
+from ctc_kg.content import oxigraph_canon
 from ctc_kg.content.names import prefixes
 
 Quad = tuple[Node, Node, Node, Node]
@@ -78,6 +79,13 @@ def canonical_dataset_and_nquads(
 
 
 def _canonical(quads: Iterable[Quad]) -> tuple[str, list[Quad]]:
+    """The statements in canonical N-Quads, and the statements with their blank nodes
+    relabelled the same way (content/oxigraph_canon.py writes what it can of them, pyld
+    the rest)."""
+    return oxigraph_canon.canonical_nquads(list(quads), canonical_by_pyld)
+
+
+def canonical_by_pyld(quads: Iterable[Quad]) -> tuple[str, list[Quad]]:
     """The statements in canonical N-Quads (URDNA2015, pyld's implementation), and the
     statements with their blank nodes relabelled the same way.
 

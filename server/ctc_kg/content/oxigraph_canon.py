@@ -17,7 +17,7 @@ pyld, so the output never changes; tests/test_fast_build.py holds the two to the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -84,6 +84,24 @@ def _to_oxigraph(statements: Sequence[Quad]) -> Iterator[ox.Quad]:
         yield ox.Quad(term(subject), term(predicate), term(obj), term(name))
 
 
+def oxigraph_triples(
+    triples: Iterable[tuple[Node, Node, Node]], terms: dict[Node, Any]
+) -> Iterator[tuple[Any, Any, Any]]:
+    """The triples in pyoxigraph's terms (blank nodes keep their labels); `terms` gets each
+    rdflib term met and its pyoxigraph term."""
+
+    def term(node: Node) -> Any:
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = (
+                ox.BlankNode(str(node)) if isinstance(node, BNode) else _oxigraph_term(node)
+            )
+        return found
+
+    for subject, predicate, obj in triples:
+        yield term(subject), term(predicate), term(obj)
+
+
 def _oxigraph_term(node: Node) -> Any:
     if node == DATASET_DEFAULT_GRAPH_ID:
         return _DEFAULT
@@ -93,7 +111,7 @@ def _oxigraph_term(node: Node) -> Any:
         if node.language:
             literal = ox.Literal(str(node), language=node.language)
             if literal.language != node.language:
-                raise _OtherBytesError(node.language)
+                raise _OtherBytesError(f"a language tag in upper case: {node.language}")
             return literal
         if node.datatype is None:
             return ox.Literal(str(node))

@@ -150,19 +150,26 @@ def validate(
 
     Raises UnusableInputError when the engine cannot use the shapes.
     """
-    return _validate(_validation_graph(data, ontology), shapes, origins, inference, engine)
+    return _validate((data, ontology), shapes, origins, inference, engine)
 
 
 def _validate(
-    mixed: Graph,
+    graphs: Sequence[Graph],
     shapes: Graph,
     origins: Origins | None,
     inference: str = "none",
     engine: Engine = "auto",
 ) -> ValidationReport:
-    """Validate a graph that already holds the data and the ontology; pySHACL works in place
-    (no clone) and sees no `ont_graph`, which is what it would have mixed in itself."""
-    run = run_shacl(mixed, shapes, inference=inference, engine=engine)
+    """Validate the union of `graphs` (the data and the ontology). pySHACL is given one graph
+    that holds them all, which it validates in place (no clone) and with no `ont_graph`,
+    which is what it would have mixed in itself."""
+    run = run_shacl(
+        graphs,
+        shapes,
+        inference=inference,
+        engine=engine,
+        pyshacl_graph=lambda: _validation_graph(*graphs),
+    )
     report = run.report
     found = [_result(report, shapes, node, origins or {}) for node in _result_nodes(report)]
     return ValidationReport(_sorted(found), (run.note,) if run.note else ())
@@ -195,8 +202,8 @@ def validate_content(
 
     content = content.rebased(CANONICAL_BASE_IRI)
     excluded = set(content.vocabulary_graphs)
-    data = (g for g in content.dataset.graphs() if g.identifier not in excluded)
-    mixed = _validation_graph(*data, content.ontology if ontology is None else canonical(ontology))
+    data = [g for g in content.dataset.graphs() if g.identifier not in excluded]
+    mixed = [*data, content.ontology if ontology is None else canonical(ontology)]
     report = _validate(
         mixed,
         content.shapes if shapes is None else canonical(shapes),

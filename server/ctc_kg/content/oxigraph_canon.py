@@ -64,7 +64,7 @@ def written_lines(statements: Sequence[Quad]) -> list[bytes] | None:
         written = ox.serialize(_to_oxigraph(statements), format=ox.RdfFormat.N_QUADS)
     except (ValueError, _OtherBytesError):
         return None
-    if written is None or _OTHER_ESCAPE.search(written):
+    if written is None or (b"\\" in written and _OTHER_ESCAPE.search(written)):
         return None
     lines = [line + b"\n" for line in written.split(b"\n")[:-1]]
     lines.sort()

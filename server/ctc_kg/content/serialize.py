@@ -253,9 +253,11 @@ def _copy_namespaces(source: Graph, target: Graph) -> None:
         target.bind(prefix, namespace, override=False)
     bound = {str(namespace) for _, namespace in target.namespaces()}
     needed: set[str] = set()
+    seen: set[Node] = set()  # a few dozen predicates and classes, met on every statement
     for _, predicate, obj, *_ in _statements(source):
         for term in (predicate, obj) if predicate == RDF.type else (predicate,):
-            if isinstance(term, URIRef):
+            if isinstance(term, URIRef) and term not in seen:
+                seen.add(term)
                 try:
                     space = str(split_uri(term)[0])
                 except ValueError:

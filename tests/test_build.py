@@ -442,6 +442,6 @@ def test_build_shows_its_steps_on_a_terminal(
     assert main(["--root", str(MINIMAL_ROOT), "build", "--out", str(out)]) == 0
     steps = [line.split("] ", 1)[1] for line in terminal.getvalue().splitlines()]
     assert steps[:2] == ["load", "validate"]
-    assert "serialize ctc-kg.ttl" in steps
+    assert any(step.startswith("serialize 14 files in ") for step in steps)
     assert "describe the dataset" in steps
     assert steps[-1] == f"write {out}"

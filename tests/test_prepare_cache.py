@@ -21,6 +21,7 @@ from ctc_kg.content.load import content_files
 from ctc_kg.content.validate import ValidationReport
 from ctc_kg.content.validate import validate_content as real_validate_content
 from ctc_kg.errors import ValidationFailedError
+from ctc_kg.web import version_cache
 from ctc_kg.web.runtime import Prepared, prepare
 from ctc_kg.web.version_cache import STAMP, cache_key, lookup, prune, publish
 
@@ -394,3 +395,18 @@ def test_isolated_prepare_of_invalid_content_raises_the_report_here(
     assert "2099-x" in raised.value.report
     assert cached.cache_dir is not None
     assert not cached.cache_dir.exists() or entries(cached.cache_dir) == []
+
+
+def test_key_changes_with_the_fast_validation_engines_version(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pyshacl-turbo decides which content is valid, so which versions may be cached.
+    files = content_files(Settings(root=root)).all
+    key = cache_key("https://w3id.org/ctc-kg/", root, files, with_store=True)
+    real = version_cache._version_of
+    monkeypatch.setattr(
+        version_cache,
+        "_version_of",
+        lambda name: "9.9.9" if name == "pyshacl-turbo" else real(name),
+    )
+    assert cache_key("https://w3id.org/ctc-kg/", root, files, with_store=True) != key

@@ -29,6 +29,12 @@ def _parser() -> argparse.ArgumentParser:
         "validate", help="SHACL-validate the ontology and data (and any files given)"
     )
     validate.add_argument("paths", nargs="*", type=Path, help="other Turtle/TriG/JSON-LD files")
+    validate.add_argument(
+        "--engine",
+        choices=("auto", "turbo", "pyshacl"),
+        default="auto",
+        help="SHACL engine: pyshacl-turbo, pySHACL, or auto (turbo, pySHACL if it fails)",
+    )
 
     build = commands.add_parser("build", help="validate, then write dumps and the description")
     build.add_argument("--out", type=Path, help="output folder (default dist/)")
@@ -133,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         from ctc_kg.content.commands import run_validate
 
-        return run_validate(settings, list(args.paths))
+        return run_validate(settings, list(args.paths), engine=args.engine)
     if args.command == "build":
         from ctc_kg.content.commands import run_build
 

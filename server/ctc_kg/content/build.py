@@ -30,6 +30,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -38,6 +39,7 @@ from ctc_kg.content.context import context_bytes, to_compacted_jsonld
 from ctc_kg.content.describe import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
 from ctc_kg.content.names import W3C_FORMATS
+from ctc_kg.content.parallel import Job, default_processes, run_jobs
 from ctc_kg.content.serialize import (
     canonical_dataset_and_nquads,
     canonical_graph,
@@ -52,6 +54,15 @@ from ctc_kg.content.serialize import (
 from ctc_kg.errors import UnusableInputError
 
 Progress = Callable[[str], None]
+# Relative CPU time of the data dumps' serializations (100k quads), to start the longest first.
+_SERIALIZING_COST = {
+    "ctc-kg.trig": 11,
+    "ctc-kg.ttl": 9,
+    "ctc-kg.jsonld": 6,
+    "ctc-kg.rdf": 5,
+    "ctc-kg.nt": 1,
+    "ctc-kg.nq": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -84,8 +95,14 @@ class BuildResult:
     files: tuple[str, ...]  # relative to out, sorted
 
 
-def build(content: Content, out: Path, progress: Progress | None = None) -> BuildResult:
-    """Serialize the (already validated) content into `out`, replacing it atomically."""
+def build(
+    content: Content, out: Path, progress: Progress | None = None, *, processes: int | None = None
+) -> BuildResult:
+    """Serialize the (already validated) content into `out`, replacing it atomically.
+
+    The files are serialized in `processes` parallel processes (default: two, or one on a
+    one-core machine; content/parallel.py); the bytes do not depend on it.
+    """
     step = progress or (lambda _: None)
     base = content.base_iri
     files: dict[str, bytes] = {}
@@ -95,30 +112,31 @@ def build(content: Content, out: Path, progress: Progress | None = None) -> Buil
     data, data_nquads = canonical_dataset_and_nquads(quads, base)
     union = union_of(data)
 
-    dumps: list[DumpFile] = []
+    jobs: dict[str, Job] = {}
     for fmt in GRAPH_FORMATS + DATASET_FORMATS:
         name = f"{DATA_DUMP}.{fmt.suffix}"
-        step(f"serialize {name}")
         if fmt.suffix == "nq":
-            body = data_nquads  # canonical N-Quads, from the canonicalization above
+            jobs[name] = partial(bytes, data_nquads)  # canonical N-Quads, from above
         elif fmt.keeps_graphs:
-            body = _dataset_bytes(fmt.suffix, data)
+            jobs[name] = partial(_dataset_bytes, fmt.suffix, data)
         else:
-            body = _graph_bytes(fmt.suffix, union, base)
-        packed = gzip_bytes(body)
-        files[name] = body
-        files[name + ".gz"] = packed
-        dumps.append(_dump_file(name, fmt, body, compressed=False))
-        dumps.append(_dump_file(name + ".gz", fmt, packed, compressed=True))
-
+            jobs[name] = partial(_graph_bytes, fmt.suffix, union, base)
     for label, graph in (("ontology", content.ontology), ("shapes", content.shapes)):
         canonical = canonical_graph(graph, base)
         for fmt in GRAPH_FORMATS:
-            name = f"{label}.{fmt.suffix}"
-            step(f"serialize {name}")
-            body = _graph_bytes(fmt.suffix, canonical, base)
-            files[name] = body
-            files[name + ".gz"] = gzip_bytes(body)
+            jobs[f"{label}.{fmt.suffix}"] = partial(_graph_bytes, fmt.suffix, canonical, base)
+    processes = default_processes() if processes is None else processes
+    step(f"serialize {len(jobs)} files in {processes} processes")
+    built = run_jobs(jobs, _SERIALIZING_COST, processes, gzip_bytes)
+    dumps: list[DumpFile] = []
+    for fmt in GRAPH_FORMATS + DATASET_FORMATS:
+        name = f"{DATA_DUMP}.{fmt.suffix}"
+        body, packed = built[name]
+        dumps.append(_dump_file(name, fmt, body, compressed=False))
+        dumps.append(_dump_file(name + ".gz", fmt, packed, compressed=True))
+    for name, (body, packed) in built.items():
+        files[name] = body
+        files[name + ".gz"] = packed
 
     files[CONTEXT_FILE] = context_bytes(base)
 

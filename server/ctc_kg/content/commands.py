@@ -14,13 +14,14 @@ from typing import TextIO
 from ctc_kg.config import Settings
 from ctc_kg.content.build import Progress, build
 from ctc_kg.content.load import content_files, display_path, load_content, load_paths
+from ctc_kg.content.shacl_engines import Engine
 from ctc_kg.content.validate import ValidationReport, validate_content
 from ctc_kg.errors import UnusableInputError
 
 OK, VIOLATIONS, UNUSABLE = 0, 1, 2
 
 
-def run_validate(settings: Settings, paths: Sequence[Path]) -> int:
+def run_validate(settings: Settings, paths: Sequence[Path], *, engine: Engine = "auto") -> int:
     """Validate the repository's ontology and data, then each PATH on its own.
 
     A PATH (a file, or a folder read as one whole) is validated alone against the
@@ -30,7 +31,7 @@ def run_validate(settings: Settings, paths: Sequence[Path]) -> int:
     try:
         repository = load_content(content_files(settings), settings.base_iri)
         sections: list[tuple[str, ValidationReport]] = [
-            ("repository (ontology/, shapes/, data/)", validate_content(repository))
+            ("repository (ontology/, shapes/, data/)", validate_content(repository, engine=engine))
         ]
         for path in paths:
             unit = load_paths([path], settings.base_iri)
@@ -39,6 +40,7 @@ def run_validate(settings: Settings, paths: Sequence[Path]) -> int:
                 shapes=repository.shapes,
                 ontology=repository.ontology,
                 descriptions=repository.default_graph,
+                engine=engine,
             )
             sections.append((display_path(path), report))
     except UnusableInputError as error:

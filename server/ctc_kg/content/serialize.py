@@ -21,6 +21,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI
+from ctc_kg.content import oxigraph_canon
 from ctc_kg.content.names import prefixes
 
 Quad = tuple[Node, Node, Node, Node]
@@ -101,6 +102,13 @@ def with_union_in_default_graph(quads: Iterable[Quad]) -> Iterator[Quad]:
 
 
 def _canonical(quads: Iterable[Quad]) -> tuple[str, list[Quad]]:
+    """The statements in canonical N-Quads, and the statements with their blank nodes
+    relabelled the same way (content/oxigraph_canon.py writes what it can of them, pyld
+    the rest)."""
+    return oxigraph_canon.canonical_nquads(list(quads), canonical_by_pyld)
+
+
+def canonical_by_pyld(quads: Iterable[Quad]) -> tuple[str, list[Quad]]:
     """The statements in canonical N-Quads (URDNA2015, pyld's implementation), and the
     statements with their blank nodes relabelled the same way.
 
@@ -268,9 +276,11 @@ def _copy_namespaces(source: Graph, target: Graph) -> None:
         target.bind(prefix, namespace, override=False)
     bound = {str(namespace) for _, namespace in target.namespaces()}
     needed: set[str] = set()
+    seen: set[Node] = set()  # a few dozen predicates and classes, met on every statement
     for _, predicate, obj, *_ in _statements(source):
         for term in (predicate, obj) if predicate == RDF.type else (predicate,):
-            if isinstance(term, URIRef):
+            if isinstance(term, URIRef) and term not in seen:
+                seen.add(term)
                 try:
                     space = str(split_uri(term)[0])
                 except ValueError:

@@ -1,4 +1,8 @@
-"""SHACL validation with pySHACL, the checks SHACL cannot express, and a readable report.
+"""SHACL validation, the checks SHACL cannot express, and a readable report.
+
+The engine is pyshacl-turbo, with pySHACL as the reference and the fallback
+(content/shacl_engines.py); `engine="pyshacl"` asks for pySHACL alone. What follows is
+about pySHACL.
 
 The shapes are checked on the union of the data graphs with the ontology mixed in (what
 pySHACL's `ont_graph` does) and no inference (shapes/ctc-kg-shapes.ttl: the profile asks
@@ -18,8 +22,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-import pyshacl
-from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -32,7 +34,7 @@ from rdflib.term import Identifier, Node
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content.load import Content, Origins, rebase_graph
 from ctc_kg.content.names import ontology_namespace
-from ctc_kg.errors import UnusableInputError
+from ctc_kg.content.shacl_engines import Engine, run_shacl
 
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -66,6 +68,7 @@ class Violation:
 @dataclass(frozen=True)
 class ValidationReport:
     results: tuple[Violation, ...]
+    notes: tuple[str, ...] = ()  # how it was made, when a reader should know (a fallback)
 
     @property
     def conforms(self) -> bool:
@@ -77,7 +80,7 @@ class ValidationReport:
         return tuple(r for r in self.results if r.severity == "Violation")
 
     def merged(self, other: ValidationReport) -> ValidationReport:
-        return ValidationReport(_sorted(self.results + other.results))
+        return ValidationReport(_sorted(self.results + other.results), self.notes + other.notes)
 
     def text(self) -> str:
         """One block per result, then a summary line."""
@@ -90,7 +93,8 @@ class ValidationReport:
             summary = "conforms"
         if others:
             summary += f" ({others} warning{'s' if others != 1 else ''} or info)"
-        return "\n\n".join([*blocks, summary]) + "\n"
+        notes = [f"note: {note}" for note in self.notes]
+        return "\n\n".join([*notes, *blocks, summary]) + "\n"
 
 
 class _ValidationGraph(Graph):
@@ -140,35 +144,35 @@ def validate(
     *,
     origins: Origins | None = None,
     inference: str = "none",
+    engine: Engine = "auto",
 ) -> ValidationReport:
     """SHACL-validate `data` against `shapes`, with `ontology` mixed in (pySHACL ont_graph).
 
-    Raises UnusableInputError when pySHACL cannot use the shapes.
+    Raises UnusableInputError when the engine cannot use the shapes.
     """
-    return _validate(_validation_graph(data, ontology), shapes, origins, inference)
+    return _validate((data, ontology), shapes, origins, inference, engine)
 
 
 def _validate(
-    mixed: Graph, shapes: Graph, origins: Origins | None, inference: str = "none"
+    graphs: Sequence[Graph],
+    shapes: Graph,
+    origins: Origins | None,
+    inference: str = "none",
+    engine: Engine = "auto",
 ) -> ValidationReport:
-    """Validate a graph that already holds the data and the ontology; pySHACL works in place
-    (no clone) and sees no `ont_graph`, which is what it would have mixed in itself."""
-    try:
-        _, results, _ = pyshacl.validate(
-            mixed,
-            shacl_graph=shapes,
-            inference=inference,
-            inplace=True,
-            advanced=True,  # SHACL-AF (targets, rules) in the shapes must not be ignored
-            abort_on_first=False,
-            allow_warnings=True,
-            allow_infos=True,
-        )
-    except ReportableRuntimeError as error:
-        raise UnusableInputError(f"the shapes cannot be used: {error.message}") from error
-    report = cast(Graph, results)
+    """Validate the union of `graphs` (the data and the ontology). pySHACL is given one graph
+    that holds them all, which it validates in place (no clone) and with no `ont_graph`,
+    which is what it would have mixed in itself."""
+    run = run_shacl(
+        graphs,
+        shapes,
+        inference=inference,
+        engine=engine,
+        pyshacl_graph=lambda: _validation_graph(*graphs),
+    )
+    report = run.report
     found = [_result(report, shapes, node, origins or {}) for node in _result_nodes(report)]
-    return ValidationReport(_sorted(found))
+    return ValidationReport(_sorted(found), (run.note,) if run.note else ())
 
 
 def validate_content(
@@ -176,6 +180,7 @@ def validate_content(
     shapes: Graph | None = None,
     ontology: Graph | None = None,
     descriptions: Graph | None = None,
+    engine: Engine = "auto",
 ) -> ValidationReport:
     """Validate loaded content: SHACL on its data union, plus the graph-description check.
 
@@ -197,12 +202,13 @@ def validate_content(
 
     content = content.rebased(CANONICAL_BASE_IRI)
     excluded = set(content.vocabulary_graphs)
-    data = (g for g in content.dataset.graphs() if g.identifier not in excluded)
-    mixed = _validation_graph(*data, content.ontology if ontology is None else canonical(ontology))
+    data = [g for g in content.dataset.graphs() if g.identifier not in excluded]
+    mixed = [*data, content.ontology if ontology is None else canonical(ontology)]
     report = _validate(
         mixed,
         content.shapes if shapes is None else canonical(shapes),
         content.origins,
+        engine=engine,
     )
     described_in: Graph = content.dataset.default_graph
     if descriptions is not None:

@@ -45,7 +45,7 @@ STAMP = "stamp.json"
 KEEP = 3  # entries kept: the most recently used
 LEFTOVER_SECONDS = 24 * 3600  # an abandoned temporary folder older than this is removed
 _KEY = re.compile(r"^[0-9a-f]{64}$")
-_LIBRARIES = ("rdflib", "pyshacl", "PyLD", "pyoxigraph")
+_LIBRARIES = ("rdflib", "pyshacl", "pyshacl-turbo", "PyLD", "pyoxigraph")
 
 
 class Lease:

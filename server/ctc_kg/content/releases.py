@@ -42,6 +42,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV
 from ctc_kg.content.build import CHECKSUMS, checksums, gzip_bytes, sha256
 from ctc_kg.content.names import dataset_iri, ontology_iri
 from ctc_kg.content.serialize import turtle
+from ctc_kg.content.terms import rdflib_term
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (dcat:version, dcat:isVersionOf)
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
@@ -152,18 +153,6 @@ def changes_between(before: bytes | None, after: bytes) -> Changes:
     return Changes(added=new - old, removed=old - new)
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph) -> object:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise ReleaseError(f"cannot record {term!r} in a change set")
-
-
 def changeset_graph(
     changes: Changes, base_iri: str, version: str, made: datetime, *, first: bool = False
 ) -> Graph:
@@ -198,9 +187,9 @@ def _reify(graph: Graph, change: URIRef, predicate: URIRef, quad: ox.Quad) -> No
     statement = BNode()
     graph.add((change, predicate, statement))
     graph.add((statement, RDF.type, RDF.Statement))
-    graph.add((statement, RDF.subject, _term(quad.subject)))  # type: ignore[arg-type]
-    graph.add((statement, RDF.predicate, _term(quad.predicate)))  # type: ignore[arg-type]
-    graph.add((statement, RDF.object, _term(quad.object)))  # type: ignore[arg-type]
+    graph.add((statement, RDF.subject, rdflib_term(quad.subject)))
+    graph.add((statement, RDF.predicate, rdflib_term(quad.predicate)))
+    graph.add((statement, RDF.object, rdflib_term(quad.object)))
 
 
 def changes_text(changes: Changes, version: str, previous: str | None) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
+from ctc_kg.content.terms import rdflib_term
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
@@ -89,27 +90,14 @@ class QuadIndex:
         return graph
 
 
-def _from_ox_term(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-    raise TypeError(f"unsupported RDF term {term!r}")
-
-
 def quad_from_oxigraph(quad: Any) -> Quad:
     """A pyoxigraph quad as rdflib terms (graph None for the default graph)."""
     graph = quad.graph_name
     g = URIRef(graph.value) if isinstance(graph, ox.NamedNode) else None
     return (
-        _from_ox_term(quad.subject),
-        _from_ox_term(quad.predicate),
-        _from_ox_term(quad.object),
+        rdflib_term(quad.subject),
+        rdflib_term(quad.predicate),
+        rdflib_term(quad.object),
         g,
     )
 

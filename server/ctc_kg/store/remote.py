@@ -66,6 +66,7 @@ from ctc_kg.store.base import (
     QueryResponse,
     Store,
 )
+from ctc_kg.store.dataset_echo import allow_dataset_echo
 from ctc_kg.store.description import (
     GRAPH_CONTENT_LIMIT,
     INCOMING_LINK_LIMIT,
@@ -158,6 +159,7 @@ class RemoteStore(Store):
         service_allow_list: Sequence[str] = (),
         version_ttl: float = VERSION_TTL_SECONDS,
     ) -> None:
+        allow_dataset_echo()  # every query names its dataset, which Virtuoso echoes
         self.endpoint = Endpoint.parse(endpoint)
         self.base_iri = base_iri
         self.prefixes = dict(prefixes)

@@ -12,7 +12,15 @@ from xml.dom import minidom
 
 import pytest
 from ctc_kg.content.context import jsonld_to_nquads
-from ctc_kg.store.base import Health, QueryForm, QueryRequest, QueryResponse, Store
+from ctc_kg.store.base import (
+    Description,
+    Health,
+    QueryForm,
+    QueryRequest,
+    QueryResponse,
+    Store,
+)
+from ctc_kg.store.version import DataVersion
 from ctc_kg.web.app import create_app
 from rdflib import Graph
 
@@ -109,8 +117,11 @@ class BlockingStore(Store):
         body = b'{"head":{},"boolean":true}'
         return QueryResponse(QueryForm.ASK, "application/sparql-results+json", body)
 
-    def describe(self, iri: str, media_type: str) -> bytes | None:
+    def describe(self, iri: str, media_type: str) -> Description | None:
         return None
+
+    def version(self) -> DataVersion:
+        return DataVersion("blocking")
 
     def health(self) -> Health:
         return Health(ok=True, backend="blocking", triples=0)

@@ -3,10 +3,12 @@ best-practice violation on any page type, in both languages and at phone width; 
 every page tells search engines what it is (meta description) and where its other
 language is (absolute `hreflang` alternates).
 
-No page type is left out: landing, each kind of resource, a source document, the
-ontology and shapes documentation, the SPARQL editor (before and after a query), the 404
-page. `/catalog` and `/.well-known/void` have no HTML representation (a browser gets
-RDF/XML), so there is no page to check there.
+No page type is left out: landing, each kind of resource (the record's people, sessions,
+participations, outcomes, posts and roles among them), a source document, the ontology and
+shapes documentation, the SPARQL editor (before and after a query), a pattern fragment,
+a resource's list of profiles, the releases, the 404 page. `/catalog` and
+`/.well-known/void` have no HTML representation (a browser gets RDF/XML), so there is no
+page to check there.
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ PAGES = {
     "shapes": "shapes",
     "sparql-editor": "sparql",
     "not-found": "no/such/resource",
+    # the record of the meetings (issue 14)
+    "person": "person/inocencio-arias",
+    "session": "session/2003-new-york-1",
+    "participation": "participation/2003-new-york/asean/invitee-announced",
+    "outcome": "document/vienna-declaration",
+    "post": "post/ctc-chair",
+    "role": "role/chair",
+    # the views and versions (issue 17)
+    "fragments": "fragments?subject=https%3A%2F%2Fw3id.org%2Fctc-kg%2Fmeeting%2F2003-new-york",
+    "profiles": "meeting/2003-new-york?_profile=alt",
+    "releases": "release/",
 }
 PUBLIC_BASE = "https://w3id.org/ctc-kg/"  # no --public-url: the canonical base
 

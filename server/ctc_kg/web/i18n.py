@@ -262,6 +262,14 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     "metadata": {"en": "About this document", "fr": "À propos de ce document"},
     "version": {"en": "Version", "fr": "Version"},
     "contents": {"en": "Contents", "fr": "Sommaire"},
+    "releases_title": {"en": "Releases", "fr": "Versions publiées"},
+    "releases_intro": {
+        "en": "Each release is frozen: its resources as they were (Memento, RFC 7089), its "
+        "dump and checksums, and what changed since the release before it.",
+        "fr": "Chaque version publiée est figée : ses ressources telles qu'elles étaient "
+        "(Memento, RFC 7089), son export et ses sommes de contrôle, et ce qui a changé "
+        "depuis la version précédente.",
+    },
     "fragments_title": {"en": "Triple Pattern Fragments", "fr": "Fragments par motif de triplet"},
     "fragments_intro": {
         "en": "Every quad of the graph that matches a pattern, a page at a time: the "

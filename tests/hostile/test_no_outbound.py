@@ -165,9 +165,10 @@ NEEDLES = (
 
 def test_no_module_of_the_server_imports_an_http_client_besides_the_remote_store():
     """The only outbound HTTP code is the remote backend (and the loader of `ctc-kg load`),
-    both reaching the one endpoint the operator configured."""
+    both reaching the one endpoint the operator configured; store/dataset_echo.py only
+    lets the remote backend read its store's answers (it opens no connection)."""
     package = Path(__file__).resolve().parents[2] / "server" / "ctc_kg"
-    allowed = {"store/remote.py", "store/load.py"}
+    allowed = {"store/remote.py", "store/load.py", "store/dataset_echo.py"}
     offenders = []
     for path in package.rglob("*.py"):
         relative = path.relative_to(package).as_posix()

@@ -148,12 +148,7 @@ class ResponseCache:
         body = self.app(environ, capture)
         if not captured or not self._storable(*captured[-1]):
             return body
-        try:
-            content = b"".join(body)
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+        content = _read_all(body)
         status, headers = captured[-1]
         if len(content) == _content_length(headers):
             self._store(target, environ, _Entry(status, list(headers), content), version)
@@ -224,6 +219,16 @@ def _vary(headers: Headers) -> tuple[str, ...] | None:
     return tuple(sorted(set(names)))
 
 
+def _read_all(body: Iterable[bytes]) -> bytes:
+    """A WSGI body's bytes, closing it as the WSGI specification asks."""
+    try:
+        return b"".join(body)
+    finally:
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+
+
 def _values(environ: dict[str, Any], names: tuple[str, ...]) -> tuple[str | None, ...]:
     """The values of the headers `names` (None for an absent one: not the same as empty)."""
     return tuple(environ.get(name) for name in names)
@@ -266,12 +271,7 @@ def in_one_piece(app: WSGIApp, max_bytes: int = ONE_PIECE_MAX_BYTES) -> WSGIApp:
             return body
         if lengths[-1] > max_bytes:
             return body
-        try:
-            content = b"".join(body)
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+        content = _read_all(body)
         return [content]
 
     return one_piece

@@ -1,6 +1,9 @@
-"""The `ctc-kg` command: parses options into Settings and calls the parts that do the work.
+"""The `ctc-kg` command: parses options into Settings, calls the command (`commands`),
+and maps the error that ends a command to its exit status (errors.ExitStatus) and its
+message on stderr, here only.
 
-Exit statuses (interface.md): 0 success, 1 the data does not conform, 2 unusable input.
+The options that are settings are made from the Settings fields (config.py): each field
+is `--<name>` on the commands its metadata names, with its help.
 """
 
 from __future__ import annotations
@@ -8,10 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import Field, fields
 from pathlib import Path
+from typing import Any
 
 from ctc_kg import __version__
 from ctc_kg.config import Settings, load_settings
+from ctc_kg.errors import CtcKgError, UsageError, exit_status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,8 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ctc-kg {__version__}")
     parser.add_argument("--config", type=Path, help="a TOML config file (also CTC_KG_CONFIG)")
-    parser.add_argument("--root", type=Path, help="folder with ontology/, shapes/, data/")
-    parser.add_argument("--base-iri", help="the dataset's base IRI (also CTC_KG_BASE_IRI)")
+    setting_options(parser, "ctc-kg")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -37,51 +42,18 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     build = commands.add_parser("build", help="validate, then write dumps and the description")
-    build.add_argument("--out", type=Path, help="output folder (default dist/)")
+    setting_options(build, "build")
     build.add_argument("--site", type=Path, help="also write the static site into this folder")
     build.add_argument("--public-url", help="the static site's public base URL")
     build.add_argument("--sparql-endpoint", help="a live SPARQL endpoint for the site's /sparql")
 
     serve = commands.add_parser("serve", help="serve the graph with a production WSGI server")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--public-url", help="rewrite the base IRI to this URL in responses")
-    serve.add_argument("--store", help="'embedded' or sparql+http://host:port/path")
-    serve.add_argument("--workers", type=int, help="WSGI worker processes (0: sized to machine)")
-    serve.add_argument("--query-timeout", type=float, help="seconds before a query is stopped")
-    serve.add_argument("--threads", type=int, help="request threads per WSGI worker")
-    serve.add_argument(
-        "--max-connections", type=int, help="open connections per WSGI worker, idle ones too"
-    )
-    serve.add_argument(
-        "--header-timeout", type=float, help="seconds to send a request's headers (then closed)"
-    )
-    serve.add_argument(
-        "--max-result-rows", type=int, help="rows (or triples) per answer before it is cut"
-    )
-    serve.add_argument("--max-request-bytes", type=int, help="largest request body (413)")
-    serve.add_argument("--max-url-bytes", type=int, help="longest request line (414)")
-    serve.add_argument(
-        "--max-concurrent-queries", type=int, help="queries running at once per WSGI worker"
-    )
-    serve.add_argument(
-        "--query-queue-timeout", type=float, help="seconds a query waits for a slot (then 503)"
-    )
-    serve.add_argument(
-        "--service-allow-list", help="comma-separated SERVICE endpoints a query may call"
-    )
-    serve.add_argument("--pid-file", type=Path, help="write the server's pid here (for reload)")
-    serve.add_argument(
-        "--cache-dir", type=Path, help="keep validated, built versions here for the next start"
-    )
-    serve.add_argument(
-        "--no-cache", action="store_true", help="validate and build at every start, keep nothing"
-    )
+    setting_options(serve, "serve")
 
     reload = commands.add_parser(
         "reload", help="validate and swap in the current data of a running server (SIGHUP)"
     )
-    reload.add_argument("--pid-file", type=Path, help="the pid file `serve` was started with")
+    setting_options(reload, "reload")
     reload.add_argument("--wait", type=float, default=300.0, help="seconds to wait for it")
 
     release = commands.add_parser(
@@ -101,69 +73,76 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def setting_options(parser: argparse.ArgumentParser, command: str) -> None:
+    """`--<name>` for each Settings field whose metadata names `command` ("ctc-kg": the
+    options before the command). Unset, an option is None, so that it never hides the
+    config file or the environment (load_settings), which also turns its text into the
+    field's type (a bool is `--name`/`--no-name`)."""
+    for setting in fields(Settings):
+        if command not in setting.metadata["options"]:
+            continue
+        extra: dict[str, Any] = {}
+        if str(setting.type) == "bool":
+            extra["action"] = argparse.BooleanOptionalAction
+        else:
+            extra["metavar"] = setting.name.rsplit("_", 1)[-1].upper()
+            extra["choices"] = setting.metadata["choices"] or None
+        parser.add_argument(
+            "--" + setting.name.replace("_", "-"),
+            dest=setting.name,
+            default=None,
+            help=_help(setting),
+            **extra,
+        )
+
+
+def _help(setting: Field[Any]) -> str:
+    """The field's help, then its choices, its default and its environment variable."""
+    default = setting.metadata["default"]
+    if default is None:
+        value = setting.default
+        default = "none" if value in (None, ()) else str(value)
+        default = default.lower() if isinstance(value, bool) else default
+    choices = setting.metadata["choices"]
+    admits = f"; one of {', '.join(choices)}" if choices else ""
+    return f"{setting.metadata['help']}{admits} (default: {default}; CTC_KG_{setting.name.upper()})"
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    options = {
-        "root": args.root,
-        "base_iri": args.base_iri,
-        "out": getattr(args, "out", None),
-        "host": getattr(args, "host", None),
-        "port": getattr(args, "port", None),
-        "public_url": getattr(args, "public_url", None),
-        "store": getattr(args, "store", None),
-        "workers": getattr(args, "workers", None),
-        "query_timeout": getattr(args, "query_timeout", None),
-        "threads": getattr(args, "threads", None),
-        "max_connections": getattr(args, "max_connections", None),
-        "header_timeout": getattr(args, "header_timeout", None),
-        "max_result_rows": getattr(args, "max_result_rows", None),
-        "max_request_bytes": getattr(args, "max_request_bytes", None),
-        "max_url_bytes": getattr(args, "max_url_bytes", None),
-        "max_concurrent_queries": getattr(args, "max_concurrent_queries", None),
-        "query_queue_timeout": getattr(args, "query_queue_timeout", None),
-        "service_allow_list": getattr(args, "service_allow_list", None),
-        "pid_file": getattr(args, "pid_file", None),
-        "cache_dir": getattr(args, "cache_dir", None),
-        # Only `serve` keeps versions (`build --site` prepares an app too, but writes a site).
-        "cache": False if args.command != "serve" or args.no_cache else None,
-    }
+    options = {setting.name: getattr(args, setting.name, None) for setting in fields(Settings)}
+    if args.command != "serve":
+        options["cache"] = False  # only `serve` keeps versions
     return load_settings(options, config_file=args.config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; its exit status: the one it returns, or its error's."""
     args = _parser().parse_args(argv)
     try:
-        settings = _settings(args)
-    except (OSError, ValueError) as error:
-        print(f"ctc-kg: {error}", file=sys.stderr)
-        return 2
+        return _run(args, _settings(args))
+    except (CtcKgError, OSError) as error:
+        print(f"ctc-kg {args.command}: {error}", file=sys.stderr)
+        return exit_status(error)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from ctc_kg import commands
+
     if args.command == "validate":
-        from ctc_kg.content.commands import run_validate
-
-        return run_validate(settings, list(args.paths), engine=args.engine)
+        return commands.run_validate(settings, list(args.paths), engine=args.engine)
     if args.command == "build":
-        from ctc_kg.content.commands import run_build
-
-        status = run_build(settings)
-        if status != 0 or args.site is None:
-            return status
-        from ctc_kg.export.commands import run_site
-
-        return run_site(settings, args.site, sparql_endpoint=args.sparql_endpoint)
+        built = commands.run_build(settings)
+        if args.site is None:
+            return built
+        return commands.run_site(settings, args.site, sparql_endpoint=args.sparql_endpoint)
     if args.command == "serve":
-        from ctc_kg.web.serve import run_serve
-
-        return run_serve(settings)
+        return commands.run_serve(settings)
     if args.command == "reload":
-        from ctc_kg.web.reload import run_reload
-
-        return run_reload(settings, wait=args.wait)
+        return commands.run_reload(settings, wait=args.wait)
     if args.command == "release":
-        from ctc_kg.content.release_command import run_release
-
         if args.verify == (args.version is not None):
-            print("ctc-kg release: give a VERSION or --verify", file=sys.stderr)
-            return 2
-        return run_release(
+            raise UsageError("give a VERSION or --verify")
+        return commands.run_release(
             settings,
             args.version,
             folder=args.releases,
@@ -171,9 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             repository=args.repository,
         )
     if args.command == "load":
-        from ctc_kg.store.load import run_load
-
-        return run_load(settings, endpoint=args.endpoint, graph=args.graph)
+        return commands.run_load(settings, endpoint=args.endpoint, graph=args.graph)
     raise AssertionError(args.command)  # argparse only lets the commands above through
 
 

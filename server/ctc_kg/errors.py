@@ -1,12 +1,28 @@
-"""Typed exceptions. The web layer maps each to one HTTP answer in one handler."""
+"""Typed exceptions, each carrying its HTTP status and its exit status.
+
+The web layer maps each to one HTTP answer in one handler; the command line (`cli.main`)
+maps each to one exit status and one message on stderr. The exit statuses are the ones
+interface.md lists, and they are written here only.
+"""
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """What `ctc-kg COMMAND` exits with."""
+
+    OK = 0
+    VIOLATIONS = 1  # the data (or a release's files) does not conform; a reload refused
+    UNUSABLE = 2  # unusable input or options; a store or server that cannot be reached
 
 
 class CtcKgError(Exception):
     """Base of every error ctc-kg raises on purpose."""
 
     status = 500
+    exit_status = ExitStatus.UNUSABLE
 
 
 class UnusableInputError(CtcKgError):
@@ -23,14 +39,38 @@ class UnusableInputError(CtcKgError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-class ValidationFailedError(CtcKgError):
-    """The graph does not conform to the shapes (exit status 1)."""
+class UsageError(CtcKgError, ValueError):
+    """The command line, a setting or the config file cannot be used (exit status 2)."""
+
+
+class NotConformingError(CtcKgError):
+    """The data does not conform, so the command refused to act (exit status 1); the
+    report it printed on stdout says why."""
+
+    exit_status = ExitStatus.VIOLATIONS
+
+
+class ValidationFailedError(NotConformingError):
+    """The graph does not conform to the shapes (exit status 1); carries the report."""
 
     status = 500
 
     def __init__(self, report: str) -> None:
         self.report = report
         super().__init__(report)
+
+    def __str__(self) -> str:
+        return f"the data does not conform:\n\n{self.report}"
+
+
+class ReloadRefusedError(CtcKgError):
+    """The server refused the new data and still serves the old (exit status 1)."""
+
+    exit_status = ExitStatus.VIOLATIONS
+
+
+class ServerNotReachedError(CtcKgError):
+    """No server to signal, or no answer from it in time (exit status 2)."""
 
 
 class BadRequestError(CtcKgError):
@@ -88,3 +128,11 @@ class ForbiddenError(CtcKgError):
     """The request asks for something the service refuses (updates, SERVICE off the list)."""
 
     status = 403
+
+
+def exit_status(error: BaseException) -> ExitStatus:
+    """The status a command ended by `error` exits with: its own, or UNUSABLE for a file
+    or folder that cannot be read or written (OSError)."""
+    if isinstance(error, CtcKgError):
+        return error.exit_status
+    return ExitStatus.UNUSABLE

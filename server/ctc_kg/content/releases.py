@@ -39,10 +39,12 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV
 
+from ctc_kg.config import Settings
 from ctc_kg.content.build import CHECKSUMS, checksums, gzip_bytes, sha256
 from ctc_kg.content.names import dataset_iri, ontology_iri
 from ctc_kg.content.serialize import turtle
 from ctc_kg.content.terms import rdflib_term
+from ctc_kg.errors import UsageError
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (dcat:version, dcat:isVersionOf)
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
@@ -55,8 +57,12 @@ CHANGES_TEXT = "CHANGES.md"
 VERSION_PATTERN = re.compile(r"^(\d+\.\d+\.\d+|\d{4}-\d{2}-\d{2})$")
 
 
-class ReleaseError(ValueError):
-    """A release that cannot be made (bad or existing version) or read."""
+class ReleaseError(UsageError):
+    """A release that cannot be made (bad or existing version) or read (exit status 2)."""
+
+
+def releases_folder(settings: Settings) -> Path:
+    return settings.root / "releases"
 
 
 def release_iri(base_iri: str, version: str) -> URIRef:

@@ -1,6 +1,6 @@
-"""`ctc-kg load --endpoint URL [--graph IRI]`: push the validated dataset into a SPARQL
-1.1 store with SPARQL Update, so that readers see the old dataset or the new one, never
-a mixture.
+"""What `ctc-kg load --endpoint URL [--graph IRI]` does (commands.run_load): push the
+validated dataset into a SPARQL 1.1 store with SPARQL Update, so that readers see the old
+dataset or the new one, never a mixture.
 
 How the dataset maps onto the store (docs/scale-out.md):
 - each named graph (one per source passage, plus the ontology and the shapes) keeps
@@ -50,23 +50,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import secrets
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TextIO
 
 import pyoxigraph as ox
 
-from ctc_kg.config import Settings
-from ctc_kg.errors import StoreUnavailableError, UnusableInputError
+from ctc_kg.errors import StoreUnavailableError
 from ctc_kg.store.manifest import (
     Manifest,
-    default_holder_graph,
     iri,
     manifest_graph,
     manifest_query,
@@ -86,9 +81,6 @@ from ctc_kg.store.updates import (
     target_graphs,
     unpack_request,
 )
-
-OK, VIOLATIONS, UNUSABLE = 0, 1, 2
-
 
 MANIFEST_PAGE = 5_000  # rows of the manifest asked for at once
 
@@ -308,55 +300,3 @@ def client_for(endpoint: str, environ: Mapping[str, str], timeout: float) -> Upd
     user = parsed.user or environ.get("CTC_KG_ENDPOINT_USER") or None
     password = parsed.password or environ.get("CTC_KG_ENDPOINT_PASSWORD") or None
     return UpdateClient(parsed, user, password, timeout)
-
-
-def run_load(
-    settings: Settings,
-    endpoint: str,
-    graph: str | None,
-    *,
-    environ: Mapping[str, str] | None = None,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
-) -> int:
-    """Validate the content, then push it into the store at `endpoint`.
-
-    Exit statuses: 0 loaded, 1 the data does not conform (nothing sent), 2 unusable input
-    or a store that cannot be reached or refuses the update.
-    """
-    from ctc_kg.content.load import content_files, load_content
-    from ctc_kg.content.serialize import nquads
-    from ctc_kg.content.validate import validate_content
-
-    environ = os.environ if environ is None else environ
-    out = out or sys.stdout
-    err = err or sys.stderr
-    holder = graph or default_holder_graph(settings.base_iri)
-    try:
-        iri(holder)
-        client = client_for(endpoint, environ, max(settings.query_timeout, 60.0))
-    except ValueError as error:
-        print(f"ctc-kg load: {error}", file=err)
-        return UNUSABLE
-    try:
-        content = load_content(content_files(settings), settings.base_iri)
-        report = validate_content(content)
-        if not report.conforms:
-            print(report.text(), file=out)
-            print("ctc-kg load: the data does not conform; nothing sent", file=err)
-            return VIOLATIONS
-        quads = list(ox.parse(nquads(content.dataset), format=ox.RdfFormat.N_QUADS))
-        result = push(quads, client, holder, log=lambda line: print(line, file=err))
-    except UnusableInputError as error:
-        print(f"ctc-kg load: {error}", file=err)
-        return UNUSABLE
-    except StoreUnavailableError as error:
-        print(f"ctc-kg load: {error}", file=err)
-        return UNUSABLE
-    print(
-        f"loaded {result.triples} triples in {result.graphs} graphs into {client.endpoint.url}"
-        f" (default graph in <{holder}>, load {result.load_id})"
-        + (f"; removed {len(result.removed)} graphs" if result.removed else ""),
-        file=out,
-    )
-    return OK

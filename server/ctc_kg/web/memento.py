@@ -51,7 +51,7 @@ FILE_TYPES = {
 
 
 def releases(state: Site) -> list[Release]:
-    from ctc_kg.content.release_command import releases_folder
+    from ctc_kg.content.releases import releases_folder
 
     found: list[Release] = state.cached(
         ("releases",), lambda: list_releases(releases_folder(state.settings))

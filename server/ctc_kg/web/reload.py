@@ -13,7 +13,7 @@ How it works (docs/operations.md):
    and the failure is logged and recorded.
 4. The master records each attempt in a status file beside the pid file
    (`<pidfile>.status.json`: generation, ok, version, message); `ctc-kg reload` waits
-   for the generation to change and exits 0 (swapped) or 1 (refused, with the reason).
+   for the generation to change (`request_reload`) and says whether it swapped or refused.
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ctc_kg.config import Settings
+from ctc_kg.errors import ServerNotReachedError
 
 
 @dataclass(frozen=True)
@@ -58,34 +57,26 @@ def read_status(pid_file: Path) -> ReloadStatus | None:
     return ReloadStatus(**data)
 
 
-def run_reload(settings: Settings, wait: float = 300.0) -> int:
-    """Signal the server named by `settings.pid_file` and report the outcome.
+def request_reload(pid_file: Path, wait: float = 300.0) -> ReloadStatus:
+    """Signal the server whose pid is in `pid_file` and wait for its answer: the status
+    of its attempt (ok: the new version is served; else refused, the old one still is).
 
-    Exit status: 0 the new version is served; 1 it was refused (the old one still is);
-    2 no server to reload, or no answer within `wait` seconds.
+    ServerNotReachedError: no pid to read or process to signal, or no answer in `wait` s.
     """
-    if settings.pid_file is None:
-        print("ctc-kg reload: give --pid-file (the one `ctc-kg serve` was started with)")
-        return 2
     try:
-        pid = int(settings.pid_file.read_text(encoding="ascii").strip())
+        pid = int(pid_file.read_text(encoding="ascii").strip())
     except (OSError, ValueError) as error:
-        print(f"ctc-kg reload: cannot read the server's pid: {error}", file=sys.stderr)
-        return 2
-    before = read_status(settings.pid_file)
+        raise ServerNotReachedError(f"cannot read the server's pid: {error}") from error
+    before = read_status(pid_file)
     generation = before.generation if before is not None else -1
     try:
         os.kill(pid, signal.SIGHUP)
     except OSError as error:
-        print(f"ctc-kg reload: cannot signal process {pid}: {error}", file=sys.stderr)
-        return 2
+        raise ServerNotReachedError(f"cannot signal process {pid}: {error}") from error
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        status = read_status(settings.pid_file)
+        status = read_status(pid_file)
         if status is not None and status.generation > generation:
-            stream = sys.stdout if status.ok else sys.stderr
-            print(f"ctc-kg reload: {status.message}", file=stream)
-            return 0 if status.ok else 1
+            return status
         time.sleep(0.2)
-    print(f"ctc-kg reload: no answer from process {pid} within {wait:g} s", file=sys.stderr)
-    return 2
+    raise ServerNotReachedError(f"no answer from process {pid} within {wait:g} s")

@@ -26,8 +26,7 @@ from typing import Any
 
 from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
-from ctc_kg.errors import CtcKgError, UnusableInputError, ValidationFailedError
-from ctc_kg.store.remote import endpoint_of
+from ctc_kg.errors import CtcKgError, ValidationFailedError
 from ctc_kg.web.access_log import AccessLog, logged
 from ctc_kg.web.app import create_app
 from ctc_kg.web.reload import ReloadStatus, write_status
@@ -214,23 +213,12 @@ class _Server:
         return self._prepared
 
 
-def run_serve(settings: Settings) -> int:
-    if settings.store != "embedded" and endpoint_of(settings.store) is None:
-        print(
-            f"ctc-kg serve: unknown store {settings.store!r}; "
-            "use 'embedded' or sparql+http(s)://host:port/path",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        prepared = prepare(settings, isolated=True)
-    except ValidationFailedError as error:
-        print("ctc-kg serve: the data does not conform; not starting.\n", file=sys.stderr)
-        print(error.report, file=sys.stderr)
-        return 1
-    except UnusableInputError as error:
-        print(f"ctc-kg serve: {error}", file=sys.stderr)
-        return 2
+def serve(settings: Settings) -> None:
+    """Validate, build and open the data, then serve it until granian stops.
+
+    ValidationFailedError or UnusableInputError (nothing started) for data it cannot serve.
+    """
+    prepared = prepare(settings, isolated=True)
     server = _Server(settings, prepared)
     server.record(True, f"serving {version_of(prepared.dist)}.")
     master = os.getpid()
@@ -242,4 +230,3 @@ def run_serve(settings: Settings) -> int:
         if os.getpid() == master:
             server.clean_retired()
             server.current().cleanup()
-    return 0

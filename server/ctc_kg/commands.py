@@ -162,8 +162,11 @@ def run_load(
     holder = graph or default_holder_graph(settings.base_iri)
     try:
         iri(holder)
-        client = client_for(endpoint, environ, max(settings.query_timeout, 60.0))
     except ValueError as error:
+        raise UsageError(f"--graph {holder!r} is not an IRI: {error}") from error
+    try:
+        client = client_for(endpoint, environ, max(settings.query_timeout, 60.0))
+    except ValueError as error:  # not an http(s) URL
         raise UsageError(str(error)) from error
     content = load_content(content_files(settings), settings.base_iri)
     _conforming(content, refused="nothing sent", out=out)

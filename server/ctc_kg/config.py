@@ -164,10 +164,10 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     try:
         coerced = _typed(str(_FIELDS[name].type), value)
     except (TypeError, ValueError) as error:
-        raise UsageError(f"{source}: {name} = {value!r} is not usable: {error}") from error
+        raise UsageError(f"{source}={value!r} is not usable: {error}") from error
     choices = _FIELDS[name].metadata["choices"]
     if choices and coerced not in choices:
-        raise UsageError(f"{source}: {name} must be one of {', '.join(choices)}, not {value!r}")
+        raise UsageError(f"{source}={value!r} is not one of {', '.join(choices)}")
     return coerced
 
 
@@ -210,7 +210,7 @@ def load_settings(
             name = key.replace("-", "_")
             if name not in _FIELDS:
                 raise UsageError(f"{path}: unknown setting {key!r}")
-            values[name] = _coerce(name, value, str(path))
+            values[name] = _coerce(name, value, f"{path}: {key}")
     for name in _FIELDS:
         env_name = "CTC_KG_" + name.upper()
         if env_name in environ:

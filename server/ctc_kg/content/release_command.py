@@ -23,6 +23,7 @@ from ctc_kg.content.releases import (
 )
 from ctc_kg.content.validate import validate_content
 from ctc_kg.errors import UnusableInputError
+from ctc_kg.formats import DATA_DUMP, NQUADS, NTRIPLES, ONTOLOGY_DUMP, file_name
 
 
 def releases_folder(settings: Settings) -> Path:
@@ -60,8 +61,8 @@ def run_release(
                 folder,
                 version,
                 base_iri=settings.base_iri,
-                data_nquads=(built / "ctc-kg.nq").read_bytes(),
-                ontology_ntriples=(built / "ontology.nt").read_bytes(),
+                data_nquads=(built / file_name(DATA_DUMP, NQUADS)).read_bytes(),
+                ontology_ntriples=(built / file_name(ONTOLOGY_DUMP, NTRIPLES)).read_bytes(),
                 commit=data_commit(repository or settings.root, data_revision),
             )
     except (ReleaseError, UnusableInputError, OSError) as error:

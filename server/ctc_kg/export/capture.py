@@ -22,9 +22,9 @@ from ctc_kg.content.load import Content
 from ctc_kg.errors import CtcKgError
 from ctc_kg.export.layout import NOT_ACCEPTABLE_PAGE, NOT_FOUND_PAGE, Negotiable
 from ctc_kg.export.releases import capture_releases
+from ctc_kg.formats import Format
 from ctc_kg.web import conneg, published
 from ctc_kg.web.app import close_app, create_app
-from ctc_kg.web.conneg import Format
 from ctc_kg.web.site import Site
 
 # Endpoints of the app whose URLs are negotiated descriptions, and what each offers.

@@ -16,8 +16,9 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from ctc_kg.content.releases import FILE_TYPES
 from ctc_kg.export.layout import Negotiable
-from ctc_kg.web.memento import FILE_TYPES, releases
+from ctc_kg.web.memento import releases
 from ctc_kg.web.site import Site
 
 TIMEMAPS = "timemap/"

@@ -62,6 +62,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
+from ctc_kg import formats
 from ctc_kg.config import Settings
 from ctc_kg.errors import StoreUnavailableError, UnusableInputError
 from ctc_kg.store.manifest import (
@@ -125,7 +126,7 @@ class UpdateClient:
         self._post({"update": text}, "text/plain, */*;q=0.1")
 
     def select(self, text: str) -> list[dict[str, dict[str, str]]]:
-        body = self._post({"query": text}, "application/sparql-results+json")
+        body = self._post({"query": text}, formats.RESULTS_JSON.media_type)
         try:
             rows: list[dict[str, dict[str, str]]] = json.loads(body)["results"]["bindings"]
         except (ValueError, KeyError, TypeError) as error:

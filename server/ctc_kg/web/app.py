@@ -135,8 +135,8 @@ def _cors(response: Response) -> Response:
     return response
 
 
-_JSON_TYPES = frozenset({"application/json", "application/sparql-results+json"})
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_JSON_TYPES = frozenset({"application/json", conneg.RESULTS_JSON.media_type})
+_HTML_TYPES = frozenset({conneg.HTML.media_type, *conneg.HTML.aliases})
 
 
 def _explicit(ranges: list[conneg.MediaRange], media_types: frozenset[str]) -> float:

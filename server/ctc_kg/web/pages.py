@@ -47,15 +47,6 @@ bp = Blueprint("pages", __name__)
 
 EXAMPLES_FOLDER = "queries"
 
-_FORMAT_LABELS = {
-    "ttl": "Turtle",
-    "jsonld": "JSON-LD",
-    "nt": "N-Triples",
-    "rdf": "RDF/XML",
-    "trig": "TriG",
-    "nq": "N-Quads",
-}
-
 
 @bp.route("/assets/<version>/<path:name>", methods=["GET"])
 def editor_asset(version: str, name: str) -> Response:
@@ -128,7 +119,7 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
         formats = tuple(
             Alternate(
                 fmt.media_type,
-                _FORMAT_LABELS.get(fmt.name, fmt.name),
+                fmt.label,
                 request.script_root + request.path + "?" + urlencode({"format": fmt.name}),
             )
             for fmt in conneg.GRAPH_FORMATS

@@ -13,7 +13,8 @@ from typing import TextIO
 
 from ctc_kg.config import Settings
 from ctc_kg.content.build import Progress, build
-from ctc_kg.content.load import content_files, display_path, load_content, load_paths
+from ctc_kg.content.load import content_files, load_content, load_paths
+from ctc_kg.content.reading import display_path
 from ctc_kg.content.shacl_engines import Engine
 from ctc_kg.content.validate import ValidationReport, validate_content
 from ctc_kg.errors import UnusableInputError

@@ -12,7 +12,8 @@ from pathlib import Path
 from ctc_kg.config import Settings
 from ctc_kg.content.build import build
 from ctc_kg.content.commands import OK, UNUSABLE, VIOLATIONS
-from ctc_kg.content.load import content_files, display_path, load_content
+from ctc_kg.content.load import content_files, load_content
+from ctc_kg.content.reading import display_path
 from ctc_kg.content.releases import (
     ReleaseError,
     check_new_version,

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ctc_kg.config import Settings
 from ctc_kg.content.commands import OK, UNUSABLE, VIOLATIONS
-from ctc_kg.content.load import content_files, display_path, load_content
+from ctc_kg.content.load import content_files, load_content
+from ctc_kg.content.reading import display_path
 from ctc_kg.errors import UnusableInputError, ValidationFailedError
 from ctc_kg.export.site import export_site
 

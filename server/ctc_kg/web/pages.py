@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from ctc_kg import iris
 from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.web import conneg
@@ -103,11 +104,6 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
     base = state.settings.base_iri
     root = request.script_root
 
-    def link(iri: str) -> str:
-        if iri.startswith(base):
-            return root + "/" + iri[len(base) :]
-        return iri
-
     def static(name: str) -> str:
         editor = _assets(state)
         if name in editor.files:
@@ -127,7 +123,7 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
     return PageContext(
         lang=_language(),
         base_iri=base,
-        link=link,
+        link=iris.mover(base, root + "/"),  # the server's root stands for the base
         static=static,
         lang_url=_lang_url,
         public_iri=iri_map.outward,

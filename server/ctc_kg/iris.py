@@ -16,7 +16,7 @@ The rule (docs/modelling.md, "IRIs"):
 - a literal is moved when it is an IRI written as text: no language tag, a plain string,
   `xsd:string` or `xsd:anyURI`, and nothing in it that an IRI cannot hold (white space,
   `<>"{}|\\^` and the backquote); then its value moves by the IRI rule. So
-  `void:uriSpace "B"`, `vann:preferredNamespaceUri "B ontology#"` and a `schema:url`
+  `void:uriSpace "B"`, `vann:preferredNamespaceUri` (B + `ontology#`) and a `schema:url`
   written as a string follow the base; a sentence that starts with or quotes the base,
   and any language-tagged text, are left alone.
 
@@ -44,6 +44,15 @@ def moved(iri: str, from_base: str, to_base: str) -> str:
     if from_base == to_base or not iri.startswith(from_base):
         return iri
     return to_base + iri[len(from_base) :]
+
+
+def document_path(iri: str, base: str) -> str | None:
+    """The path after `base` of the document an IRI under it names (without its
+    fragment: `B ontology#Meeting` is in `ontology`), None for an IRI not under it. The
+    server's root stands for the base, so it is where the document is served."""
+    if not iri.startswith(base):
+        return None
+    return iri[len(base) :].split("#", 1)[0]
 
 
 def mover(from_base: str, to_base: str) -> Move:

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from rdflib import URIRef
 from werkzeug.exceptions import HTTPException
 
+from ctc_kg import iris
 from ctc_kg.config import Settings
 from ctc_kg.content.frames import FRAMES, FRAMES_FOLDER, RESOURCE_FRAME
 from ctc_kg.content.load import Content
@@ -60,8 +61,9 @@ def candidate_paths(content: Content, base_iri: str) -> list[str]:
     found: set[str] = set()
     for quad in content.dataset.quads():
         for term in quad:
-            if isinstance(term, URIRef) and str(term).startswith(base_iri):
-                found.add(str(term)[len(base_iri) :].split("#", 1)[0])
+            path = iris.document_path(str(term), base_iri) if isinstance(term, URIRef) else None
+            if path is not None:
+                found.add(path)
     return sorted(found)
 
 

@@ -149,7 +149,7 @@ def capture(settings: Settings, content: Content, public_base: str) -> Captured:
             if asset.is_file():
                 name = asset.relative_to(static).as_posix()
                 files[f"static/{name}"] = capturer.plain(f"static/{name}")
-        status, _, page = capturer.get(MISSING, "text/html")
+        status, _, page = capturer.get(MISSING, conneg.HTML.media_type)
         if status != 404:
             raise ExportError(f"/{MISSING}: expected 404, got {status}")
         files[NOT_FOUND_PAGE] = page

@@ -116,7 +116,7 @@ def nginx_server_conf(
         by_type.setdefault(content_type.split(";")[0], []).append(suffix)
     # nginx always adds the charset to text/html; naming it again is an error.
     textual = sorted(
-        {ct.split(";")[0] for ct in types.values() if "charset=" in ct} - {"text/html"}
+        {ct.split(";")[0] for ct in types.values() if "charset=" in ct} - {conneg.HTML.media_type}
     )
     lines = [
         HEADER.rstrip("\n"),

@@ -252,9 +252,3 @@ def file_content_type(name: str | PurePath) -> str:
         return GZIP
     fmt = of_file(name)
     return fmt.content_type if fmt is not None else PLAIN_TEXT
-
-
-def by_media_type(media_type: str) -> Format | None:
-    """The format of a media type (parameters ignored), aliases excluded."""
-    wanted = media_type.split(";", 1)[0].strip().lower()
-    return next((fmt for fmt in FORMATS if fmt.media_type == wanted), None)

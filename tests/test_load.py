@@ -10,19 +10,16 @@ import pytest
 from ctc_kg.config import CANONICAL_BASE_IRI, Settings, replace
 from ctc_kg.content.load import (
     _plain,
-    _quads,
-    _read_with_oxigraph,
     content_files,
-    display_path,
     load_content,
     load_dataset,
     load_paths,
-    read_file,
-    rebase,
-    rebase_term,
     union_graph,
 )
 from ctc_kg.content.names import ontology_iri, shapes_iri
+from ctc_kg.content.reading import _read_with_oxigraph, display_path, read_file
+from ctc_kg.content.reading import all_quads as _quads
+from ctc_kg.content.rebase import rebase, rebase_term
 from ctc_kg.content.serialize import add_quad, canonical_nquads, new_dataset
 from ctc_kg.errors import UnusableInputError
 from rdflib import Dataset, Graph, Literal, URIRef

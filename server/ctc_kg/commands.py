@@ -23,10 +23,12 @@ from typing import TextIO
 
 from ctc_kg.config import Settings
 from ctc_kg.content.build import Progress, build
-from ctc_kg.content.load import Content, content_files, display_path, load_content, load_paths
+from ctc_kg.content.load import Content, content_files, load_content, load_paths
+from ctc_kg.content.reading import display_path
 from ctc_kg.content.shacl_engines import Engine
 from ctc_kg.content.validate import ValidationReport, validate_content
 from ctc_kg.errors import ExitStatus, NotConformingError, ReloadRefusedError, UsageError
+from ctc_kg.formats import DATA_DUMP, NQUADS, NTRIPLES, ONTOLOGY_DUMP, file_name
 
 
 def run_validate(
@@ -117,8 +119,8 @@ def run_release(
             folder,
             version,
             base_iri=settings.base_iri,
-            data_nquads=(built / "ctc-kg.nq").read_bytes(),
-            ontology_ntriples=(built / "ontology.nt").read_bytes(),
+            data_nquads=(built / file_name(DATA_DUMP, NQUADS)).read_bytes(),
+            ontology_ntriples=(built / file_name(ONTOLOGY_DUMP, NTRIPLES)).read_bytes(),
             commit=data_commit(repository or settings.root, data_revision),
         )
     print(f"wrote release {version} to {display_path(made)}")

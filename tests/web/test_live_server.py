@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+import rdflib
+from rdflib import Graph, URIRef
 from SPARQLWrapper import GET, JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
 from tests.live import REPOSITORY, LiveServer, command, environment, free_port
@@ -112,3 +114,37 @@ def test_serve_refuses_invalid_data_with_the_report(tmp_path):
     )
     assert done.returncode == 1
     assert b"DatasetLicenseShape" in done.stderr
+
+
+# Every format /sparql answers in, by the W3C format IRI a service description names it with.
+SPARQL_ANSWER_FORMATS = {
+    "application/sparql-results+json": ("SELECT", "SPARQL_Results_JSON"),
+    "application/sparql-results+xml": ("SELECT", "SPARQL_Results_XML"),
+    "text/csv": ("SELECT", "SPARQL_Results_CSV"),
+    "text/tab-separated-values": ("SELECT", "SPARQL_Results_TSV"),
+    "text/turtle": ("CONSTRUCT", "Turtle"),
+    "application/ld+json": ("CONSTRUCT", "JSON-LD"),
+    "application/n-triples": ("CONSTRUCT", "N-Triples"),
+    "application/rdf+xml": ("CONSTRUCT", "RDF_XML"),
+    "application/trig": ("CONSTRUCT", "TriG"),
+    "application/n-quads": ("CONSTRUCT", "N-Quads"),
+}
+
+
+def test_service_description_lists_every_format_sparql_answers_in(server):
+    """The description omitted TriG and N-Quads, which /sparql serves for CONSTRUCT."""
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    request = urllib.request.Request(server + "/sparql", headers={"Accept": "text/turtle"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        description = Graph().parse(data=answer.read(), format="turtle")
+    listed = set(description.objects(URIRef(BASE + "sparql"), sd.resultFormat))
+    for media_type, (form, name) in SPARQL_ANSWER_FORMATS.items():
+        if form == "SELECT":
+            query = f"SELECT ?p WHERE {{ <{MEETING}> ?p ?o }}"
+        else:
+            query = f"CONSTRUCT WHERE {{ <{MEETING}> ?p ?o }}"
+        url = server + "/sparql?" + urllib.parse.urlencode({"query": query})
+        asked = urllib.request.Request(url, headers={"Accept": media_type})
+        with urllib.request.urlopen(asked, timeout=10) as answer:
+            assert answer.headers["Content-Type"].split(";")[0] == media_type
+        assert URIRef("http://www.w3.org/ns/formats/" + name) in listed, media_type

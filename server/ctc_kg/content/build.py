@@ -35,10 +35,10 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from ctc_kg import formats
 from ctc_kg.content.context import context_bytes, to_compacted_jsonld
 from ctc_kg.content.describe import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
-from ctc_kg.content.names import W3C_FORMATS
 from ctc_kg.content.parallel import Job, default_processes, run_jobs
 from ctc_kg.content.serialize import (
     canonical_dataset_and_nquads,
@@ -52,41 +52,38 @@ from ctc_kg.content.serialize import (
     with_union_in_default_graph,
 )
 from ctc_kg.errors import UnusableInputError
+from ctc_kg.formats import (
+    CHECKSUMS,
+    COMPRESSED_SUFFIX,
+    CONTEXT_FILE,
+    DATA_DUMP,
+    DESCRIPTION_DUMP,
+    DESCRIPTION_FORMATS,
+    ONTOLOGY_DUMP,
+    SHAPES_DUMP,
+    Format,
+    file_name,
+)
 
 Progress = Callable[[str], None]
 # Relative CPU time of the data dumps' serializations (100k quads), to start the longest first.
 _SERIALIZING_COST = {
-    "ctc-kg.trig": 11,
-    "ctc-kg.ttl": 9,
-    "ctc-kg.jsonld": 6,
-    "ctc-kg.rdf": 5,
-    "ctc-kg.nt": 1,
-    "ctc-kg.nq": 1,
+    file_name(DATA_DUMP, fmt): cost
+    for fmt, cost in (
+        (formats.TRIG, 11),
+        (formats.TURTLE, 9),
+        (formats.JSONLD, 6),
+        (formats.RDFXML, 5),
+        (formats.NTRIPLES, 1),
+        (formats.NQUADS, 1),
+    )
 }
 
 
-@dataclass(frozen=True)
-class DumpFormat:
-    suffix: str
-    media_type: str
-    name: str
-    format_key: str  # local name under http://www.w3.org/ns/formats/
-    keeps_graphs: bool = False  # TriG, N-Quads: the named graphs; others: their union
-
-
-GRAPH_FORMATS: tuple[DumpFormat, ...] = (
-    DumpFormat("ttl", "text/turtle", "Turtle", "Turtle"),
-    DumpFormat("nt", "application/n-triples", "N-Triples", "N-Triples"),
-    DumpFormat("jsonld", "application/ld+json", "JSON-LD", "JSON-LD"),
-    DumpFormat("rdf", "application/rdf+xml", "RDF/XML", "RDF_XML"),
-)
-DATASET_FORMATS: tuple[DumpFormat, ...] = (
-    DumpFormat("trig", "application/trig", "TriG", "TriG", keeps_graphs=True),
-    DumpFormat("nq", "application/n-quads", "N-Quads", "N-Quads", keeps_graphs=True),
-)
-DATA_DUMP = "ctc-kg"
-CHECKSUMS = "SHA256SUMS"
-CONTEXT_FILE = "context/v1.jsonld"
+# The data dumps: the union of the data graphs, then the data with its named graphs.
+UNION_FORMATS = tuple(fmt for fmt in formats.GRAPH_FORMATS if not fmt.datasets)
+DATASET_FORMATS = tuple(fmt for fmt in formats.GRAPH_FORMATS if fmt.datasets)
+DUMP_FORMATS = UNION_FORMATS + DATASET_FORMATS
 
 
 @dataclass(frozen=True)
@@ -113,38 +110,36 @@ def build(
     union = union_of(data)
 
     jobs: dict[str, Job] = {}
-    for fmt in GRAPH_FORMATS + DATASET_FORMATS:
-        name = f"{DATA_DUMP}.{fmt.suffix}"
-        if fmt.suffix == "nq":
+    for fmt in DUMP_FORMATS:
+        name = file_name(DATA_DUMP, fmt)
+        if fmt == formats.NQUADS:
             jobs[name] = partial(bytes, data_nquads)  # canonical N-Quads, from above
-        elif fmt.keeps_graphs:
-            jobs[name] = partial(_dataset_bytes, fmt.suffix, data)
+        elif fmt.datasets:
+            jobs[name] = partial(_dataset_bytes, fmt, data)
         else:
-            jobs[name] = partial(_graph_bytes, fmt.suffix, union, base)
-    for label, graph in (("ontology", content.ontology), ("shapes", content.shapes)):
+            jobs[name] = partial(_graph_bytes, fmt, union, base)
+    for stem, graph in ((ONTOLOGY_DUMP, content.ontology), (SHAPES_DUMP, content.shapes)):
         canonical = canonical_graph(graph, base)
-        for fmt in GRAPH_FORMATS:
-            jobs[f"{label}.{fmt.suffix}"] = partial(_graph_bytes, fmt.suffix, canonical, base)
+        for fmt in UNION_FORMATS:
+            jobs[file_name(stem, fmt)] = partial(_graph_bytes, fmt, canonical, base)
     processes = default_processes() if processes is None else processes
     step(f"serialize {len(jobs)} files in {processes} processes")
     built = run_jobs(jobs, _SERIALIZING_COST, processes, gzip_bytes)
     dumps: list[DumpFile] = []
-    for fmt in GRAPH_FORMATS + DATASET_FORMATS:
-        name = f"{DATA_DUMP}.{fmt.suffix}"
-        body, packed = built[name]
-        dumps.append(_dump_file(name, fmt, body, compressed=False))
-        dumps.append(_dump_file(name + ".gz", fmt, packed, compressed=True))
+    for fmt in DUMP_FORMATS:
+        body, packed = built[file_name(DATA_DUMP, fmt)]
+        dumps.append(_dump_file(DATA_DUMP, fmt, body, compressed=False))
+        dumps.append(_dump_file(DATA_DUMP, fmt, packed, compressed=True))
     for name, (body, packed) in built.items():
         files[name] = body
-        files[name + ".gz"] = packed
+        files[name + COMPRESSED_SUFFIX] = packed
 
     files[CONTEXT_FILE] = context_bytes(base)
 
     step("describe the dataset")
     description = describe_dataset(union, dumps, base)
-    files["void.ttl"] = turtle(description)
-    files["void.nt"] = ntriples(description)
-    files["void.jsonld"] = to_compacted_jsonld(description, base)
+    for fmt in DESCRIPTION_FORMATS:
+        files[file_name(DESCRIPTION_DUMP, fmt)] = _graph_bytes(fmt, description, base)
 
     files[CHECKSUMS] = checksums(files)
     step(f"write {out}")
@@ -211,32 +206,32 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _graph_bytes(suffix: str, graph: Graph, base_iri: str) -> bytes:
-    if suffix == "ttl":
+# The serializers that write canonical bytes (content.serialize); compared by value, not
+# identity: the jobs run in other processes, with their own copy of the format.
+def _graph_bytes(fmt: Format, graph: Graph, base_iri: str) -> bytes:
+    if fmt == formats.TURTLE:
         return turtle(graph)
-    if suffix == "nt":
+    if fmt == formats.NTRIPLES:
         return ntriples(graph)
-    if suffix == "jsonld":
+    if fmt == formats.JSONLD:
         return to_compacted_jsonld(graph, base_iri)
-    if suffix == "rdf":
+    if fmt == formats.RDFXML:
         return rdfxml(graph)
-    raise ValueError(suffix)
+    raise ValueError(fmt.name)
 
 
-def _dataset_bytes(suffix: str, dataset: Dataset) -> bytes:
-    if suffix == "trig":
+def _dataset_bytes(fmt: Format, dataset: Dataset) -> bytes:
+    if fmt == formats.TRIG:
         return trig(dataset)
-    if suffix == "nq":
+    if fmt == formats.NQUADS:
         return nquads(dataset)
-    raise ValueError(suffix)
+    raise ValueError(fmt.name)
 
 
-def _dump_file(name: str, fmt: DumpFormat, body: bytes, *, compressed: bool) -> DumpFile:
+def _dump_file(stem: str, fmt: Format, body: bytes, *, compressed: bool) -> DumpFile:
     return DumpFile(
-        name=name,
-        media_type=fmt.media_type,
-        format_name=fmt.name,
-        format_iri=W3C_FORMATS[fmt.format_key],
+        name=file_name(stem, fmt, compressed=compressed),
+        fmt=fmt,
         byte_size=len(body),
         sha256=sha256(body),
         compressed=compressed,

@@ -19,6 +19,7 @@ from rdflib.term import Node
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content.names import context_iri, prefixes
 from ctc_kg.content.serialize import ntriples
+from ctc_kg.formats import JSONLD, NQUADS
 
 JsonObject = dict[str, Any]
 DocumentLoader = Callable[[str, dict[str, Any]], JsonObject]
@@ -167,7 +168,7 @@ def document_loader(base_iri: str = CANONICAL_BASE_IRI) -> DocumentLoader:
         if url not in served:
             raise RemoteDocumentRefusedError(url)
         return {
-            "contentType": "application/ld+json",
+            "contentType": JSONLD.media_type,
             "contextUrl": None,
             "documentUrl": url,
             "document": served[url],
@@ -187,7 +188,7 @@ def jsonld_to_nquads(document: Any, base_iri: str = CANONICAL_BASE_IRI) -> str:
 
     Raises pyld's JsonLdError; a refused remote document is its (indirect) cause.
     """
-    options = pyld_options(base_iri, base=base_iri, format="application/n-quads")
+    options = pyld_options(base_iri, base=base_iri, format=NQUADS.media_type)
     result: str = jsonld.to_rdf(document, options)
     return result
 
@@ -217,7 +218,7 @@ def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> byt
         # expansion does not, so graphs with lists (small vocabularies) keep pyld's.
         expanded: Any = jsonld.from_rdf(
             ntriples(graph).decode("utf-8"),
-            {"format": "application/n-quads", "useNativeTypes": False, "rdfDirection": None},
+            {"format": NQUADS.media_type, "useNativeTypes": False, "rdfDirection": None},
         )
     else:
         expanded = expanded_jsonld(graph)

@@ -15,11 +15,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SDO, VOID, XSD, split_uri
 from rdflib.term import Node
 
+from ctc_kg import formats
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content.names import (
     SD,
     SPDX,
-    W3C_FORMATS,
     dataset_iri,
     description_iri,
     dump_iri,
@@ -31,24 +31,18 @@ from ctc_kg.content.names import (
     sparql_iri,
 )
 from ctc_kg.content.serialize import new_graph
+from ctc_kg.formats import Format
 
-GZIP = "application/gzip"
 TPF_SPEC = URIRef("https://linkeddatafragments.org/specification/triple-pattern-fragments/")
 QPF_SPEC = URIRef("https://linkeddatafragments.org/specification/quad-pattern-fragments/")
 
-# The result formats the SPARQL service offers (SPARQL 1.1 Service Description uses the
-# W3C format IRIs of http://www.w3.org/ns/formats/).
+# The formats the SPARQL service answers in (SELECT and ASK results, CONSTRUCT and DESCRIBE
+# graphs), by their W3C format IRIs as the SPARQL 1.1 Service Description names them.
 RESULT_FORMATS: tuple[URIRef, ...] = tuple(
-    W3C_FORMATS[name]
-    for name in (
-        "JSON-LD",
-        "N-Triples",
-        "RDF_XML",
-        "SPARQL_Results_CSV",
-        "SPARQL_Results_JSON",
-        "SPARQL_Results_TSV",
-        "SPARQL_Results_XML",
-        "Turtle",
+    sorted(
+        URIRef(iri)
+        for fmt in formats.RESULTS_FORMATS + formats.GRAPH_FORMATS
+        if (iri := fmt.w3c_iri) is not None
     )
 )
 
@@ -58,9 +52,7 @@ class DumpFile:
     """A file of the build, as the description needs it."""
 
     name: str  # file name in the output folder and after `B dump/`, e.g. "ctc-kg.ttl.gz"
-    media_type: str  # of the content, e.g. "text/turtle" (also for the .gz)
-    format_name: str  # e.g. "Turtle"
-    format_iri: URIRef | None  # http://www.w3.org/ns/formats/...
+    fmt: Format  # of the content (also for the .gz)
     byte_size: int
     sha256: str
     compressed: bool = False
@@ -217,19 +209,19 @@ def _access(
         iri = dump_iri(base_iri, dump.name)
         graph.add((dataset, VOID.dataDump, iri))
         graph.add((dataset, DCAT.distribution, iri))
-        if dump.format_iri is not None and not dump.compressed:
-            graph.add((dataset, VOID.feature, dump.format_iri))
+        if dump.fmt.w3c_iri is not None and not dump.compressed:
+            graph.add((dataset, VOID.feature, URIRef(dump.fmt.w3c_iri)))
         graph.add((iri, RDF.type, DCAT.Distribution))
         packed = " (gzip)" if dump.compressed else ""
-        title_en = f"ctc-kg in {dump.format_name}{packed}"
-        title_fr = f"ctc-kg au format {dump.format_name}{packed}"
+        title_en = f"ctc-kg in {dump.fmt.label}{packed}"
+        title_fr = f"ctc-kg au format {dump.fmt.label}{packed}"
         graph.add((iri, DCTERMS.title, Literal(title_en, lang="en")))
         graph.add((iri, DCTERMS.title, Literal(title_fr, lang="fr")))
         graph.add((iri, DCAT.downloadURL, iri))
         graph.add((iri, DCAT.accessURL, iri))
-        graph.add((iri, DCAT.mediaType, media_type_iri(dump.media_type)))
+        graph.add((iri, DCAT.mediaType, media_type_iri(dump.fmt.media_type)))
         if dump.compressed:
-            graph.add((iri, DCAT.compressFormat, media_type_iri(GZIP)))
+            graph.add((iri, DCAT.compressFormat, media_type_iri(formats.GZIP)))
         graph.add(
             (iri, DCAT.byteSize, Literal(str(dump.byte_size), datatype=XSD.nonNegativeInteger))
         )

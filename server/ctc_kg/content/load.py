@@ -4,66 +4,32 @@
   `B shapes`, so both are queryable and dereferenceable like the data;
 - data graphs keep their names, default-graph triples stay in the default graph;
 - every subject and graph name remembers the file(s) it came from, for reports;
-- a syntax error raises UnusableInputError naming the file and the line;
-- JSON-LD never fetches a remote context (ctc_kg.content.context.document_loader).
+- a syntax error raises UnusableInputError naming the file and the line (reading.py,
+  which reads one file; JSON-LD never fetches a remote context).
 
 Relative IRIs in any file resolve against the canonical base IRI, so the result does not
-depend on where the checkout lives.
-
-Turtle, TriG, N-Triples and N-Quads are read with pyoxigraph's parser (its Rust parser is
-the bulk of a load's speed-up: 100k quads, 16.7 s -> 4.1 s of CPU) and turned into the same rdflib
-terms rdflib's parser makes. A file pyoxigraph refuses, or one it would read differently
-(language tags not in lower case, RDF 1.2 triple terms or directions), is read by rdflib's
-parser instead, which names the file and line of a syntax error.
+depend on where the checkout lives; a deployment with another base gets every IRI moved
+once, here, by the rule of ctc_kg.iris (rebase.py).
 """
 
 from __future__ import annotations
 
-import json
-import re
-import xml.sax
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-import pyoxigraph as ox
-from pyld.jsonld import JsonLdError
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.exceptions import ParserError
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
-from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI, Settings
-from ctc_kg.content.context import jsonld_to_nquads, refused_url
 from ctc_kg.content.names import ontology_iri, shapes_iri
-from ctc_kg.content.serialize import Quad, add_quad, new_dataset, new_graph, union_of
+from ctc_kg.content.reading import all_quads, display_path, is_rdf_file, read_quads
+from ctc_kg.content.rebase import rebase, rebase_term
+from ctc_kg.content.serialize import Quad, new_dataset, new_graph, union_of
 from ctc_kg.errors import UnusableInputError
-
-# File name suffix -> rdflib parser name ("json-ld" is read with pyld, see _read_jsonld).
-SUFFIX_FORMATS: Mapping[str, str] = {
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".nq": "nquads",
-    ".nt": "nt",
-    ".owl": "xml",
-    ".rdf": "xml",
-    ".trig": "trig",
-    ".ttl": "turtle",
-}
-_DATASET_FORMATS = frozenset({"trig", "nquads", "json-ld"})
-# rdflib parser name -> pyoxigraph format, for the formats read by pyoxigraph first.
-_OXIGRAPH_FORMATS: Mapping[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
-# A language tag with an upper-case letter: pyoxigraph lower-cases it, rdflib keeps it.
-_UPPER_CASE_LANGUAGE = re.compile(rb"[\"']@[a-z0-9-]*[A-Z]")
-_XSD_STRING = str(XSD.string)
 
 Origins = Mapping[Node, tuple[str, ...]]
 
@@ -138,7 +104,7 @@ class Content:
     def data_quads(self) -> Iterator[Quad]:
         """The statements of the default graph and the data graphs (not ontology, not shapes)."""
         excluded = set(self.vocabulary_graphs)
-        return (quad for quad in _quads(self.dataset) if quad[3] not in excluded)
+        return (quad for quad in all_quads(self.dataset) if quad[3] not in excluded)
 
 
 def content_files(settings: Settings) -> ContentFiles:
@@ -194,9 +160,7 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     result: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIX_FORMATS
-            )
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and is_rdf_file(p))
             if not inside:
                 raise UnusableInputError("no RDF file in this folder", str(path))
             result.extend(inside)
@@ -205,56 +169,6 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
         else:
             raise UnusableInputError("no such file or folder", str(path))
     return result
-
-
-def rebase(dataset: Dataset, from_base: str, to_base: str) -> Dataset:
-    """A copy of the dataset with every IRI starting with from_base moved under to_base.
-
-    Used at load time when a deployment's base IRI is not the canonical one: the files
-    keep the canonical base and every IRI (terms, resources, graph names) follows.
-    """
-    result = new_dataset(to_base)
-    for quad in _quads(dataset):
-        add_quad(result, cast(Quad, tuple(rebase_term(t, from_base, to_base) for t in quad)))
-    return result
-
-
-def rebase_term(term: Node, from_base: str, to_base: str) -> Node:
-    """The term with from_base replaced by to_base: IRIs, datatypes, and IRIs written as
-    literals (xsd:anyURI, or plain strings such as void:uriSpace's, that start with the
-    base). Language-tagged text is never touched."""
-    if isinstance(term, URIRef) and term.startswith(from_base):
-        return URIRef(to_base + term[len(from_base) :])
-    if not isinstance(term, Literal) or term.language is not None:
-        return term
-    datatype = term.datatype
-    if datatype is not None and datatype.startswith(from_base):
-        datatype = URIRef(to_base + datatype[len(from_base) :])
-    value = str(term)
-    iri_like = datatype is None or datatype in (XSD.anyURI, XSD.string)
-    if iri_like and value.startswith(from_base):
-        value = to_base + value[len(from_base) :]
-    if datatype == term.datatype and value == str(term):
-        return term
-    return Literal(value, datatype=datatype)
-
-
-def rebase_graph(graph: Graph, from_base: str, to_base: str) -> Graph:
-    """A copy of the graph with every IRI starting with from_base moved under to_base."""
-    result = new_graph(to_base)
-    for triple in graph:
-        s, p, o = (rebase_term(t, from_base, to_base) for t in triple)
-        result.add((s, p, o))
-    return result
-
-
-def display_path(path: Path) -> str:
-    """The path relative to the working folder when it is inside it, else absolute."""
-    absolute = path.resolve()
-    try:
-        return str(absolute.relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(absolute)
 
 
 def _listing(folder: Path, patterns: tuple[str, ...]) -> tuple[Path, ...]:
@@ -281,9 +195,7 @@ def _load_into(
     graphs keep their names and default-graph triples stay in the default graph.
     """
     shown = display_path(path)
-    quads = _read_with_oxigraph(path, shown)
-    if quads is None:
-        quads = list(_quads(read_file(path, shown)))
+    quads = read_quads(path, shown)
     graphs: dict[Node, Graph] = {}
     for s, p, o, g in quads:
         target = graph_name if graph_name is not None else g
@@ -300,167 +212,6 @@ def _graph_of(dataset: Dataset, name: Node) -> Graph:
     if name == DATASET_DEFAULT_GRAPH_ID:
         return cast(Graph, dataset.default_graph)
     return dataset.graph(cast(URIRef | BNode, name))
-
-
-class _NotForOxigraphError(Exception):
-    """The file holds something rdflib's parser must read itself."""
-
-
-def _read_with_oxigraph(path: Path, shown: str) -> list[Quad] | None:
-    """The file's statements as rdflib terms, read by pyoxigraph; None when rdflib's parser
-    must read it (another format, a syntax error, or a term pyoxigraph would change)."""
-    fmt = _OXIGRAPH_FORMATS.get(SUFFIX_FORMATS.get(path.suffix.lower(), ""))
-    if fmt is None:
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None  # read_file says why
-    if _UPPER_CASE_LANGUAGE.search(data):
-        return None
-    terms: dict[object, Node] = {}  # per file: its blank nodes are its own
-
-    def term(node: object) -> Node:
-        found = terms.get(node)
-        if found is None:
-            found = terms[node] = _rdflib_term(node)
-        return found
-
-    try:
-        return [
-            (term(q.subject), term(q.predicate), term(q.object), term(q.graph_name))
-            for q in ox.parse(input=data, format=fmt, base_iri=CANONICAL_BASE_IRI)
-        ]
-    except (SyntaxError, ValueError, _NotForOxigraphError):
-        return None
-
-
-def _rdflib_term(node: object) -> Node:
-    """The rdflib term rdflib's own parser makes for this pyoxigraph term."""
-    if isinstance(node, ox.NamedNode):
-        return URIRef(node.value)
-    if isinstance(node, ox.BlankNode):
-        return BNode()
-    if isinstance(node, ox.Literal):
-        if node.direction is not None:
-            raise _NotForOxigraphError("a literal with a base direction")
-        if node.language is not None:
-            return Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(node.value)
-        return Literal(node.value, datatype=URIRef(datatype))
-    if isinstance(node, ox.DefaultGraph):
-        return DATASET_DEFAULT_GRAPH_ID
-    raise _NotForOxigraphError(f"a {type(node).__name__}")
-
-
-def read_file(path: Path, shown: str | None = None) -> Dataset:
-    """Parse one file by its suffix into a fresh Dataset (graph-less formats: default graph)."""
-    shown = shown or display_path(path)
-    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(SUFFIX_FORMATS))
-        raise UnusableInputError(f"unknown file type (known: {known})", shown)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UnusableInputError(f"cannot read: {error.strerror or error}", shown) from error
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise UnusableInputError("not UTF-8 text", shown, line) from error
-    if fmt == "json-ld":
-        return _read_jsonld(text, shown)
-    if fmt in _DATASET_FORMATS:
-        dataset = new_dataset()
-        _parse(dataset, text, fmt, shown)
-        return dataset
-    graph = new_graph()
-    _parse(graph, text, fmt, shown)
-    dataset = new_dataset()
-    default = dataset.default_graph
-    for triple in graph:
-        default.add(triple)
-    return dataset
-
-
-def _parse(sink: Graph, text: str, fmt: str, shown: str) -> None:
-    try:
-        sink.parse(data=text, format=fmt, publicID=CANONICAL_BASE_IRI)
-    except BadSyntax as error:
-        raise UnusableInputError(
-            _bad_syntax_reason(error), shown, _bad_syntax_line(error)
-        ) from error
-    except xml.sax.SAXParseException as error:
-        raise UnusableInputError(error.getMessage(), shown, error.getLineNumber()) from error
-    except (ParserError, ValueError) as error:
-        line = _first_bad_line(text, fmt) if fmt in ("nt", "nquads") else None
-        reason = f"syntax error ({_first_line(str(error))})"
-        raise UnusableInputError(reason, shown, line) from error
-
-
-def _read_jsonld(text: str, shown: str) -> Dataset:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UnusableInputError(f"not JSON ({error.msg})", shown, error.lineno) from error
-    try:
-        nquads = jsonld_to_nquads(document)
-    except JsonLdError as error:
-        url = refused_url(error)
-        if url is not None:
-            message = (
-                f"remote @context {url} is not fetched (no network access while reading "
-                "data); inline the context or cite https://w3id.org/ctc-kg/context/v1.jsonld"
-            )
-            raise UnusableInputError(message, shown) from error
-        raise UnusableInputError(f"invalid JSON-LD ({_first_line(str(error))})", shown) from error
-    dataset = new_dataset()
-    dataset.parse(data=nquads, format="nquads")
-    return dataset
-
-
-def _bad_syntax_reason(error: BadSyntax) -> str:
-    why = str(getattr(error, "_why", "") or "").strip()
-    return f"syntax error ({why})" if why else "syntax error"
-
-
-def _bad_syntax_line(error: BadSyntax) -> int:
-    """The line of the error's position in the text.
-
-    BadSyntax.lines is rdflib's running count of newlines skipped, which overcounts after
-    backtracking (in TriG graph blocks); the position itself is exact.
-    """
-    text = getattr(error, "_str", None)
-    position = getattr(error, "_i", None)
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    if isinstance(text, str) and isinstance(position, int):
-        return text[:position].count("\n") + 1
-    return int(error.lines) + 1
-
-
-def _first_bad_line(text: str, fmt: str) -> int | None:
-    """N-Triples and N-Quads are line-based: the first line that fails alone is the culprit."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        probe: Graph = new_dataset() if fmt == "nquads" else new_graph()
-        try:
-            probe.parse(data=line + "\n", format=fmt)
-        except ParserError:
-            return number
-    return None
-
-
-def _first_line(message: str) -> str:
-    return message.strip().splitlines()[0] if message.strip() else "unknown error"
-
-
-def _quads(dataset: Dataset) -> Iterable[Quad]:
-    return cast(Iterable[Quad], dataset.quads((None, None, None, None)))
 
 
 def _plain(term: Node) -> Node:

@@ -13,7 +13,6 @@ from ctc_kg.config import CANONICAL_BASE_IRI
 SCHEMA = Namespace("https://schema.org/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 _STANDARD_PREFIXES: dict[str, str] = {

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from ctc_kg import formats
 from ctc_kg.content.frames import FRAMES, frame_iri
 from ctc_kg.content.names import (
     SCHEMA,
@@ -28,6 +29,7 @@ from ctc_kg.content.names import (
     shapes_iri,
 )
 from ctc_kg.content.serialize import new_graph
+from ctc_kg.formats import JSONLD, TURTLE
 
 PROF = Namespace("http://www.w3.org/ns/dx/prof/")
 PROF_ROLE = Namespace("http://www.w3.org/ns/dx/prof/role/")
@@ -35,12 +37,9 @@ ALTR = Namespace("http://www.w3.org/ns/dx/connegp/altr#")
 #: The token of the list-profiles request (`?_profile=alt`), the recommendation's keyword.
 ALTERNATES = "alt"
 
-_GRAPH_TYPES = (
-    "text/turtle",
-    "application/ld+json",
-    "application/n-triples",
-    "application/rdf+xml",
-)
+# The triples-only formats (the union of the graphs), the default first.
+_GRAPH_TYPES = tuple(fmt.media_type for fmt in formats.GRAPH_FORMATS if not fmt.datasets)
+_DATASET_TYPES = tuple(fmt.media_type for fmt in formats.GRAPH_FORMATS if fmt.datasets)
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ FULL = Profile(
     "of what it mentions.",
     keeps_graphs=True,
     framed=False,
-    media_types=("text/html", *_GRAPH_TYPES, "application/trig", "application/n-quads"),
+    media_types=(formats.HTML.media_type, *_GRAPH_TYPES, *_DATASET_TYPES),
 )
 PLAIN = Profile(
     "plain",
@@ -84,10 +83,10 @@ SCHEMA_ORG = Profile(
     keeps_graphs=False,
     framed=True,
     media_types=(
-        "application/ld+json",
-        "text/turtle",
-        "application/n-triples",
-        "application/rdf+xml",
+        JSONLD.media_type,
+        TURTLE.media_type,
+        formats.NTRIPLES.media_type,
+        formats.RDFXML.media_type,
     ),
 )
 PROFILES: tuple[Profile, ...] = (FULL, PLAIN, SCHEMA_ORG)
@@ -122,17 +121,17 @@ def describe_profiles(base_iri: str) -> Graph:
         graph.add((dataset_iri(base_iri), DCTERMS.conformsTo, node))
         for media_type in profile.media_types:
             graph.add((node, DCTERMS["format"], media_type_iri(media_type)))
-        _resource(graph, node, PROF_ROLE.vocabulary, ontology_iri(base_iri), "text/turtle")
+        _resource(graph, node, PROF_ROLE.vocabulary, ontology_iri(base_iri), TURTLE.media_type)
         if profile is SCHEMA_ORG:
             graph.add((node, PROF.isProfileOf, URIRef(str(SCHEMA))))
             graph.add((node, DCTERMS.conformsTo, URIRef(str(SCHEMA))))
         else:
-            _resource(graph, node, PROF_ROLE.validation, shapes_iri(base_iri), "text/turtle")
+            _resource(graph, node, PROF_ROLE.validation, shapes_iri(base_iri), TURTLE.media_type)
         if profile.framed:
             for frame in FRAMES:
                 artifact = URIRef(frame_iri(base_iri, frame.name))
-                _resource(graph, node, PROF_ROLE.schema, artifact, "application/ld+json")
-        _resource(graph, node, PROF_ROLE.mapping, context_iri(base_iri), "application/ld+json")
+                _resource(graph, node, PROF_ROLE.schema, artifact, JSONLD.media_type)
+        _resource(graph, node, PROF_ROLE.mapping, context_iri(base_iri), JSONLD.media_type)
     return graph
 
 

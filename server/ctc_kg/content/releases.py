@@ -40,20 +40,40 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV
 
 from ctc_kg.config import Settings
-from ctc_kg.content.build import CHECKSUMS, checksums, gzip_bytes, sha256
+from ctc_kg.content.build import checksums, gzip_bytes, sha256
 from ctc_kg.content.names import dataset_iri, ontology_iri
 from ctc_kg.content.serialize import turtle
 from ctc_kg.content.terms import rdflib_term
 from ctc_kg.errors import UsageError
+from ctc_kg.formats import (
+    CHECKSUMS,
+    DATA_DUMP,
+    MARKDOWN,
+    NQUADS,
+    NTRIPLES,
+    ONTOLOGY_DUMP,
+    PLAIN_TEXT,
+    TURTLE,
+    file_name,
+)
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (dcat:version, dcat:isVersionOf)
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-DATA_FILE = "ctc-kg.nq.gz"
-ONTOLOGY_FILE = "ontology.nt.gz"
-MANIFEST = "release.ttl"
-CHANGES_RDF = "changes.ttl.gz"
+DATA_FILE = file_name(DATA_DUMP, NQUADS, compressed=True)
+ONTOLOGY_FILE = file_name(ONTOLOGY_DUMP, NTRIPLES, compressed=True)
+MANIFEST = file_name("release", TURTLE)
+CHANGES_RDF = file_name("changes", TURTLE, compressed=True)
 CHANGES_TEXT = "CHANGES.md"
+# Each file of a release folder and the media type of its content (gzip is its encoding).
+FILE_TYPES: dict[str, str] = {
+    DATA_FILE: NQUADS.media_type,
+    ONTOLOGY_FILE: NTRIPLES.media_type,
+    CHANGES_RDF: TURTLE.media_type,
+    MANIFEST: TURTLE.content_type,
+    CHANGES_TEXT: MARKDOWN,
+    CHECKSUMS: PLAIN_TEXT,
+}
 VERSION_PATTERN = re.compile(r"^(\d+\.\d+\.\d+|\d{4}-\d{2}-\d{2})$")
 
 

@@ -23,6 +23,7 @@ from rdflib.term import Node
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content import oxigraph_canon
 from ctc_kg.content.names import prefixes
+from ctc_kg.formats import NQUADS
 
 Quad = tuple[Node, Node, Node, Node]
 
@@ -130,7 +131,7 @@ def canonical_by_pyld(quads: Iterable[Quad]) -> tuple[str, list[Quad]]:
         )
         statements.append(quad)
     canonicalization = URDNA2015()
-    text: str = canonicalization.main(graphs, {"format": "application/n-quads"})
+    text: str = canonicalization.main(graphs, {"format": NQUADS.media_type})
     labels: dict[str, str] = canonicalization.canonical_issuer.existing
     if not labels:
         return text, statements

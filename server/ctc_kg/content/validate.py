@@ -32,8 +32,9 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI
-from ctc_kg.content.load import Content, Origins, rebase_graph
+from ctc_kg.content.load import Content, Origins
 from ctc_kg.content.names import ontology_namespace
+from ctc_kg.content.rebase import rebase_graph
 from ctc_kg.content.shacl_engines import Engine, run_shacl
 
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}

@@ -16,15 +16,16 @@ from flask.testing import FlaskClient
 from rdflib import URIRef
 from werkzeug.exceptions import HTTPException
 
+from ctc_kg import iris
 from ctc_kg.config import Settings
 from ctc_kg.content.frames import FRAMES, FRAMES_FOLDER, RESOURCE_FRAME
 from ctc_kg.content.load import Content
 from ctc_kg.errors import CtcKgError
 from ctc_kg.export.layout import NOT_ACCEPTABLE_PAGE, NOT_FOUND_PAGE, Negotiable
 from ctc_kg.export.releases import capture_releases
+from ctc_kg.formats import Format
 from ctc_kg.web import conneg, published
 from ctc_kg.web.app import close_app, create_app
-from ctc_kg.web.conneg import Format
 from ctc_kg.web.site import Site
 
 # Endpoints of the app whose URLs are negotiated descriptions, and what each offers.
@@ -60,8 +61,9 @@ def candidate_paths(content: Content, base_iri: str) -> list[str]:
     found: set[str] = set()
     for quad in content.dataset.quads():
         for term in quad:
-            if isinstance(term, URIRef) and str(term).startswith(base_iri):
-                found.add(str(term)[len(base_iri) :].split("#", 1)[0])
+            path = iris.document_path(str(term), base_iri) if isinstance(term, URIRef) else None
+            if path is not None:
+                found.add(path)
     return sorted(found)
 
 
@@ -147,7 +149,7 @@ def capture(settings: Settings, content: Content, public_base: str) -> Captured:
             if asset.is_file():
                 name = asset.relative_to(static).as_posix()
                 files[f"static/{name}"] = capturer.plain(f"static/{name}")
-        status, _, page = capturer.get(MISSING, "text/html")
+        status, _, page = capturer.get(MISSING, conneg.HTML.media_type)
         if status != 404:
             raise ExportError(f"/{MISSING}: expected 404, got {status}")
         files[NOT_FOUND_PAGE] = page

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ctc_kg.formats import Format
 from ctc_kg.web import conneg
-from ctc_kg.web.conneg import Format
 from ctc_kg.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Negotiable", "stem_of", "variant_file"]

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ctc_kg.web.conneg import Format
+from ctc_kg.formats import Format
 
 ZERO = "0000"
 _RANGE_CHAR = r"[\w!#$%&'*+.^`|~-]"

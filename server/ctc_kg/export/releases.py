@@ -16,8 +16,10 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from ctc_kg import formats, iris
+from ctc_kg.content.releases import FILE_TYPES
 from ctc_kg.export.layout import Negotiable
-from ctc_kg.web.memento import FILE_TYPES, releases
+from ctc_kg.web.memento import releases
 from ctc_kg.web.site import Site
 
 TIMEMAPS = "timemap/"
@@ -31,10 +33,13 @@ def release_paths(state: Site) -> list[str]:
     base = state.settings.base_iri
     found: set[str] = set()
     for release in releases(state):
-        for quad in ox.parse(release.nquads(), format=ox.RdfFormat.N_QUADS):
+        for quad in ox.parse(release.nquads(), format=formats.NQUADS.rdf_format):
             for term in (quad.subject, quad.predicate, quad.object, quad.graph_name):
-                if isinstance(term, ox.NamedNode) and term.value.startswith(base):
-                    found.add(term.value[len(base) :].split("#", 1)[0])
+                path = (
+                    iris.document_path(term.value, base) if isinstance(term, ox.NamedNode) else None
+                )
+                if path is not None:
+                    found.add(path)
     found.discard("")
     return sorted(found)
 

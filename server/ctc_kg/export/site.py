@@ -12,6 +12,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ctc_kg import formats
 from ctc_kg.config import Settings
 from ctc_kg.content.build import write_folder
 from ctc_kg.content.load import Content
@@ -22,7 +23,7 @@ from ctc_kg.export.nginx import nginx_http_conf, nginx_server_conf
 from ctc_kg.export.sitemap import robots_txt, sitemap_xml
 from ctc_kg.export.stable import Stabilizer
 from ctc_kg.export.w3id import w3id_htaccess
-from ctc_kg.web import conneg, dumps
+from ctc_kg.web import conneg
 from ctc_kg.web.rewrite import public_base
 
 NGINX_HTTP = f"{DEPLOY_FOLDER}/nginx-http.conf"
@@ -41,7 +42,7 @@ class SiteResult:
 
 def content_types(names: list[str]) -> dict[str, str]:
     """Suffix -> Content-Type for every file suffix in the site, as the server sends it:
-    conneg's table for descriptions, the dumps blueprint's for dumps, the standard table
+    the table of formats for descriptions and dumps, the standard table
     (as Flask's static files use it) for assets."""
     table: dict[str, str] = {}
     for name in names:
@@ -52,8 +53,8 @@ def content_types(names: list[str]) -> dict[str, str]:
         fmt = next((f for f in conneg.RESOURCE_FORMATS if f.name == key), None)
         if fmt is not None:
             table[key] = fmt.content_type
-        elif suffix in dumps.MEDIA_TYPES:
-            table[key] = dumps.MEDIA_TYPES[suffix]
+        elif suffix == formats.COMPRESSED_SUFFIX:
+            table[key] = formats.file_content_type(name)
         else:
             guessed = mimetypes.guess_type("file" + suffix)[0] or "application/octet-stream"
             textual = guessed.startswith("text/") or guessed.endswith(("+xml", "/xml"))

@@ -20,8 +20,8 @@ from rdflib import Dataset
 from ctc_kg.content.context import to_compacted_jsonld
 from ctc_kg.content.names import prefixes
 from ctc_kg.content.serialize import canonical_nquads, dataset_from_nquads, union_of
+from ctc_kg.formats import Format
 from ctc_kg.web import conneg, render
-from ctc_kg.web.conneg import Format
 from ctc_kg.web.rewrite import IriMap
 
 

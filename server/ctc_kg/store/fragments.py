@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ctc_kg import formats
 from ctc_kg.store.base import QueryRequest, Store
 
 #: A count stops here: above it, a fragment says "at least this many" (an estimate).
 COUNT_LIMIT = 10_000
-RESULTS_JSON = "application/sparql-results+json"
+RESULTS_JSON = formats.RESULTS_JSON.media_type
 
 Subject = ox.NamedNode
 Object = ox.NamedNode | ox.Literal

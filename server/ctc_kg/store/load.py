@@ -59,6 +59,7 @@ from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
+from ctc_kg import formats
 from ctc_kg.errors import StoreUnavailableError
 from ctc_kg.store.manifest import (
     Manifest,
@@ -117,7 +118,7 @@ class UpdateClient:
         self._post({"update": text}, "text/plain, */*;q=0.1")
 
     def select(self, text: str) -> list[dict[str, dict[str, str]]]:
-        body = self._post({"query": text}, "application/sparql-results+json")
+        body = self._post({"query": text}, formats.RESULTS_JSON.media_type)
         try:
             rows: list[dict[str, dict[str, str]]] = json.loads(body)["results"]["bindings"]
         except (ValueError, KeyError, TypeError) as error:

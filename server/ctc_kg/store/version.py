@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-CHECKSUMS = "SHA256SUMS"
+from ctc_kg.formats import CHECKSUMS, DATA_DUMP, NQUADS, file_name
+
 TAG_LENGTH = 16
 
 
@@ -34,7 +35,7 @@ def tag_of(*parts: str) -> str:
 
 def _build_version_source(dist: Path) -> Path:
     sums = dist / CHECKSUMS
-    return sums if sums.exists() else dist / "ctc-kg.nq"
+    return sums if sums.exists() else dist / file_name(DATA_DUMP, NQUADS)
 
 
 def build_version(dist: Path) -> DataVersion:

@@ -27,6 +27,7 @@ from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
+from ctc_kg import formats
 from ctc_kg.store import writing
 from ctc_kg.store.description import (
     GRAPH_CONTENT_LIMIT,
@@ -38,20 +39,6 @@ from ctc_kg.store.description import (
 )
 
 LABELS = tuple(ox.NamedNode(predicate) for predicate in LABEL_PREDICATES)
-
-
-def _rdf_format(media_type: str) -> ox.RdfFormat:
-    found = ox.RdfFormat.from_media_type(media_type)
-    if found is None:
-        raise ValueError(f"unsupported RDF media type {media_type}")
-    return found
-
-
-def _results_format(media_type: str) -> ox.QueryResultsFormat:
-    found = ox.QueryResultsFormat.from_media_type(media_type)
-    if found is None:
-        raise ValueError(f"unsupported results media type {media_type}")
-    return found
 
 
 class Worker:
@@ -83,7 +70,7 @@ class Worker:
             media_type = request.get("graph_media_type")
             if media_type is None:
                 return _not_acceptable(form), b""
-            fmt = _rdf_format(media_type)
+            fmt = formats.rdf_format_of(media_type)
             triples, truncated = capped(result, limit)
             items: list[Any] = triples
             if fmt.supports_datasets:
@@ -95,7 +82,7 @@ class Worker:
         media_type = request.get("results_media_type")
         if media_type is None:
             return _not_acceptable(form), b""
-        results_fmt = _results_format(media_type)
+        results_fmt = formats.results_format_of(media_type)
         if isinstance(result, ox.QueryBoolean) or limit is None:
             body = result.serialize(format=results_fmt)
             return _answer(form, media_type, None, False), body or b""
@@ -124,7 +111,7 @@ class Worker:
         if found.cut_at is not None:
             quads = quads + truncation_note(request["iri"], found.cut_at)
         media_type = request["media_type"]
-        fmt = _rdf_format(media_type)
+        fmt = formats.rdf_format_of(media_type)
         body = writing.serialize(quads, fmt, self.prefixes, ox.NamedNode(request["iri"]))
         header = {"ok": True, "found": True, "media_type": media_type, "cut_at": found.cut_at}
         return header, body
@@ -230,7 +217,7 @@ class Worker:
         return self._hash_subjects
 
     def _prefixes_for(self, fmt: ox.RdfFormat) -> dict[str, str] | None:
-        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        if fmt in formats.PREFIXED_RDF_FORMATS:
             return self.prefixes
         return None
 

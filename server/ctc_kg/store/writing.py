@@ -26,6 +26,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ctc_kg import formats
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -40,7 +42,6 @@ BARE_LITERALS = {
 IMPLICIT_DATATYPES = frozenset(
     {XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 )
-WITH_PREFIXES = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
 TermKey = tuple[int, str, str, str]
 TextKey = tuple[bool, str, int, str, str]
 
@@ -60,7 +61,7 @@ def serialize(
     chosen: Mapping[str, str] | None = None
     if fmt is ox.RdfFormat.RDF_XML:
         chosen = prefixes
-    elif fmt in WITH_PREFIXES:
+    elif fmt in formats.PREFIXED_RDF_FORMATS:
         chosen = used_prefixes(prefixes, statements.terms(), statements.predicates())
     body = ox.serialize(items, format=fmt, prefixes=dict(chosen) if chosen is not None else None)
     return body or b""

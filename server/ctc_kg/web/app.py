@@ -22,6 +22,7 @@ from ctc_kg.errors import (
     NotAcceptableError,
     ServiceBusyError,
 )
+from ctc_kg.formats import PLAIN_TEXT
 from ctc_kg.store.base import Store
 from ctc_kg.web import (
     compression,
@@ -135,8 +136,8 @@ def _cors(response: Response) -> Response:
     return response
 
 
-_JSON_TYPES = frozenset({"application/json", "application/sparql-results+json"})
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_JSON_TYPES = frozenset({"application/json", conneg.RESULTS_JSON.media_type})
+_HTML_TYPES = frozenset({conneg.HTML.media_type, *conneg.HTML.aliases})
 
 
 def _explicit(ranges: list[conneg.MediaRange], media_types: frozenset[str]) -> float:
@@ -173,10 +174,10 @@ def _error(error: Exception) -> Response:
         content_type = "application/json"
     elif html_q > 0:
         body = pages.error(status, message)
-        content_type = "text/html; charset=utf-8"
+        content_type = conneg.HTML.content_type
     else:
         body = (message + "\n").encode("utf-8")
-        content_type = "text/plain; charset=utf-8"
+        content_type = PLAIN_TEXT
     response = Response(body, status=status, headers=headers)
     response.headers["Content-Type"] = content_type
     response.headers["Cache-Control"] = "no-store"

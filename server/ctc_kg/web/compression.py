@@ -32,6 +32,8 @@ import gzip
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ctc_kg import formats
+
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Headers = list[tuple[str, str]]
 
@@ -42,18 +44,13 @@ LEVEL = 6
 COMPRESSIBLE_PREFIXES = ("text/",)
 # Statuses whose body is not a whole representation (or is empty): never compressed.
 _WHOLE_BODY_EXCEPT = ("1", "204", "206", "304")
+# Every format of the table (its text compresses well), and the other textual types served.
 COMPRESSIBLE = frozenset(
     {
+        *(fmt.media_type for fmt in formats.FORMATS),
         "application/javascript",
         "application/json",
-        "application/ld+json",
-        "application/n-quads",
-        "application/n-triples",
-        "application/rdf+xml",
-        "application/sparql-query",
-        "application/sparql-results+json",
-        "application/sparql-results+xml",
-        "application/trig",
+        formats.SPARQL_QUERY,
         "application/xhtml+xml",
         "application/xml",
         "image/svg+xml",

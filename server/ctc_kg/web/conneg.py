@@ -1,4 +1,4 @@
-"""Content negotiation: the media-type table and the Accept parser (the only place).
+"""Content negotiation: the Accept parser over the table of formats (the only place).
 
 Rules (RFC 9110 §12.5.1): each offered type takes the quality of the most specific
 range that matches it (`type/subtype` over `type/*` over `*/*`); `q=0` excludes; ties go
@@ -14,89 +14,31 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum
 
+from ctc_kg import formats
 from ctc_kg.content import profiles
 from ctc_kg.errors import NotAcceptableError
+from ctc_kg.formats import Format
 
-
-class Kind(Enum):
-    GRAPH = "graph"  # RDF
-    RESULTS = "results"  # SPARQL results
-    HTML = "html"
-
-
-@dataclass(frozen=True)
-class Format:
-    name: str  # the ?format= value and the file extension
-    media_type: str
-    kind: Kind
-    aliases: tuple[str, ...] = ()
-    datasets: bool = False  # keeps named graphs
-    names: tuple[str, ...] = ()  # other ?format= values clients send (SPARQLWrapper's)
-
-    @property
-    def content_type(self) -> str:
-        textual = self.media_type.startswith("text/") or self.media_type.endswith(
-            ("+json", "+xml", "/json", "/xml", "/n-triples", "/n-quads", "/trig")
-        )
-        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
-
-    def accepts(self, media_type: str) -> bool:
-        return media_type == self.media_type or media_type in self.aliases
-
-
-TURTLE = Format(
-    "ttl",
-    "text/turtle",
-    Kind.GRAPH,
-    ("application/turtle", "application/x-turtle"),
-    names=("turtle", "n3"),
-)
-JSONLD = Format(
-    "jsonld", "application/ld+json", Kind.GRAPH, ("application/x-json+ld",), names=("json-ld",)
-)
-NTRIPLES = Format("nt", "application/n-triples", Kind.GRAPH, names=("ntriples", "n-triples"))
-RDFXML = Format(
-    "rdf",
-    "application/rdf+xml",
-    Kind.GRAPH,
-    ("application/xml", "text/xml"),
-    names=("xml", "rdfxml", "rdf+xml"),
-)
-TRIG = Format("trig", "application/trig", Kind.GRAPH, datasets=True)
-NQUADS = Format("nq", "application/n-quads", Kind.GRAPH, datasets=True, names=("nquads",))
-HTML = Format("html", "text/html", Kind.HTML, ("application/xhtml+xml",))
-RESULTS_JSON = Format(
-    "json",
-    "application/sparql-results+json",
-    Kind.RESULTS,
-    ("application/json", "text/javascript", "application/javascript"),
-)
-RESULTS_XML = Format(
-    "xml", "application/sparql-results+xml", Kind.RESULTS, ("application/xml", "text/xml")
-)
-RESULTS_CSV = Format("csv", "text/csv", Kind.RESULTS)
-RESULTS_TSV = Format("tsv", "text/tab-separated-values", Kind.RESULTS)
-
-FORMATS: tuple[Format, ...] = (
-    TURTLE,
-    JSONLD,
-    NTRIPLES,
-    RDFXML,
-    TRIG,
-    NQUADS,
-    HTML,
-    RESULTS_JSON,
-    RESULTS_XML,
-    RESULTS_CSV,
-    RESULTS_TSV,
-)
+# The table of formats lives in ctc_kg.formats (content, store and export read it too);
+# routes name its entries through this module, beside the negotiation that picks them.
+FORMATS = formats.FORMATS
+TURTLE = formats.TURTLE
+JSONLD = formats.JSONLD
+NTRIPLES = formats.NTRIPLES
+RDFXML = formats.RDFXML
+TRIG = formats.TRIG
+NQUADS = formats.NQUADS
+HTML = formats.HTML
+RESULTS_JSON = formats.RESULTS_JSON
+RESULTS_XML = formats.RESULTS_XML
+RESULTS_CSV = formats.RESULTS_CSV
+RESULTS_TSV = formats.RESULTS_TSV
 
 # What each kind of route offers, in order of preference (the first is the default).
-GRAPH_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML, TRIG, NQUADS)
+GRAPH_FORMATS = formats.GRAPH_FORMATS
 RESOURCE_FORMATS = (HTML, *GRAPH_FORMATS)
-RESULTS_FORMATS = (RESULTS_JSON, RESULTS_XML, RESULTS_CSV, RESULTS_TSV)
+RESULTS_FORMATS = formats.RESULTS_FORMATS
 
 
 @dataclass(frozen=True)

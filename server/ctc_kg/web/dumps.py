@@ -11,9 +11,9 @@ term (rewrite.IriMap) once per public base and kept in memory, and the checksums
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pyoxigraph as ox
+from ctc_kg import formats
 from ctc_kg.content.catalog import catalog_iri, describe_catalog
 from ctc_kg.content.context import context_bytes
 from ctc_kg.content.frames import FRAMES, RESOURCE_FRAME, frame_bytes, frame_named
@@ -25,18 +25,6 @@ from flask import Blueprint, Response, jsonify, request
 from rdflib import Graph
 
 bp = Blueprint("dumps", __name__)
-
-MEDIA_TYPES = {
-    ".ttl": "text/turtle; charset=utf-8",
-    ".nt": "application/n-triples; charset=utf-8",
-    ".nq": "application/n-quads; charset=utf-8",
-    ".trig": "application/trig; charset=utf-8",
-    ".rdf": "application/rdf+xml; charset=utf-8",
-    ".jsonld": "application/ld+json; charset=utf-8",
-    ".gz": "application/gzip",
-    "": "text/plain; charset=utf-8",
-}
-CONTEXT_TYPE = "application/ld+json; charset=utf-8"
 
 
 @bp.route("/dump/<path:name>", methods=["GET"])
@@ -54,8 +42,7 @@ def dump(name: str) -> Response:
         response = Response(status=304)
     else:
         response = Response(variant.body)
-        suffix = Path(name).suffix if Path(name).suffix in MEDIA_TYPES else ""
-        response.headers["Content-Type"] = MEDIA_TYPES[suffix]
+        response.headers["Content-Type"] = formats.file_content_type(name)
         response.headers["Content-Length"] = str(len(variant.body))
         if served != name:
             response.headers["Content-Encoding"] = "gzip"
@@ -78,7 +65,7 @@ def context() -> Response:
     etag = http.etag_for(state.version, iri_map.public, "context", hashlib.sha256(body).hexdigest())
     if http.not_modified(request, etag, state.last_modified):
         return http.validators(Response(status=304), etag, state.last_modified)
-    response = Response(body, headers={"Content-Type": CONTEXT_TYPE})
+    response = Response(body, headers={"Content-Type": formats.JSONLD.content_type})
     return http.validators(response, etag, state.last_modified)
 
 
@@ -100,7 +87,7 @@ def frame(name: str) -> Response:
     etag = http.etag_for(state.version, iri_map.public, "frame", hashlib.sha256(body).hexdigest())
     if http.not_modified(request, etag, state.last_modified):
         return http.validators(Response(status=304), etag, state.last_modified)
-    response = Response(body, headers={"Content-Type": CONTEXT_TYPE})
+    response = Response(body, headers={"Content-Type": formats.JSONLD.content_type})
     return http.validators(response, etag, state.last_modified)
 
 
@@ -121,7 +108,8 @@ def catalog() -> Response:
         # every worker.
         void = published.files(state)[published.DESCRIPTION_SOURCE].read_text("utf-8")
         description = union_of(dataset_from_nquads(void, state.settings.base_iri))
-        data = Graph().parse(state.dist / "ctc-kg.nt", format="nt")
+        data_file = state.dist / formats.file_name(formats.DATA_DUMP, formats.NTRIPLES)
+        data = Graph().parse(data_file, format=formats.NTRIPLES.rdflib_name)
         graph = describe_catalog(description, data, state.settings.base_iri)
         return render.quads_of(ntriples(graph), conneg.NTRIPLES)
 

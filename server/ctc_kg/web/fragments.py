@@ -29,6 +29,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from ctc_kg.content.names import FRAGMENTS_PATH
 from ctc_kg.errors import BadRequestError
+from ctc_kg.formats import Format
 from ctc_kg.store.fragments import EMPTY, Fragment, QuadPattern, read_fragment
 from ctc_kg.web import conneg, http, pages, render
 from ctc_kg.web.fragment_view import FragmentView, fragment_view
@@ -258,7 +259,7 @@ def fragments() -> Response:
 
 
 def serialize(
-    quads: list[ox.Quad], fmt: conneg.Format, iri_map: IriMap, prefixes: Mapping[str, str]
+    quads: list[ox.Quad], fmt: Format, iri_map: IriMap, prefixes: Mapping[str, str]
 ) -> bytes:
     """The fragment in `fmt`. TriG and N-Quads write each quad in its own graph and
     nothing more: a client tells the data (the matches, in the graphs that hold them) from
@@ -269,7 +270,7 @@ def serialize(
         return render.graph(quads, fmt, iri_map, prefixes)
     mapped = [iri_map.quad(quad) for quad in quads]
     chosen = iri_map.prefixes(prefixes) if fmt is conneg.TRIG else None
-    return ox.serialize(mapped, format=render.ox_rdf_format(fmt), prefixes=chosen) or b""
+    return ox.serialize(mapped, format=fmt.rdf_format, prefixes=chosen) or b""
 
 
 def _view(page: Page, iri_map: IriMap) -> FragmentView:

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 
 from ctc_kg.content import profiles
 from ctc_kg.content.profiles import Profile
+from ctc_kg.formats import Format
 from ctc_kg.web import conneg
-from ctc_kg.web.conneg import Format
 from ctc_kg.web.i18n import choose_language
 from flask import Request, Response
 

@@ -23,11 +23,13 @@ import pyoxigraph as ox
 from ctc_kg.content.names import dataset_iri
 from ctc_kg.content.releases import (
     DCAT,
+    FILE_TYPES,
     Release,
     list_releases,
     release_iri,
 )
 from ctc_kg.errors import BadRequestError, NotFoundError
+from ctc_kg.formats import Format
 from ctc_kg.store.worker import Worker
 from ctc_kg.web import conneg, http, pages, render
 from ctc_kg.web.site import Site, site
@@ -40,14 +42,6 @@ bp = Blueprint("memento", __name__)
 ACCEPT_DATETIME = "Accept-Datetime"
 LINK_FORMAT = "application/link-format"
 IMMUTABLE = "public, max-age=31536000, immutable"
-FILE_TYPES = {
-    "ctc-kg.nq.gz": "application/n-quads",
-    "ontology.nt.gz": "application/n-triples",
-    "changes.ttl.gz": "text/turtle",
-    "release.ttl": "text/turtle; charset=utf-8",
-    "CHANGES.md": "text/markdown; charset=utf-8",
-    "SHA256SUMS": "text/plain; charset=utf-8",
-}
 
 
 def releases(state: Site) -> list[Release]:
@@ -241,7 +235,7 @@ def memento(version: str, path: str) -> Response:
     return response
 
 
-def _negotiate(offered: tuple[conneg.Format, ...]) -> conneg.Format:
+def _negotiate(offered: tuple[Format, ...]) -> Format:
     return conneg.negotiate(
         request.headers.get("Accept"), offered, override=conneg.override_of(request.args)
     )
@@ -283,7 +277,7 @@ def _quads(graph: Graph) -> list[ox.Quad]:
     return [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
 
 
-def _rdf(state: Site, graph: Graph, fmt: conneg.Format) -> Response:
+def _rdf(state: Site, graph: Graph, fmt: Format) -> Response:
     quads = list(
         ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     )

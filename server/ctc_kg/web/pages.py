@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from ctc_kg import iris
 from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.web import conneg
@@ -46,15 +47,6 @@ from flask import Blueprint, Response, after_this_request, request, send_file, u
 bp = Blueprint("pages", __name__)
 
 EXAMPLES_FOLDER = "queries"
-
-_FORMAT_LABELS = {
-    "ttl": "Turtle",
-    "jsonld": "JSON-LD",
-    "nt": "N-Triples",
-    "rdf": "RDF/XML",
-    "trig": "TriG",
-    "nq": "N-Quads",
-}
 
 
 @bp.route("/assets/<version>/<path:name>", methods=["GET"])
@@ -112,11 +104,6 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
     base = state.settings.base_iri
     root = request.script_root
 
-    def link(iri: str) -> str:
-        if iri.startswith(base):
-            return root + "/" + iri[len(base) :]
-        return iri
-
     def static(name: str) -> str:
         editor = _assets(state)
         if name in editor.files:
@@ -128,7 +115,7 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
         formats = tuple(
             Alternate(
                 fmt.media_type,
-                _FORMAT_LABELS.get(fmt.name, fmt.name),
+                fmt.label,
                 request.script_root + request.path + "?" + urlencode({"format": fmt.name}),
             )
             for fmt in conneg.GRAPH_FORMATS
@@ -136,7 +123,7 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
     return PageContext(
         lang=_language(),
         base_iri=base,
-        link=link,
+        link=iris.mover(base, root + "/"),  # the server's root stands for the base
         static=static,
         lang_url=_lang_url,
         public_iri=iri_map.outward,

@@ -19,8 +19,8 @@ from ctc_kg.content import profiles
 from ctc_kg.content.frames import framed_bytes
 from ctc_kg.content.names import SCHEMA
 from ctc_kg.content.profiles import Profile
+from ctc_kg.formats import Format
 from ctc_kg.web import conneg, render
-from ctc_kg.web.conneg import Format
 from ctc_kg.web.rewrite import IriMap
 
 SCHEMA_ORG = str(SCHEMA)

@@ -25,25 +25,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from ctc_kg.content.build import CHECKSUMS, CONTEXT_FILE, checksums, gzip_bytes
+from ctc_kg import formats
+from ctc_kg.content.build import checksums, gzip_bytes
 from ctc_kg.content.context import context_bytes
 from ctc_kg.content.names import SPDX
-from ctc_kg.web import conneg, render
+from ctc_kg.formats import CHECKSUMS, CONTEXT_FILE, Format
+from ctc_kg.web import render
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site
 from rdflib.namespace import DCAT, XSD
 
-FORMAT_OF = {
-    ".ttl": conneg.TURTLE,
-    ".nt": conneg.NTRIPLES,
-    ".nq": conneg.NQUADS,
-    ".trig": conneg.TRIG,
-    ".rdf": conneg.RDFXML,
-    ".jsonld": conneg.JSONLD,
-}
-DESCRIPTION_FILES = ("void.ttl", "void.nt", "void.jsonld")
 # The description's own statements are read from its N-Triples file: canonical labels.
-DESCRIPTION_SOURCE = "void.nt"
+DESCRIPTION_SOURCE = formats.file_name(formats.DESCRIPTION_DUMP, formats.NTRIPLES)
 BYTE_SIZE = ox.NamedNode(str(DCAT.byteSize))
 CHECKSUM = ox.NamedNode(str(SPDX.checksum))
 CHECKSUM_VALUE = ox.NamedNode(str(SPDX.checksumValue))
@@ -152,32 +145,34 @@ def _build_checksums(state: Site) -> dict[str, str]:
 
 def _rewritten(state: Site, name: str, iri_map: IriMap) -> bytes:
     """The file's bytes under a public base other than the canonical one."""
-    if name.endswith(".gz"):
-        return gzip_bytes(variant(state, name[: -len(".gz")], iri_map).body)
+    if name.endswith(formats.COMPRESSED_SUFFIX):
+        return gzip_bytes(
+            variant(state, name.removesuffix(formats.COMPRESSED_SUFFIX), iri_map).body
+        )
     if name == CHECKSUMS:
         others = (other for other in files(state) if other != CHECKSUMS)
         return checksums({other: variant(state, other, iri_map).body for other in others})
     if name == CONTEXT_FILE:
         return context_bytes(iri_map.public)
-    fmt = FORMAT_OF.get(Path(name).suffix)
+    fmt = formats.of_file(name)
     if fmt is None:
         return files(state)[name].read_bytes()
-    if name in DESCRIPTION_FILES:
+    if name in formats.description_files():
         quads = description(state, iri_map)
     else:
         quads = _parsed(_source(state, name, fmt))
     return render.graph(quads, fmt, iri_map, state.prefixes)
 
 
-def _source(state: Site, name: str, fmt: conneg.Format) -> Path:
+def _source(state: Site, name: str, fmt: Format) -> Path:
     """The N-Quads (TriG) or N-Triples (graph formats) file beside `name`: every dump,
     ontology and shapes file has one."""
     path = files(state)[name]
-    return path.with_suffix(".nq" if fmt.datasets else ".nt")
+    return path.with_suffix((formats.NQUADS if fmt.datasets else formats.NTRIPLES).suffix)
 
 
 def _parsed(path: Path) -> list[ox.Quad]:
     """The quads of an N-Triples or N-Quads file, blank-node labels as written."""
-    source = conneg.NQUADS if path.suffix == ".nq" else conneg.NTRIPLES
-    quads: Iterable[ox.Quad] = ox.parse(path=str(path), format=render.ox_rdf_format(source))
+    source = formats.NQUADS if path.suffix == formats.NQUADS.suffix else formats.NTRIPLES
+    quads: Iterable[ox.Quad] = ox.parse(path=str(path), format=source.rdf_format)
     return list(quads)

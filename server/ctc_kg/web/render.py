@@ -15,25 +15,13 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 from ctc_kg.content.context import to_compacted_jsonld
 from ctc_kg.content.serialize import dataset_from_nquads
+from ctc_kg.formats import Format
 from ctc_kg.store import writing
 from ctc_kg.web import conneg
-from ctc_kg.web.conneg import Format
 from ctc_kg.web.rewrite import IriMap
 
 GRAPH_PIVOT = conneg.NQUADS
 RESULTS_PIVOT = conneg.RESULTS_JSON
-
-
-def ox_rdf_format(fmt: Format) -> ox.RdfFormat:
-    found = ox.RdfFormat.from_media_type(fmt.media_type)
-    assert found is not None, fmt
-    return found
-
-
-def ox_results_format(fmt: Format) -> ox.QueryResultsFormat:
-    found = ox.QueryResultsFormat.from_media_type(fmt.media_type)
-    assert found is not None, fmt
-    return found
 
 
 def needs_pivot(fmt: Format, iri_map: IriMap) -> bool:
@@ -41,7 +29,7 @@ def needs_pivot(fmt: Format, iri_map: IriMap) -> bool:
 
 
 def quads_of(body: bytes, source: Format) -> list[ox.Quad]:
-    return [q for q in ox.parse(body, format=ox_rdf_format(source))]
+    return [q for q in ox.parse(body, format=source.rdf_format)]
 
 
 def graph(
@@ -58,7 +46,7 @@ def graph(
     if target is conneg.JSONLD:
         return jsonld(mapped, iri_map)
     first = ox.NamedNode(iri_map.outward(about)) if about is not None else None
-    return writing.serialize(mapped, ox_rdf_format(target), iri_map.prefixes(prefixes), first)
+    return writing.serialize(mapped, target.rdf_format, iri_map.prefixes(prefixes), first)
 
 
 def jsonld(quads: Iterable[ox.Quad], iri_map: IriMap) -> bytes:
@@ -80,4 +68,4 @@ def results(body: bytes, target: Format, iri_map: IriMap) -> bytes:
     if target is conneg.RESULTS_JSON:
         return mapped
     parsed = ox.parse_query_results(mapped, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=ox_results_format(target)) or b""
+    return parsed.serialize(format=target.results_format) or b""

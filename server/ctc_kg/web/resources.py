@@ -16,9 +16,9 @@ from ctc_kg.content import profiles
 from ctc_kg.content.profiles import Profile
 from ctc_kg.content.serialize import ntriples
 from ctc_kg.errors import NotFoundError
+from ctc_kg.formats import Format
 from ctc_kg.store.base import Description
 from ctc_kg.web import conneg, http, memento, pages, profiled, published, render
-from ctc_kg.web.conneg import Format
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
 from flask import Blueprint, Response, request

@@ -6,10 +6,9 @@ is set (only behind a proxy that sets them: a client could forge them otherwise)
 `--public-url`, then `B` itself (no rewriting).
 
 Outgoing, rewriting is done on RDF terms, never on bytes: the store's answer is parsed
-(pyoxigraph), every IRI starting with `B` is mapped, and the result is serialized
-again, so a literal that merely contains the base (a quote, a description) is left
-alone. The one exception is a literal equal to the whole base (`void:uriSpace`), which
-names the URI space and must follow it. Incoming, the IRIs of a query (`<...>` tokens,
+(pyoxigraph), every term is mapped by the one rule of ctc_kg.iris (IRIs under `B`, and
+IRIs written as literals, such as `void:uriSpace "B"`; a sentence that quotes the base is
+left alone), and the result is serialized again. Incoming, the IRIs of a query (`<...>` tokens,
 including PREFIX and BASE declarations) are mapped back; strings and comments are not.
 """
 
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
+from ctc_kg import iris
 from ctc_kg.store.querytext import map_iris
 
 
@@ -35,14 +35,10 @@ class IriMap:
         return self.base == self.public
 
     def outward(self, iri: str) -> str:
-        if iri.startswith(self.base) and not self.identity:
-            return self.public + iri[len(self.base) :]
-        return iri
+        return iris.moved(iri, self.base, self.public)
 
     def inward(self, iri: str) -> str:
-        if iri.startswith(self.public) and not self.identity:
-            return self.base + iri[len(self.public) :]
-        return iri
+        return iris.moved(iri, self.public, self.base)
 
     def query_inward(self, text: str) -> str:
         return text if self.identity else map_iris(text, self.inward)
@@ -52,14 +48,21 @@ class IriMap:
         if isinstance(term, ox.NamedNode):
             return ox.NamedNode(self.outward(term.value))
         if isinstance(term, ox.Literal):
-            if term.value == self.base and not self.identity:
-                return ox.Literal(self.public, datatype=term.datatype)
-            return term
+            return self._literal(term)
         if isinstance(term, ox.Triple):
             return ox.Triple(
                 self.term(term.subject), self.term(term.predicate), self.term(term.object)
             )
         return term
+
+    def _literal(self, literal: ox.Literal) -> ox.Literal:
+        if self.identity or literal.direction is not None:
+            return literal
+        datatype = literal.datatype.value
+        value, moved = iris.moved_literal(literal.value, datatype, literal.language, self.outward)
+        if value == literal.value and moved == datatype:
+            return literal
+        return ox.Literal(value, datatype=ox.NamedNode(moved) if moved else None)
 
     def quad(self, quad: ox.Quad) -> ox.Quad:
         graph = quad.graph_name
@@ -85,8 +88,13 @@ class IriMap:
     def _binding(self, value: dict[str, Any]) -> None:
         if value.get("type") == "uri":
             value["value"] = self.outward(value["value"])
-        elif value.get("type") == "literal" and value.get("value") == self.base:
-            value["value"] = self.public
+        elif value.get("type") in ("literal", "typed-literal"):
+            moved = iris.moved_literal(
+                value.get("value", ""), value.get("datatype"), value.get("xml:lang"), self.outward
+            )
+            value["value"] = moved[0]
+            if moved[1] is not None:
+                value["datatype"] = moved[1]
         elif value.get("type") == "triple":
             for part in value.get("value", {}).values():
                 self._binding(part)

@@ -25,8 +25,9 @@ from typing import Any
 from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
 from ctc_kg.errors import ServiceBusyError
+from ctc_kg.formats import CHECKSUMS
 from ctc_kg.store.base import Store
-from ctc_kg.store.version import CHECKSUMS, DataVersion, build_version, combined
+from ctc_kg.store.version import DataVersion, build_version, combined
 from ctc_kg.web.rewrite import ForwardedHeaders, IriMap, public_base
 from flask import current_app, request
 

@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ctc_kg.content.rebase import moved_term
 from ctc_kg.web.html.bounds import PER_PROPERTY, first_values
 from ctc_kg.web.html.quads import QuadIndex, Triple
 from rdflib import BNode, Graph, URIRef
@@ -44,7 +45,7 @@ def _bounded(triples: list[Triple]) -> list[Triple]:
 
 def schema_org_graph(index: QuadIndex, iri: str, public_iri: Callable[[str], str]) -> Graph:
     def public(term: Node) -> Node:
-        return URIRef(public_iri(str(term))) if isinstance(term, URIRef) else term
+        return moved_term(term, public_iri)
 
     graph = Graph()
     todo: list[Node] = [URIRef(iri)]

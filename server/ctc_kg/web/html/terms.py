@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from ctc_kg.content.rebase import moved_term
 from ctc_kg.web.html.labels import label
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
@@ -70,7 +71,9 @@ class TermShower:
         datatype = None
         if term.datatype is not None:
             datatype = self.iri(URIRef(term.datatype))
-        return Shown(kind="literal", text=str(term), lang=term.language, datatype=datatype)
+        # An IRI written as text is shown as the answers write it (public, ctc_kg.iris).
+        text = str(moved_term(term, self.ctx.public_iri))
+        return Shown(kind="literal", text=text, lang=term.language, datatype=datatype)
 
     def show(self, term: Node, sources: tuple[int, ...] = ()) -> Shown:
         if isinstance(term, Literal):

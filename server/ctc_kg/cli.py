@@ -123,7 +123,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "service_allow_list": getattr(args, "service_allow_list", None),
         "pid_file": getattr(args, "pid_file", None),
         "cache_dir": getattr(args, "cache_dir", None),
-        # Only `serve` keeps versions (`build --site` prepares an app too, but writes a site).
+        # Only `serve` keeps versions (`build --site` writes its store beside the build).
         "cache": False if args.command != "serve" or args.no_cache else None,
     }
     return load_settings(options, config_file=args.config)
@@ -143,18 +143,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "build":
         from ctc_kg.content.commands import run_build
 
-        status = run_build(settings)
-        if status != 0 or args.site is None:
-            return status
-        from ctc_kg.export.commands import run_site
+        if args.site is None:
+            return run_build(settings)
+        from ctc_kg.runtime.site import run_site
 
-        return run_site(settings, args.site, sparql_endpoint=args.sparql_endpoint)
+        site, endpoint = args.site, args.sparql_endpoint
+        return run_build(
+            settings,
+            then=lambda content: run_site(settings, site, content, sparql_endpoint=endpoint),
+        )
     if args.command == "serve":
-        from ctc_kg.web.serve import run_serve
+        from ctc_kg.runtime.serve import run_serve
 
         return run_serve(settings)
     if args.command == "reload":
-        from ctc_kg.web.reload import run_reload
+        from ctc_kg.runtime.reload import run_reload
 
         return run_reload(settings, wait=args.wait)
     if args.command == "release":

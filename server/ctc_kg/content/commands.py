@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from ctc_kg.config import Settings
 from ctc_kg.content.build import Progress, build
-from ctc_kg.content.load import content_files, display_path, load_content, load_paths
+from ctc_kg.content.load import Content, content_files, display_path, load_content, load_paths
 from ctc_kg.content.shacl_engines import Engine
 from ctc_kg.content.validate import ValidationReport, validate_content
 from ctc_kg.errors import UnusableInputError
@@ -52,8 +52,12 @@ def run_validate(settings: Settings, paths: Sequence[Path], *, engine: Engine = 
     return OK if all(report.conforms for _, report in sections) else VIOLATIONS
 
 
-def run_build(settings: Settings) -> int:
-    """Load, validate, and (only if the data conforms) write the build into settings.dist_dir."""
+def run_build(settings: Settings, *, then: Callable[[Content], int] | None = None) -> int:
+    """Load, validate, and (only if the data conforms) write the build into settings.dist_dir.
+
+    `then` (`build --site`, runtime/site.py) is handed the content once its build is
+    written, so the content is loaded and validated once; its status is the command's.
+    """
     progress = _progress(sys.stderr)
     out = settings.dist_dir
     try:
@@ -78,7 +82,7 @@ def run_build(settings: Settings) -> int:
     if report.results:
         print(report.text())
     print(f"wrote {len(result.files)} files to {display_path(result.out)}")
-    return OK
+    return OK if then is None else then(content)
 
 
 def _progress(stream: TextIO) -> Progress:

@@ -101,7 +101,7 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "websockets": False,
         "log_enabled": True,
         "log_level": LogLevels(settings.log_level),
-        # The access log is ours (web/access_log.py: `logged`), cheaper than granian's.
+        # The access log is ours (runtime/access_log.py: `logged`), cheaper than granian's.
         "log_access": False,
         "respawn_failed_workers": True,
         "respawn_interval": RESPAWN_INTERVAL,

@@ -125,7 +125,7 @@ def prepare_built(settings: Settings, content: Content, dist: Path) -> Prepared:
     with_store = endpoint_of(settings.store) is None
     workdir = Path(tempfile.mkdtemp(prefix="ctc-kg-site-"))
     try:
-        triples = write_store(nquads(content.dataset), workdir / "store") if with_store else None
+        triples = _write_store(content, workdir) if with_store else None
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -227,9 +227,14 @@ def _build_into(
     phases["build"] = built - began
     if not with_store:
         return None
-    triples = write_store(nquads(content.dataset), folder / "store")
+    triples = _write_store(content, folder)
     phases["store"] = time.monotonic() - built
     return triples
+
+
+def _write_store(content: Content, folder: Path) -> int:
+    """The embedded store of `content` in `folder/store`; its triples."""
+    return write_store(nquads(content.dataset), folder / "store")
 
 
 def _phases(phases: dict[str, float]) -> str:

@@ -253,7 +253,7 @@ class BareApp(_ProcessContender):
 
     def start(self, prepared: Prepared, timeout_s: float) -> Started:
         from ctc_kg.config import Settings
-        from ctc_kg.web.serve import connection_cap, wsgi_workers
+        from ctc_kg.runtime.serve import connection_cap, wsgi_workers
 
         settings = Settings()
         port = free_port()

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.phases ROOT
 
 ROOT is a ctc-kg root (`python -m bench --keep` leaves one per size under
-bench/results/work/<size>/root). The phases are what `web/runtime.py` runs when nothing
+bench/results/work/<size>/root). The phases are what `runtime/prepare.py` runs when nothing
 is cached: load, validate, build (the dumps), store. CPU seconds include the build's
 forked processes. To time another version of ctc-kg, put its `server/` first on
 PYTHONPATH.

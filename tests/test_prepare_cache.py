@@ -1,4 +1,4 @@
-"""The cache of validated, built versions (web/version_cache.py, runtime.prepare): a second
+"""The cache of validated, built versions (runtime/version_cache.py, runtime.prepare): a second
 start of the same content reuses its entry without validating, anything that changes the
 output changes the key, invalid content is never cached, an entry is complete or absent,
 and the cleanup never removes an entry something still serves."""
@@ -21,9 +21,9 @@ from ctc_kg.content.load import content_files
 from ctc_kg.content.validate import ValidationReport
 from ctc_kg.content.validate import validate_content as real_validate_content
 from ctc_kg.errors import ValidationFailedError
-from ctc_kg.web import version_cache
-from ctc_kg.web.runtime import Prepared, prepare
-from ctc_kg.web.version_cache import STAMP, cache_key, lookup, prune, publish
+from ctc_kg.runtime import version_cache
+from ctc_kg.runtime.prepare import Prepared, prepare
+from ctc_kg.runtime.version_cache import STAMP, cache_key, lookup, prune, publish
 
 from tests.live import LiveServer, environment
 
@@ -55,7 +55,7 @@ def validations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(1)
         return real_validate_content(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("ctc_kg.web.runtime.validate_content", counting)
+    monkeypatch.setattr("ctc_kg.runtime.prepare.validate_content", counting)
     return calls
 
 
@@ -334,7 +334,7 @@ def no_validation_here(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> ValidationReport:
         raise AssertionError("validated in the calling process")
 
-    monkeypatch.setattr("ctc_kg.web.runtime.validate_content", refuse)
+    monkeypatch.setattr("ctc_kg.runtime.prepare.validate_content", refuse)
 
 
 @pytest.mark.usefixtures("no_validation_here")
@@ -366,7 +366,7 @@ def test_isolated_prepare_of_a_cached_version_needs_no_child(
     def no_child(*args: object) -> None:
         raise AssertionError("a child was started for a cached version")
 
-    monkeypatch.setattr("ctc_kg.web.runtime.run_isolated", no_child)
+    monkeypatch.setattr("ctc_kg.runtime.prepare.run_isolated", no_child)
     again = prepare(cached, isolated=True)
     prepared.append(again)
     assert again.from_cache

@@ -131,10 +131,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "validate":
         return commands.run_validate(settings, list(args.paths), engine=args.engine)
     if args.command == "build":
-        built = commands.run_build(settings)
         if args.site is None:
-            return built
-        return commands.run_site(settings, args.site, sparql_endpoint=args.sparql_endpoint)
+            return commands.run_build(settings)
+        site, endpoint = args.site, args.sparql_endpoint
+        return commands.run_build(
+            settings,
+            then=lambda content: commands.run_site(
+                settings, site, content, sparql_endpoint=endpoint
+            ),
+        )
     if args.command == "serve":
         return commands.run_serve(settings)
     if args.command == "reload":

@@ -17,7 +17,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -61,8 +61,14 @@ def run_validate(
     return ExitStatus.OK if conforms else ExitStatus.VIOLATIONS
 
 
-def run_build(settings: Settings) -> ExitStatus:
-    """Load, validate, and (only if the data conforms) write the build into settings.dist_dir."""
+def run_build(
+    settings: Settings, *, then: Callable[[Content], ExitStatus] | None = None
+) -> ExitStatus:
+    """Load, validate, and (only if the data conforms) write the build into settings.dist_dir.
+
+    `then` (`build --site`) is handed the content once its build is written, so the
+    content is loaded and validated once; its status is the command's.
+    """
     progress = _progress(sys.stderr)
     out = settings.dist_dir
     progress("load")
@@ -71,15 +77,17 @@ def run_build(settings: Settings) -> ExitStatus:
     _conforming(content, refused=f"nothing written to {out}")
     result = build(content, out, progress)
     print(f"wrote {len(result.files)} files to {display_path(result.out)}")
-    return ExitStatus.OK
+    return ExitStatus.OK if then is None else then(content)
 
 
-def run_site(settings: Settings, out: Path, *, sparql_endpoint: str | None = None) -> ExitStatus:
-    """The `--site DIR` part of `ctc-kg build`: the static site, written whole or not at all."""
-    from ctc_kg.export.site import export_site
+def run_site(
+    settings: Settings, out: Path, content: Content, *, sparql_endpoint: str | None = None
+) -> ExitStatus:
+    """The `--site DIR` part of `ctc-kg build`: the static site of `content`, whose build
+    `run_build` has just written, written whole or not at all."""
+    from ctc_kg.runtime.site import write_site
 
-    content = load_content(content_files(settings), settings.base_iri)
-    result = export_site(settings, content, out, sparql_endpoint=sparql_endpoint)
+    result = write_site(settings, content, out, sparql_endpoint=sparql_endpoint)
     print(
         f"wrote the site ({len(result.negotiables)} resources, {len(result.files)} files) "
         f"for {result.deployment.public_base} to {display_path(result.out)}"
@@ -184,9 +192,9 @@ def run_load(
 
 
 def run_serve(settings: Settings) -> ExitStatus:
-    """Validate, build and serve the data until the server is stopped (web.serve)."""
+    """Validate, build and serve the data until the server is stopped (runtime.serve)."""
+    from ctc_kg.runtime.serve import serve
     from ctc_kg.store.remote import endpoint_of
-    from ctc_kg.web.serve import serve
 
     if settings.store != "embedded" and endpoint_of(settings.store) is None:
         raise UsageError(
@@ -197,9 +205,9 @@ def run_serve(settings: Settings) -> ExitStatus:
 
 
 def run_reload(settings: Settings, wait: float = 300.0) -> ExitStatus:
-    """Ask the server of `settings.pid_file` to swap in the current data (web.reload):
+    """Ask the server of `settings.pid_file` to swap in the current data (runtime.reload):
     OK when it serves it, ReloadRefusedError when it refused and serves the old data."""
-    from ctc_kg.web.reload import request_reload
+    from ctc_kg.runtime.reload import request_reload
 
     if settings.pid_file is None:
         raise UsageError("give --pid-file (the one `ctc-kg serve` was started with)")

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ctc_kg.config import Settings, load_settings
+from ctc_kg.config import Settings, load_settings, replace
+from ctc_kg.content.build import build
 from ctc_kg.content.load import content_files, load_content
-from ctc_kg.export.site import SiteResult, export_site
-from ctc_kg.web.app import close_app, create_app
+from ctc_kg.export.site import SiteResult
+from ctc_kg.runtime.app import prepared_app
+from ctc_kg.runtime.site import write_site
 from flask.testing import FlaskClient
 
 from tests.live import free_port
@@ -110,8 +112,12 @@ def site_settings(public: str) -> Settings:
 
 
 def build_site(settings: Settings, out: Path, sparql: str | None = None) -> SiteResult:
+    """What `ctc-kg build --site` writes: the build (in a folder beside `out`), then the
+    site captured over it."""
     content = load_content(content_files(settings), settings.base_iri)
-    return export_site(settings, content, out, sparql_endpoint=sparql)
+    dist = out.with_name(out.name + "-dist")
+    build(content, dist)
+    return write_site(replace(settings, out=dist), content, out, sparql_endpoint=sparql)
 
 
 @pytest.fixture(scope="session")
@@ -133,9 +139,8 @@ def site(readable_tmp: Path) -> SiteWorld:
 @pytest.fixture(scope="session")
 def server(site: SiteWorld) -> Iterator[FlaskClient]:
     """The server's app with the site's settings (same public URL)."""
-    app = create_app(site.settings)
-    yield app.test_client()
-    close_app(app)
+    with prepared_app(site.settings) as app:
+        yield app.test_client()
 
 
 NGINX_CONF = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from ctc_kg.web.app import close_app, create_app
+from ctc_kg.runtime.app import prepared_app
 
 from tests.export.conftest import ask_app, site_settings
 
@@ -34,10 +34,7 @@ def test_vocabulary_jsonld_dumps_are_served_behind_a_public_url(site, server, na
 
 def test_page_links_keep_the_script_root():
     """Alternate-format and language links were root-relative without the script root."""
-    app = create_app(site_settings("http://127.0.0.1:9/kg/"))
-    try:
+    with prepared_app(site_settings("http://127.0.0.1:9/kg/")) as app:
         page = ask_app(app.test_client(), "http://127.0.0.1:9/kg/", MEETING, {}).body
-    finally:
-        close_app(app)
     assert b'href="/kg/meeting/2003-new-york?format=ttl"' in page
     assert b'href="/kg/meeting/2003-new-york?lang=fr"' in page

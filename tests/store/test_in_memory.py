@@ -13,9 +13,9 @@ from ctc_kg.config import Settings
 from ctc_kg.content.load import content_files, load_content
 from ctc_kg.content.names import prefixes
 from ctc_kg.content.serialize import nquads
+from ctc_kg.runtime.prepare import Prepared
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.store.embedded import EmbeddedStore, write_store
-from ctc_kg.web.runtime import Prepared
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 QUERIES = sorted((REPOSITORY / "queries").glob("*.rq"))

@@ -1,22 +1,21 @@
-"""The app factory on its own, and the one error handler."""
+"""The app over a prepared version, and the one error handler."""
 
 from __future__ import annotations
 
 import pytest
-from ctc_kg.web.app import close_app, create_app
+from ctc_kg.runtime.app import prepared_app
 
 from tests.web.conftest import web_settings
 
 
 @pytest.mark.slow
-def test_factory_prepares_its_own_build_and_store_and_cleans_up():
-    app = create_app(web_settings())
-    site = app.extensions["ctc_kg"]
-    workdir = site.dist.parent
-    client = app.test_client()
-    assert client.get("/health").get_json()["status"] == "ok"
-    assert client.get("/dump/ctc-kg.ttl").status_code == 200
-    close_app(app)
+def test_prepared_app_prepares_its_own_build_and_store_and_cleans_up():
+    with prepared_app(web_settings()) as app:
+        site = app.extensions["ctc_kg"]
+        workdir = site.dist.parent
+        client = app.test_client()
+        assert client.get("/health").get_json()["status"] == "ok"
+        assert client.get("/dump/ctc-kg.ttl").status_code == 200
     assert not workdir.exists()
 
 

@@ -132,7 +132,7 @@ def test_idle_half_open_and_kept_alive_connections_never_keep_other_clients_wait
 CAP_PROBE = (
     "import resource\n"
     "from ctc_kg.config import Settings\n"
-    "from ctc_kg.web.serve import connection_cap\n"
+    "from ctc_kg.runtime.serve import connection_cap\n"
     "print(connection_cap(Settings()), *resource.getrlimit(resource.RLIMIT_NOFILE))\n"
 )
 

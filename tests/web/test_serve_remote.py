@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from ctc_kg.config import Settings, replace
-from ctc_kg.web.app import close_app, create_app
-from ctc_kg.web.runtime import prepare
+from ctc_kg.runtime.app import prepared_app
+from ctc_kg.runtime.prepare import prepare
 from rdflib import Graph
 
 from tests.live import REPOSITORY, LiveServer, environment
@@ -48,8 +48,7 @@ def test_prepare_for_the_embedded_store_writes_it(repository_settings: Settings)
 @pytest.mark.virtuoso
 def test_app_for_a_remote_store_answers_from_it(virtuoso_world: World):
     endpoint = virtuoso_world.store.endpoint.url  # type: ignore[attr-defined]
-    app = create_app(web_settings(store="sparql+" + endpoint))
-    try:
+    with prepared_app(web_settings(store="sparql+" + endpoint)) as app:
         client = app.test_client()
         health = client.get("/health").get_json()
         assert health["status"] == "ok"
@@ -60,8 +59,6 @@ def test_app_for_a_remote_store_answers_from_it(virtuoso_world: World):
         assert client.get("/dump/ctc-kg.ttl").status_code == 200
         workdir = app.extensions["ctc_kg"].dist.parent
         assert sorted(p.name for p in workdir.iterdir()) == ["dist"]
-    finally:
-        close_app(app)
 
 
 @pytest.fixture(scope="module")

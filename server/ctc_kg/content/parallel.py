@@ -6,7 +6,7 @@ on the way in; only the bytes come back). The largest jobs are started first, so
 processes finish close together. A process that fails fails the build with its error.
 
 Forking is safe here: the build runs in `ctc-kg build`'s process or in the child that
-`ctc-kg serve` prepares a version in (web/isolated.py), neither of which runs threads
+`ctc-kg serve` prepares a version in (runtime/isolated.py), neither of which runs threads
 that could hold a lock at the fork (the child's parent watch only sleeps).
 """
 

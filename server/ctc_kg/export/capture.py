@@ -1,9 +1,9 @@
 """Capture every representation from the server's own app, so the files hold the bytes
 `ctc-kg serve` answers (same code path: describe, rewrite, render, pages).
 
-The app is created from the settings exactly as `ctc-kg serve` creates it (it validates,
-builds and loads its own store) and driven by its test client at the public base, so
-IRIs, links and script paths are those of the deployment.
+The app is wired by the caller as `ctc-kg serve` wires it (create_app over a build and a
+store; runtime/site.py) and driven here by its test client at the public base, so IRIs,
+links and script paths are those of the deployment.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from rdflib import URIRef
 from werkzeug.exceptions import HTTPException
 
 from ctc_kg import iris
-from ctc_kg.config import Settings
 from ctc_kg.content.frames import FRAMES, FRAMES_FOLDER, RESOURCE_FRAME
 from ctc_kg.content.load import Content
 from ctc_kg.errors import CtcKgError
@@ -25,7 +24,6 @@ from ctc_kg.export.layout import NOT_ACCEPTABLE_PAGE, NOT_FOUND_PAGE, Negotiable
 from ctc_kg.export.releases import capture_releases
 from ctc_kg.formats import Format
 from ctc_kg.web import conneg, published
-from ctc_kg.web.app import close_app, create_app
 from ctc_kg.web.site import Site
 
 # Endpoints of the app whose URLs are negotiated descriptions, and what each offers.
@@ -119,44 +117,40 @@ def _site_state(app: Flask) -> Site:
     return state
 
 
-def capture(settings: Settings, content: Content, public_base: str) -> Captured:
-    """Every page, description, dump, context and asset the server answers, by path."""
-    app = create_app(settings)
-    try:
-        capturer = Capturer(app, public_base)
-        files: dict[str, bytes] = {}
-        negotiables: list[Negotiable] = []
-        paths = {"", *FIXED_PATHS, *candidate_paths(content, settings.base_iri)}
-        for path in sorted(paths):
-            found = capturer.negotiable(path)
-            if found is not None:
-                item, representations = found
-                negotiables.append(item)
-                files.update(representations)
-        state = _site_state(app)
-        released, frozen = capture_releases(state, capturer.negotiable, capturer.get)
-        files.update(released)
-        negotiables.extend(frozen)
-        negotiables.sort(key=lambda item: item.path)
-        for name in published.files(state):
-            files[f"dump/{name}"] = capturer.plain(f"dump/{name}")
-        files["context/v1.jsonld"] = capturer.plain("context/v1.jsonld")
-        for frame in (*FRAMES, RESOURCE_FRAME):  # published beside the context
-            name = f"{FRAMES_FOLDER}/{frame.name}.jsonld"
-            files[name] = capturer.plain(name)
-        static = Path(app.static_folder or "")
-        for asset in sorted(static.rglob("*")):
-            if asset.is_file():
-                name = asset.relative_to(static).as_posix()
-                files[f"static/{name}"] = capturer.plain(f"static/{name}")
-        status, _, page = capturer.get(MISSING, conneg.HTML.media_type)
-        if status != 404:
-            raise ExportError(f"/{MISSING}: expected 404, got {status}")
-        files[NOT_FOUND_PAGE] = page
-        status, _, message = capturer.get("", UNACCEPTABLE)
-        if status != 406:
-            raise ExportError(f"/ as {UNACCEPTABLE}: expected 406, got {status}")
-        files[NOT_ACCEPTABLE_PAGE] = message
-        return Captured(files, tuple(negotiables))
-    finally:
-        close_app(app)
+def capture(app: Flask, content: Content, base_iri: str, public_base: str) -> Captured:
+    """Every page, description, dump, context and asset `app` answers, by path."""
+    capturer = Capturer(app, public_base)
+    files: dict[str, bytes] = {}
+    negotiables: list[Negotiable] = []
+    paths = {"", *FIXED_PATHS, *candidate_paths(content, base_iri)}
+    for path in sorted(paths):
+        found = capturer.negotiable(path)
+        if found is not None:
+            item, representations = found
+            negotiables.append(item)
+            files.update(representations)
+    state = _site_state(app)
+    released, frozen = capture_releases(state, capturer.negotiable, capturer.get)
+    files.update(released)
+    negotiables.extend(frozen)
+    negotiables.sort(key=lambda item: item.path)
+    for name in published.files(state):
+        files[f"dump/{name}"] = capturer.plain(f"dump/{name}")
+    files["context/v1.jsonld"] = capturer.plain("context/v1.jsonld")
+    for frame in (*FRAMES, RESOURCE_FRAME):  # published beside the context
+        name = f"{FRAMES_FOLDER}/{frame.name}.jsonld"
+        files[name] = capturer.plain(name)
+    static = Path(app.static_folder or "")
+    for asset in sorted(static.rglob("*")):
+        if asset.is_file():
+            name = asset.relative_to(static).as_posix()
+            files[f"static/{name}"] = capturer.plain(f"static/{name}")
+    status, _, page = capturer.get(MISSING, conneg.HTML.media_type)
+    if status != 404:
+        raise ExportError(f"/{MISSING}: expected 404, got {status}")
+    files[NOT_FOUND_PAGE] = page
+    status, _, message = capturer.get("", UNACCEPTABLE)
+    if status != 406:
+        raise ExportError(f"/ as {UNACCEPTABLE}: expected 406, got {status}")
+    files[NOT_ACCEPTABLE_PAGE] = message
+    return Captured(files, tuple(negotiables))

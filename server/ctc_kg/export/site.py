@@ -1,6 +1,7 @@
 """`ctc-kg build --site DIR`: write the static site, atomically and deterministically.
 
-The representations come from the server's app (capture.py); the web server
+The representations come from the server's app (capture.py), wired by the caller over
+the build `ctc-kg build` has just written (runtime/site.py); the web server
 configurations, type maps, sitemap and robots.txt are generated beside them. The folder
 is written with content.build.write_folder (a temporary sibling, then renames), so a
 web server pointed at DIR sees the old site or the new one, never half of each.
@@ -11,6 +12,8 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from flask import Flask
 
 from ctc_kg import formats
 from ctc_kg.config import Settings
@@ -77,16 +80,18 @@ def stabilize(
 
 def export_site(
     settings: Settings,
+    app: Flask,
     content: Content,
     out: Path,
     *,
     sparql_endpoint: str | None = None,
 ) -> SiteResult:
-    """Write the static site for `settings` (its public URL, else the base IRI) into `out`."""
+    """Write the static site for `settings` (its public URL, else the base IRI) into `out`,
+    captured from `app` (create_app over the build of `content` and a store holding it)."""
     deployment = Deployment(
         public_base(settings.base_iri, settings.public_url, None), sparql_endpoint
     )
-    captured = capture(settings, content, deployment.public_base)
+    captured = capture(app, content, settings.base_iri, deployment.public_base)
     files = dict(captured.files)
     negotiables = captured.negotiables
     stabilize(files, negotiables, settings.base_iri, deployment.public_base)

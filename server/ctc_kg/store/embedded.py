@@ -78,7 +78,7 @@ class EmbeddedStore(Store):
     ) -> None:
         self.directory = directory
         # The workers open a read-only store no one writes while it is served: one version
-        # for the store's life, the build's it was written from (web.runtime passes it).
+        # for the store's life, the build's it was written from (runtime.prepare passes it).
         self._version = version or DataVersion(tag_of("store", str(directory.resolve())))
         self.in_memory = in_memory
         self.triples = triples

@@ -1,21 +1,19 @@
-"""create_app(settings): wires the store, the blueprints and the one error handler.
+"""create_app(settings, store, dist): wires the store, the blueprints and the one error handler.
 
-No work happens at import time. Given a store and a build folder (`dist`), the app
-only wires them; without them it prepares its own (build into a private temporary
-folder, then an embedded store) and cleans up when closed (`close_app`).
+No work happens at import time, and none in `create_app` either: the content is loaded,
+validated and built, and the store opened, by whoever calls it (ctc_kg.runtime: `serve`,
+`build --site`, and `prepared_app` for tests), which also removes what it prepared.
+`close_app` stops the store's workers.
 """
 
 from __future__ import annotations
 
-import atexit
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ctc_kg.config import Settings
-from ctc_kg.content.names import prefixes
 from ctc_kg.errors import (
     CtcKgError,
     MethodNotAllowedError,
@@ -41,25 +39,13 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
 
 
-def create_app(
-    settings: Settings, store: Store | None = None, *, dist: Path | None = None
-) -> Flask:
+def create_app(settings: Settings, store: Store, dist: Path) -> Flask:
+    """The app answering from `store`, with the dumps and checksums of the build in `dist`."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    cleanup: list[Callable[[], None]] = []
-    if store is None or dist is None:
-        from ctc_kg.web.runtime import open_store, prepare
-
-        prepared = prepare(settings)
-        cleanup.append(prepared.cleanup)
-        dist = dist or prepared.dist
-        if store is None:
-            store = open_store(settings, prepared, prefixes(settings.base_iri))
-    site = Site(settings=settings, store=store, dist=dist, cleanup=cleanup)
+    site = Site(settings=settings, store=store, dist=dist)
     app.extensions["ctc_kg"] = site
-    if cleanup:
-        atexit.register(site.close)
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(dumps.bp)
@@ -97,7 +83,8 @@ def _version_tag(state: Site, environ: dict[str, Any]) -> str | None:
 
 
 def close_app(app: Flask) -> None:
-    """Stop the store's workers and remove what the app prepared for itself."""
+    """Stop the store's workers (what the store and the build were prepared from is the
+    caller's to remove)."""
     site: Site = app.extensions["ctc_kg"]
     site.close()
 

@@ -45,7 +45,6 @@ class Site:
     settings: Settings
     store: Store
     dist: Path
-    cleanup: list[Callable[[], None]] = field(default_factory=list)
     _cache: OrderedDict[tuple[str, ...], Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -124,8 +123,6 @@ class Site:
 
     def close(self) -> None:
         self.store.close()
-        while self.cleanup:
-            self.cleanup.pop()()
 
 
 def version_of(dist: Path) -> str:

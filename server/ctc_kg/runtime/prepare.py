@@ -6,7 +6,7 @@ with the SHACL report. With a remote store (`--store sparql+...`) the content is
 validated and built (the dumps and the dataset's description are served from the build),
 but no embedded store is written: the data is in the store (`ctc-kg load`).
 
-With a cache (`cache_dir`, on unless `cache` is off; web/version_cache.py) the folder is a
+With a cache (`cache_dir`, on unless `cache` is off; runtime/version_cache.py) the folder is a
 cache entry keyed by the content and everything else that decides the output: content that
 was validated and built before is served from its entry without being loaded again, and a
 new version is validated before it is built into an entry (invalid content is never
@@ -35,12 +35,12 @@ from ctc_kg.content.load import Content, ContentFiles, content_files, load_conte
 from ctc_kg.content.serialize import nquads
 from ctc_kg.content.validate import validate_content
 from ctc_kg.errors import StoreUnavailableError, UnusableInputError, ValidationFailedError
+from ctc_kg.runtime.isolated import run_isolated
+from ctc_kg.runtime.version_cache import Lease, cache_key, lookup, prune, publish
 from ctc_kg.store.base import Store
 from ctc_kg.store.embedded import EmbeddedStore, write_store
 from ctc_kg.store.remote import endpoint_of, remote_store
 from ctc_kg.store.version import build_version
-from ctc_kg.web.isolated import run_isolated
-from ctc_kg.web.version_cache import Lease, cache_key, lookup, prune, publish
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,22 @@ def prepare(settings: Settings, *, isolated: bool = False) -> Prepared:
             prune(cache_dir)
             return prepared
     raise UnusableInputError("the content kept changing while it was validated and built")
+
+
+def prepare_built(settings: Settings, content: Content, dist: Path) -> Prepared:
+    """The version of a build already written into `dist` from `content`, which was
+    validated before it was built (`ctc-kg build --site`): nothing is loaded, validated or
+    built again; only the embedded store is written, into a private folder (`cleanup`
+    removes it and leaves `dist`)."""
+    with_store = endpoint_of(settings.store) is None
+    workdir = Path(tempfile.mkdtemp(prefix="ctc-kg-site-"))
+    try:
+        triples = _write_store(content, workdir) if with_store else None
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    store_dir = workdir / "store" if with_store else None
+    return Prepared(workdir, dist, store_dir, triples)
 
 
 def _fill_cache(settings: Settings, cache_dir: Path, with_store: bool) -> None:
@@ -211,9 +227,14 @@ def _build_into(
     phases["build"] = built - began
     if not with_store:
         return None
-    triples = write_store(nquads(content.dataset), folder / "store")
+    triples = _write_store(content, folder)
     phases["store"] = time.monotonic() - built
     return triples
+
+
+def _write_store(content: Content, folder: Path) -> int:
+    """The embedded store of `content` in `folder/store`; its triples."""
+    return write_store(nquads(content.dataset), folder / "store")
 
 
 def _phases(phases: dict[str, float]) -> str:

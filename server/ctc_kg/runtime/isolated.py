@@ -4,7 +4,7 @@ Used by `runtime.prepare(isolated=True)`: the server's master forks its workers 
 itself, so whatever it loads and validates in its own memory stays in every worker. A
 child process gives that memory back to the system when it exits.
 
-A plain `python -m ctc_kg.web.isolated REQUEST ANSWER` child, not multiprocessing: a
+A plain `python -m ctc_kg.runtime.isolated REQUEST ANSWER` child, not multiprocessing: a
 spawn or forkserver context starts a resource-tracker process that outlives the call as
 another child of the master, and forking a master that runs granian's threads could copy
 a lock held by one of them. The request and the answer are pickles in a private folder
@@ -44,7 +44,7 @@ def run_isolated(work: Callable[..., _T], *args: object) -> _T:
         command = [
             sys.executable,
             "-m",
-            "ctc_kg.web.isolated",
+            "ctc_kg.runtime.isolated",
             str(request),
             str(answer),
             str(os.getpid()),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from ctc_kg.errors import UnusableInputError, ValidationFailedError
-from ctc_kg.web.isolated import run_isolated
+from ctc_kg.runtime.isolated import run_isolated
 
 
 def pid_and_sum(a: int, b: int) -> tuple[int, int]:
@@ -77,7 +77,7 @@ def test_the_child_stops_when_its_parent_is_killed(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     script = (
         f"from {tell_and_wait.__module__} import tell_and_wait\n"
-        "from ctc_kg.web.isolated import run_isolated\n"
+        "from ctc_kg.runtime.isolated import run_isolated\n"
         f"run_isolated(tell_and_wait, {str(pid_file)!r})\n"
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))

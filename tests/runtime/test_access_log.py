@@ -9,7 +9,7 @@ import threading
 from typing import Any
 
 import pytest
-from ctc_kg.web.access_log import AccessLog, logged
+from ctc_kg.runtime.access_log import AccessLog, logged
 
 
 def environ(path: str, user_agent: str, query: str = "format=ttl") -> dict[str, Any]:

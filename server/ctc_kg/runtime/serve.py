@@ -9,7 +9,7 @@ holds no thread): request threads wait on query processes, which do the work, so
 `workers == 0` means one WSGI process per core. Access logs are JSON lines on stdout;
 SIGTERM stops gracefully (in-flight requests finish; query processes ignore a SIGTERM
 sent to the whole group and end with their worker). SIGHUP reloads the data atomically
-(ctc_kg.web.reload): the master prepares the new version beside the old one and only
+(ctc_kg.runtime.reload): the master prepares the new version beside the old one and only
 then starts new workers, stopping each old one once its replacement is up.
 """
 
@@ -24,19 +24,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ctc_kg.config import Settings
-from ctc_kg.content.names import prefixes
-from ctc_kg.errors import CtcKgError, ValidationFailedError
-from ctc_kg.web.access_log import AccessLog, logged
-from ctc_kg.web.app import create_app
-from ctc_kg.web.reload import ReloadStatus, write_status
-from ctc_kg.web.runtime import Prepared, open_store, prepare
-from ctc_kg.web.site import version_of
 from granian._granian import ListenerSpec
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 from granian.log import LogLevels
 from granian.server.mp import MPServer
+
+from ctc_kg.config import Settings
+from ctc_kg.content.names import prefixes
+from ctc_kg.errors import CtcKgError, ValidationFailedError
+from ctc_kg.runtime.access_log import AccessLog, logged
+from ctc_kg.runtime.prepare import Prepared, open_store, prepare
+from ctc_kg.runtime.reload import ReloadStatus, write_status
+from ctc_kg.web.app import create_app
+from ctc_kg.web.site import version_of
 
 # Seconds a new worker has to open the store before the old one it replaces is stopped.
 RESPAWN_INTERVAL = 1.0
@@ -99,7 +100,7 @@ def granian_options(settings: Settings) -> dict[str, Any]:
         "websockets": False,
         "log_enabled": True,
         "log_level": LogLevels(settings.log_level),
-        # The access log is ours (web/access_log.py: `logged`), cheaper than granian's.
+        # The access log is ours (runtime/access_log.py: `logged`), cheaper than granian's.
         "log_access": False,
         "respawn_failed_workers": True,
         "respawn_interval": RESPAWN_INTERVAL,
@@ -145,7 +146,7 @@ class _Server:
         self._generation = 0
         self._retired: list[tuple[float, Prepared]] = []
         self._options = granian_options(settings)
-        self._granian = _SharedSocketGranian("ctc_kg.web.serve", **self._options)
+        self._granian = _SharedSocketGranian("ctc_kg.runtime.serve", **self._options)
         self._granian.on_reload(self.reload)
 
     def run(self) -> None:

@@ -34,7 +34,7 @@ from ctc_kg.config import Settings, load_settings
 from ctc_kg.content.load import content_files, load_content
 from ctc_kg.content.names import prefixes
 from ctc_kg.content.serialize import nquads
-from ctc_kg.store.load import LoadResult, client_for, push
+from ctc_kg.store.push import LoadResult, client_for, push
 from ctc_kg.store.remote import RemoteStore
 
 from tests.live import free_port

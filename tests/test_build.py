@@ -17,7 +17,7 @@ from ctc_kg.cli import main
 from ctc_kg.config import CANONICAL_BASE_IRI, Settings, load_settings
 from ctc_kg.content import build as build_module
 from ctc_kg.content.context import context_document, document_loader
-from ctc_kg.content.describe import service_description
+from ctc_kg.content.dataset_description import service_description
 from ctc_kg.content.load import Content, content_files, load_content
 from ctc_kg.content.names import SD, SPDX
 from pyld import jsonld

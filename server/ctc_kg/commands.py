@@ -85,7 +85,7 @@ def run_site(
 ) -> ExitStatus:
     """The `--site DIR` part of `ctc-kg build`: the static site of `content`, whose build
     `run_build` has just written, written whole or not at all."""
-    from ctc_kg.runtime.site import write_site
+    from ctc_kg.runtime.static_site import write_site
 
     result = write_site(settings, content, out, sparql_endpoint=sparql_endpoint)
     print(
@@ -163,8 +163,8 @@ def run_load(
     import pyoxigraph as ox
 
     from ctc_kg.content.serialize import nquads
-    from ctc_kg.store.load import client_for, push
     from ctc_kg.store.manifest import default_holder_graph, iri
+    from ctc_kg.store.push import client_for, push
 
     environ = os.environ if environ is None else environ
     out = out or sys.stdout

@@ -23,9 +23,9 @@ import pytest
 from ctc_kg.config import Settings, load_settings, replace
 from ctc_kg.content.build import build
 from ctc_kg.content.load import content_files, load_content
-from ctc_kg.export.site import SiteResult
+from ctc_kg.export.static_site import SiteResult
 from ctc_kg.runtime.app import prepared_app
-from ctc_kg.runtime.site import write_site
+from ctc_kg.runtime.static_site import write_site
 from flask.testing import FlaskClient
 
 from tests.live import free_port

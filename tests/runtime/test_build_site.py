@@ -1,5 +1,5 @@
 """`ctc-kg build --site`: the content is loaded, validated and built once, and the site is
-captured over that build (runtime/site.py), with the bytes of the app `serve` prepares."""
+captured over that build (runtime/static_site.py), with the bytes of the app `serve` prepares."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ctc_kg.cli import main
 from ctc_kg.config import load_settings
 from ctc_kg.content import build, load, validate
 from ctc_kg.content.load import content_files, load_content
-from ctc_kg.export.site import export_site
+from ctc_kg.export.static_site import export_site
 from ctc_kg.runtime.app import prepared_app
 
 pytestmark = pytest.mark.slow

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from ctc_kg.store import load
-from ctc_kg.store.load import LoadFailedError, push
+from ctc_kg.store import push as pushing
 from ctc_kg.store.manifest import ACTIVE, COMPLETED
+from ctc_kg.store.push import LoadFailedError, push
 from ctc_kg.store.updates import (
     CHUNK_BYTES,
     CHUNK_TRIPLES,
@@ -89,7 +89,7 @@ def test_a_graph_too_large_to_move_is_rewritten_in_place_during_the_swap(monkeyp
     """Regression: Virtuoso moves a graph in one transaction, and the 1M bench's holder
     graph (a million triples) outlasted MaxQueryExecutionTime (SR171). Such a graph is
     written in chunks while the manifest says Active, never staged nor moved."""
-    monkeypatch.setattr(load, "IN_PLACE_TRIPLES", 100)
+    monkeypatch.setattr(pushing, "IN_PLACE_TRIPLES", 100)
     client = RecordingClient()
     push(dataset(50), client, HOLDER)  # type: ignore[arg-type]  # holder: 150 triples
     active = next(i for i, u in enumerate(client.updates) if ACTIVE in u)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 import pytest
-from ctc_kg.store import load
+from ctc_kg.store import push
 from ctc_kg.store.manifest import Manifest, manifest_query
 
 from tests.backends import BASE, VirtuosoServer, free_port
@@ -84,8 +84,8 @@ def server(tmp_path_factory) -> Iterator[CappedVirtuoso]:
 
 
 def manifest_of(server: VirtuosoServer) -> Manifest | None:
-    client = load.client_for(server.update_endpoint, server.credentials, 60.0)
-    return load.read_manifest(client, HOLDER)
+    client = push.client_for(server.update_endpoint, server.credentials, 60.0)
+    return push.read_manifest(client, HOLDER)
 
 
 def test_a_thousand_named_graphs_load_and_reload(server, monkeypatch):
@@ -105,7 +105,7 @@ def test_a_thousand_named_graphs_load_and_reload(server, monkeypatch):
     assert count(endpoint, "GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), '-tmp-'))") == 0
 
     # The reload rewrites the holder graph in place, as a graph too large to move would be.
-    monkeypatch.setattr(load, "IN_PLACE_TRIPLES", GRAPHS)
+    monkeypatch.setattr(push, "IN_PLACE_TRIPLES", GRAPHS)
     second = server.load(many_graphs("second"))
     assert len(second.removed) == GRAPHS
     manifest = manifest_of(server)

@@ -37,7 +37,7 @@ from rdflib import Dataset, Graph
 
 from ctc_kg import formats
 from ctc_kg.content.context import context_bytes, to_compacted_jsonld
-from ctc_kg.content.describe import DumpFile, describe_dataset
+from ctc_kg.content.dataset_description import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
 from ctc_kg.content.parallel import Job, default_processes, run_jobs
 from ctc_kg.content.serialize import (

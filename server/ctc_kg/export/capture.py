@@ -2,7 +2,7 @@
 `ctc-kg serve` answers (same code path: describe, rewrite, render, pages).
 
 The app is wired by the caller as `ctc-kg serve` wires it (create_app over a build and a
-store; runtime/site.py) and driven here by its test client at the public base, so IRIs,
+store; runtime/static_site.py) and driven here by its test client at the public base, so IRIs,
 links and script paths are those of the deployment.
 """
 

@@ -2,7 +2,7 @@
 tests, a script): prepared, opened and wired here, closed and removed on the way out.
 
 `ctc-kg serve` wires its own (one app per forked worker, runtime/serve.py), and
-`ctc-kg build --site` its own (over the build it has just written, runtime/site.py).
+`ctc-kg build --site` its own (over the build it has just written, runtime/static_site.py).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from ctc_kg.errors import BadRequestError, ForbiddenError, UnsupportedMediaTypeE
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.store.querytext import Operation, analyse, require_text
 from ctc_kg.web import conneg, http, pages, render
-from ctc_kg.web.descriptions import service_description
+from ctc_kg.web.service_description import service_description
 from ctc_kg.web.site import site
 from flask import Blueprint, Request, Response, request
 

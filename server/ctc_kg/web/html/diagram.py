@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.labels import label, local_name
+from ctc_kg.web.html.ontology_docs import rdf_list
 from ctc_kg.web.html.quads import QuadIndex
-from ctc_kg.web.html.vocab import curie, prefixes
-from ctc_kg.web.html.vocabulary import rdf_list
+from ctc_kg.web.html.reused_terms import curie, prefixes
 from rdflib import BNode, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ctc_kg.web.html.quads import QuadIndex
-from ctc_kg.web.html.vocab import LABELS
+from ctc_kg.web.html.reused_terms import LABELS
 from ctc_kg.web.i18n import label_languages
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SDO, SH, SKOS

@@ -16,11 +16,11 @@ from ctc_kg.web.html.dates import format_date, format_range
 from ctc_kg.web.html.examples import ExampleQuery
 from ctc_kg.web.html.jsonld import schema_org_graph, script_json
 from ctc_kg.web.html.landing import LandingTotals, landing_view
+from ctc_kg.web.html.ontology_docs import ontology_view, shapes_view
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.resource import ResourceTotals, resource_view
-from ctc_kg.web.html.vocab import prefixes
-from ctc_kg.web.html.vocabulary import ontology_view, shapes_view
+from ctc_kg.web.html.reused_terms import prefixes
 from ctc_kg.web.i18n import LANGUAGE_NAMES, LANGUAGES
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup

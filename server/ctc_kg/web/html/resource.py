@@ -21,8 +21,8 @@ from ctc_kg.web.html.labels import comment, label, pick
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex, Triple
 from ctc_kg.web.html.record import RecordView, participation_links, record_view
+from ctc_kg.web.html.reused_terms import prefixes
 from ctc_kg.web.html.terms import Shown, Statement, TermShower
-from ctc_kg.web.html.vocab import prefixes
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS
 from rdflib.term import Node

@@ -9,7 +9,7 @@ from ctc_kg.content.rebase import moved_term
 from ctc_kg.web.html.labels import label
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
-from ctc_kg.web.html.vocab import curie, prefixes
+from ctc_kg.web.html.reused_terms import curie, prefixes
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 

@@ -4,7 +4,7 @@ canonical IRIs. The dataset description (VoID + DCAT, from the build) is publish
 from __future__ import annotations
 
 import pyoxigraph as ox
-from ctc_kg.content.describe import service_description as _service_description
+from ctc_kg.content.dataset_description import service_description as _service_description
 from ctc_kg.content.names import dataset_iri, sparql_iri
 from rdflib import Graph
 

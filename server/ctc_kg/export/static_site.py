@@ -1,7 +1,7 @@
 """`ctc-kg build --site DIR`: write the static site, atomically and deterministically.
 
 The representations come from the server's app (capture.py), wired by the caller over
-the build `ctc-kg build` has just written (runtime/site.py); the web server
+the build `ctc-kg build` has just written (runtime/static_site.py); the web server
 configurations, type maps, sitemap and robots.txt are generated beside them. The folder
 is written with content.build.write_folder (a temporary sibling, then renames), so a
 web server pointed at DIR sees the old site or the new one, never half of each.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ctc_kg.config import Settings
 from ctc_kg.content.load import Content
-from ctc_kg.export.site import SiteResult, export_site
+from ctc_kg.export.static_site import SiteResult, export_site
 from ctc_kg.runtime.app import prepared_app
 from ctc_kg.runtime.prepare import prepare_built
 

@@ -43,6 +43,10 @@ TRUNCATED_HEADER = http.TRUNCATED_HEADER
 # Without a query: the editor page or the Service Description (one tuple, so conneg can
 # remember the choice per Accept header).
 WITHOUT_QUERY_FORMATS = (conneg.HTML, *conneg.GRAPH_FORMATS)
+# With a query: the answer in a data format, or as a page (the editor with the answer
+# under its form) for a browser; the page comes last, so `*/*` still gets data.
+RESULTS_OR_PAGE = (*conneg.RESULTS_FORMATS, conneg.HTML)
+GRAPH_OR_PAGE = (*conneg.GRAPH_FORMATS, conneg.HTML)
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
@@ -113,25 +117,30 @@ def _query(protocol: ProtocolRequest) -> Response:
     text = iri_map.query_inward(protocol.query)
     operation = analyse(text).operation
     accept = request.headers.get("Accept")
-    results_fmt = conneg.choose(accept, conneg.RESULTS_FORMATS, override=protocol.override)
-    graph_fmt = conneg.choose(accept, conneg.GRAPH_FORMATS, override=protocol.override)
+    results_fmt = conneg.choose(accept, RESULTS_OR_PAGE, override=protocol.override)
+    graph_fmt = conneg.choose(accept, GRAPH_OR_PAGE, override=protocol.override)
     if operation in (Operation.SELECT, Operation.ASK) and results_fmt is None:
-        raise conneg.not_acceptable(conneg.RESULTS_FORMATS)
+        raise conneg.not_acceptable(RESULTS_OR_PAGE)
     if operation in (Operation.CONSTRUCT, Operation.DESCRIBE) and graph_fmt is None:
-        raise conneg.not_acceptable(conneg.GRAPH_FORMATS)
+        raise conneg.not_acceptable(GRAPH_OR_PAGE)
+    graphs = operation in (Operation.CONSTRUCT, Operation.DESCRIBE)
+    page = conneg.HTML is (graph_fmt if graphs else results_fmt)
+    if page:  # the page shows the store's answer in canonical IRIs, parsed
+        results_fmt, graph_fmt = render.RESULTS_PIVOT, render.GRAPH_PIVOT
     etag = None
     if request.method == "GET":
         etag = http.etag_for(
             state.data_version().tag,
             iri_map.public,
             request.query_string.decode("latin-1"),
+            http.variant(request, conneg.HTML) if page else "",
             results_fmt.name if results_fmt else "",
             graph_fmt.name if graph_fmt else "",
         )
         if http.not_modified(request, etag, None):
             return _not_modified(etag)
-    pivot_results = results_fmt is not None and not iri_map.identity
-    pivot_graph = graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map)
+    pivot_results = results_fmt is not None and not iri_map.identity and not page
+    pivot_graph = graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map) and not page
     max_rows = state.settings.max_result_rows if state.settings.max_result_rows > 0 else None
     with state.query_slot():
         answer = state.store.query(
@@ -164,6 +173,10 @@ def _query(protocol: ProtocolRequest) -> Response:
         assert results_fmt is not None
         fmt = results_fmt
         body = render.results(answer.body, fmt, iri_map) if pivot_results else answer.body
+    if page:
+        cut = max_rows if answer.truncated else None
+        body = pages.sparql_results(iri_map, protocol.query, body, answer.form.returns_graph, cut)
+        fmt = conneg.HTML
     response = Response(body, status=200)
     http.negotiated(response, fmt)
     if answer.truncated:
@@ -182,11 +195,13 @@ def _without_query(override: str | None) -> Response:
     iri_map = state.iri_map()
     offered = WITHOUT_QUERY_FORMATS
     fmt = conneg.negotiate(request.headers.get("Accept"), offered, override=override)
-    etag = http.etag_for(state.version, iri_map.public, "sparql", http.variant(request, fmt))
+    example = request.args.get("example") if fmt is conneg.HTML else None
+    variant = http.variant(request, fmt)
+    etag = http.etag_for(state.version, iri_map.public, "sparql", variant, example or "")
     if http.not_modified(request, etag, state.last_modified):
         return http.validators(http.vary(Response(status=304), fmt), etag)
     if fmt is conneg.HTML:
-        body = pages.sparql_editor(iri_map)
+        body = pages.sparql_editor(iri_map, example)
     else:
         body = state.cached(
             ("sd", iri_map.public, fmt.name),

@@ -148,6 +148,13 @@
      * answering input while ~25 tabs are drawn (no long task, Lighthouse's blocking time). */
     var exampleTabs = [];
     var drawn = 0;
+    /* the form's tab is its example's tab when it holds an example's query unchanged */
+    var formTab = yasgui.getTab().getId();
+    config.examples.forEach(function (example, index) {
+      if (example.text === textarea.value && exampleTabs.indexOf(formTab) < 0) {
+        exampleTabs[index] = formTab;
+      }
+    });
     function addExampleTabs() {
       var stop = Math.min(drawn + 1, config.examples.length);
       for (; drawn < stop; drawn += 1) {
@@ -251,7 +258,7 @@
         }
         var label = field.classList.contains("autocomplete")
           ? names.endpoint
-          : field.closest("[role='tab']")
+          : field.closest(".tabsList .tab")
             ? names.tabName
             : field.closest(".CodeMirror")
               ? names.query
@@ -270,10 +277,66 @@
         }
       });
     }
-    repairAccessibility();
+    /* What YASGUI 4.6 and its CodeMirror draw that HTML does not allow (the Nu checker's
+     * errors once the editor is open), made valid without changing what anyone sees:
+     * - a tab's link holds its rename field and a focusable close mark (interactive
+     *   content inside a link): the field moves just after the link, the mark (hidden
+     *   from assistive technology, reached by pointer only) stops being focusable;
+     * - buttons wrap their icons in a div (a button holds phrasing content only): a span
+     *   with the same classes takes its place;
+     * - an icon carries Inkscape's RDF metadata and its namespaces; a list has id="";
+     *   the download button is a link with `download` and no href (it downloads by script);
+     * - CodeMirror marks its scroll bars with `cm-not-content` (never read: they are
+     *   outside the area it takes clicks from) and empty lines with an empty `cm-text`
+     *   (read only when not empty). */
+    function repairMarkup() {
+      Array.prototype.forEach.call(host.querySelectorAll(".tab > a[role='tab']"), function (link) {
+        Array.prototype.forEach.call(link.querySelectorAll("input"), function (field) {
+          link.parentNode.insertBefore(field, link.nextSibling);
+        });
+        Array.prototype.forEach.call(link.querySelectorAll("[tabindex]"), function (mark) {
+          mark.removeAttribute("tabindex");
+        });
+      });
+      Array.prototype.forEach.call(host.querySelectorAll("button > div"), function (box) {
+        var span = document.createElement("span");
+        Array.prototype.forEach.call(box.attributes, function (attribute) {
+          span.setAttribute(attribute.name, attribute.value);
+        });
+        while (box.firstChild) {
+          span.appendChild(box.firstChild);
+        }
+        box.parentNode.replaceChild(span, box);
+      });
+      Array.prototype.forEach.call(host.querySelectorAll("svg metadata"), function (metadata) {
+        metadata.parentNode.removeChild(metadata);
+      });
+      Array.prototype.forEach.call(host.querySelectorAll("svg"), function (icon) {
+        ["xmlns:cc", "xmlns:dc", "xmlns:rdf"].forEach(function (name) {
+          icon.removeAttribute(name);
+        });
+      });
+      Array.prototype.forEach.call(host.querySelectorAll("[id='']"), function (element) {
+        element.removeAttribute("id");
+      });
+      Array.prototype.forEach.call(host.querySelectorAll("a[download]:not([href])"), function (link) {
+        link.removeAttribute("download");
+      });
+      Array.prototype.forEach.call(host.querySelectorAll("[cm-not-content]"), function (element) {
+        element.removeAttribute("cm-not-content");
+      });
+      Array.prototype.forEach.call(host.querySelectorAll("[cm-text='']"), function (element) {
+        element.removeAttribute("cm-text");
+      });
+    }
+    function repair() {
+      repairMarkup();
+      repairAccessibility();
+    }
+    repair();
     /* Observer callbacks run before the browser does anything else (a microtask), so
      * no one ever sees YASGUI's markup unrepaired; the repair is idempotent. */
-    new MutationObserver(repairAccessibility).observe(host, { childList: true, subtree: true });
+    new MutationObserver(repair).observe(host, { childList: true, subtree: true });
 
     /* The answer the plain form got (if this page is one) gives way to the editor's. */
     var plainResults = document.getElementById("plain-results");

@@ -135,7 +135,14 @@ def test_every_page_has_its_own_meta_description(browser, server, kind):
         assert descriptions.count() == 1
         text = descriptions.get_attribute("content") or ""
         assert 50 <= len(text) <= 300, text
-        if kind not in ("landing", "not-found", "ontology", "shapes", "sparql-editor", "sparql-results"):
+        if kind not in (
+            "landing",
+            "not-found",
+            "ontology",
+            "shapes",
+            "sparql-editor",
+            "sparql-results",
+        ):
             title = page.locator("h1").inner_text()
             assert title in text  # it says which resource the page is about
     finally:

@@ -34,7 +34,9 @@ def _editor_page(port: int) -> str:
 
 def _editor_config(port: int) -> dict:
     page = _editor_page(port)
-    (config,) = re.findall(r'<script type="application/json" id="yasgui-config">(.*?)</script>', page)
+    (config,) = re.findall(
+        r'<script type="application/json" id="yasgui-config">(.*?)</script>', page
+    )
     return json.loads(config)
 
 

@@ -58,7 +58,8 @@ def test_a_browser_asking_a_select_gets_a_page_with_the_rows_in_a_table(port):
     assert "accept" in answer.vary
     page = _page(answer.body)
     textarea = page.find(".//form[@id='query-form']//textarea[@name='query']")
-    assert textarea is not None and textarea.text == EXAMPLE.text  # to edit and run again
+    assert textarea is not None
+    assert textarea.text == EXAMPLE.text
     expected = ox.parse_query_results(path=EXPECTED, format=ox.QueryResultsFormat.TSV)
     assert isinstance(expected, ox.QuerySolutions)
     names = [v.value for v in expected.variables]
@@ -90,10 +91,12 @@ def test_a_describe_from_a_browser_lists_its_statements_with_links_on_this_serve
 def test_an_ask_from_a_browser_says_yes_or_no_in_words(port):
     yes = _page(_query(port, "ASK { ?s ?p ?o }", BROWSER, lang="fr").body)
     results = yes.find(".//section[@id='plain-results']")
-    assert results is not None and "oui (true)" in _text(results)
+    assert results is not None
+    assert "oui (true)" in _text(results)
     no = _page(_query(port, "ASK { <urn:x:nothing> ?p ?o }", BROWSER).body)
     results = no.find(".//section[@id='plain-results']")
-    assert results is not None and "no (false)" in _text(results)
+    assert results is not None
+    assert "no (false)" in _text(results)
 
 
 def test_each_language_of_the_results_page_has_its_own_etag(port):
@@ -114,5 +117,6 @@ def test_an_example_link_fills_the_form_on_the_server_without_javascript(port):
     assert link.get("href") == "/sparql?" + urlencode({"example": EXAMPLE.slug}) + "#query-form"
     filled = ask(port, link.get("href", "").split("#")[0], BROWSER)
     textarea = _page(filled.body).find(".//textarea[@id='query-text']")
-    assert textarea is not None and textarea.text == EXAMPLE.text
+    assert textarea is not None
+    assert textarea.text == EXAMPLE.text
     assert filled.headers["etag"] != plain.headers["etag"]

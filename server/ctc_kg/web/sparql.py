@@ -116,17 +116,7 @@ def _query(protocol: ProtocolRequest) -> Response:
     assert protocol.query is not None
     text = iri_map.query_inward(protocol.query)
     operation = analyse(text).operation
-    accept = request.headers.get("Accept")
-    results_fmt = conneg.choose(accept, RESULTS_OR_PAGE, override=protocol.override)
-    graph_fmt = conneg.choose(accept, GRAPH_OR_PAGE, override=protocol.override)
-    if operation in (Operation.SELECT, Operation.ASK) and results_fmt is None:
-        raise conneg.not_acceptable(RESULTS_OR_PAGE)
-    if operation in (Operation.CONSTRUCT, Operation.DESCRIBE) and graph_fmt is None:
-        raise conneg.not_acceptable(GRAPH_OR_PAGE)
-    graphs = operation in (Operation.CONSTRUCT, Operation.DESCRIBE)
-    page = conneg.HTML is (graph_fmt if graphs else results_fmt)
-    if page:  # the page shows the store's answer in canonical IRIs, parsed
-        results_fmt, graph_fmt = render.RESULTS_PIVOT, render.GRAPH_PIVOT
+    results_fmt, graph_fmt, page = _answer_formats(operation, protocol.override)
     etag = None
     if request.method == "GET":
         etag = http.etag_for(
@@ -138,7 +128,7 @@ def _query(protocol: ProtocolRequest) -> Response:
             graph_fmt.name if graph_fmt else "",
         )
         if http.not_modified(request, etag, None):
-            return _not_modified(etag)
+            return _not_modified(etag, conneg.HTML if page else None)
     pivot_results = results_fmt is not None and not iri_map.identity and not page
     pivot_graph = graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map) and not page
     max_rows = state.settings.max_result_rows if state.settings.max_result_rows > 0 else None
@@ -189,6 +179,25 @@ def _query(protocol: ProtocolRequest) -> Response:
     return response
 
 
+def _answer_formats(
+    operation: Operation, override: str | None
+) -> tuple[conneg.Format | None, conneg.Format | None, bool]:
+    """The formats to ask the store for (results, graph) and whether the answer is a
+    page; 406 when the client accepts nothing the operation can give."""
+    accept = request.headers.get("Accept")
+    results_fmt = conneg.choose(accept, RESULTS_OR_PAGE, override=override)
+    graph_fmt = conneg.choose(accept, GRAPH_OR_PAGE, override=override)
+    graphs = operation in (Operation.CONSTRUCT, Operation.DESCRIBE)
+    if operation in (Operation.SELECT, Operation.ASK) and results_fmt is None:
+        raise conneg.not_acceptable(RESULTS_OR_PAGE)
+    if graphs and graph_fmt is None:
+        raise conneg.not_acceptable(GRAPH_OR_PAGE)
+    if conneg.HTML is (graph_fmt if graphs else results_fmt):
+        # the page shows the store's answer in canonical IRIs, parsed
+        return render.RESULTS_PIVOT, render.GRAPH_PIVOT, True
+    return results_fmt, graph_fmt, False
+
+
 def _without_query(override: str | None) -> Response:
     """The editor page for browsers, the Service Description for RDF clients."""
     state = site()
@@ -214,7 +223,9 @@ def _without_query(override: str | None) -> Response:
     return http.validators(response, etag, state.last_modified)
 
 
-def _not_modified(etag: str) -> Response:
+def _not_modified(etag: str, page: conneg.Format | None = None) -> Response:
     response = Response(status=304)
     response.vary.add("Accept")
+    if page is not None:
+        http.vary(response, page)  # a page varies with the language too
     return http.validators(response, etag)

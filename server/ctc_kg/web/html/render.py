@@ -19,8 +19,8 @@ from ctc_kg.web.html.jsonld import schema_org_graph, script_json
 from ctc_kg.web.html.landing import LandingTotals, landing_view
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
-from ctc_kg.web.html.sparql_results import QueryForm
 from ctc_kg.web.html.resource import ResourceTotals, resource_view
+from ctc_kg.web.html.sparql_results import QueryForm
 from ctc_kg.web.html.vocab import prefixes
 from ctc_kg.web.html.vocabulary import ontology_view, shapes_view
 from ctc_kg.web.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -126,7 +126,10 @@ class Renderer:
             "defaultQuery": default_query,
             "prefixes": known,
             "examples": [{"title": q.title(ctx.lang), "text": q.text} for q in examples],
-            "yasgui": {"script": ctx.static("yasgui.min.js"), "style": ctx.static("yasgui.min.css")},
+            "yasgui": {
+                "script": ctx.static("yasgui.min.js"),
+                "style": ctx.static("yasgui.min.css"),
+            },
         }
         listed = [
             {

@@ -229,11 +229,15 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
     },
     "sparql_form_hint": {
         "en": "Edit the query and run it; the answer opens as a page, or as data in the "
-        "format chosen. The full editor (highlighting, completion, a tab per example, "
-        "charts) opens as soon as you start editing.",
+        "format chosen.",
         "fr": "Modifiez la requête et exécutez-la ; la réponse s'ouvre en page, ou en "
-        "données au format choisi. L'éditeur complet (coloration, complétion, un onglet "
-        "par exemple, graphiques) s'ouvre dès que vous commencez à modifier.",
+        "données au format choisi.",
+    },
+    "sparql_editor_hint": {
+        "en": "The full editor (highlighting, completion, a tab per example, charts) "
+        "opens as soon as you start editing.",
+        "fr": "L'éditeur complet (coloration, complétion, un onglet par exemple, "
+        "graphiques) s'ouvre dès que vous commencez à modifier.",
     },
     "open_full_editor": {"en": "Open the full editor", "fr": "Ouvrir l'éditeur complet"},
     "answer_format": {"en": "Answer as", "fr": "Réponse en"},

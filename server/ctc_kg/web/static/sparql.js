@@ -54,6 +54,10 @@
   });
 
   var opener = document.getElementById("open-editor");
+  var editorHint = document.getElementById("editor-hint");
+  if (editorHint) {
+    editorHint.hidden = false; // what this script offers, said only when it runs
+  }
   if (opener) {
     opener.hidden = false;
     opener.addEventListener("click", loadEditor);

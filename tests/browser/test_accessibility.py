@@ -13,7 +13,7 @@ page to check there.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -23,6 +23,10 @@ pytestmark = pytest.mark.browser
 
 AXE = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+RESULTS_QUERY = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?meeting ?label WHERE "
+    "{ ?meeting a <https://w3id.org/ctc-kg/ontology#SpecialMeeting> ; rdfs:label ?label }"
+)
 PAGES = {
     "landing": "",
     "meeting": "meeting/2003-new-york",
@@ -36,6 +40,8 @@ PAGES = {
     "ontology": "ontology",
     "shapes": "shapes",
     "sparql-editor": "sparql",
+    # what a browser gets for a query: the editor's form and the answer as a table
+    "sparql-results": "sparql?" + urlencode({"query": RESULTS_QUERY}),
     "not-found": "no/such/resource",
     # the record of the meetings (issue 14)
     "person": "person/inocencio-arias",
@@ -92,9 +98,18 @@ def test_axe_finds_no_violation_at_phone_width(browser, server, kind):
         context.close()
 
 
-def test_the_sparql_editor_stays_accessible_once_a_query_has_run(watched, server):
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_full_sparql_editor_stays_accessible_once_open_and_once_a_query_has_run(
+    watched, server, lang
+):
+    """YASGUI loads when the plain form is first used; its markup, repaired by sparql.js,
+    is checked once drawn (with its 44 example tabs) and again with an answer shown."""
     page = watched.page
-    page.goto(server + "sparql", wait_until="networkidle")
+    page.goto(server + f"sparql?lang={lang}", wait_until="networkidle")
+    page.locator("button#open-editor").click()
+    page.locator(".yasgui .tabPanel.active .yasqe_queryButton").wait_for()
+    page.locator(".yasgui .tabsList .tab").nth(44).wait_for()  # every example's tab
+    assert violations(page) == []
     page.locator("ul.examples a").first.click()
     page.locator(".yasgui .tabPanel.active .yasqe_queryButton").click()
     page.locator(".yasgui .tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()
@@ -120,7 +135,14 @@ def test_every_page_has_its_own_meta_description(browser, server, kind):
         assert descriptions.count() == 1
         text = descriptions.get_attribute("content") or ""
         assert 50 <= len(text) <= 300, text
-        if kind not in ("landing", "not-found", "ontology", "shapes", "sparql-editor"):
+        if kind not in (
+            "landing",
+            "not-found",
+            "ontology",
+            "shapes",
+            "sparql-editor",
+            "sparql-results",
+        ):
             title = page.locator("h1").inner_text()
             assert title in text  # it says which resource the page is about
     finally:

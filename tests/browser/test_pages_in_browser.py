@@ -124,11 +124,85 @@ def test_ontology_page_has_the_diagram(watched, server):
     _clean(watched)
 
 
+def open_full_editor(page) -> None:
+    """What a user does to get YASGUI: the page opens with the plain form only."""
+    page.get_by_role("button", name="Open the full editor").click()
+    page.locator(".yasgui .tabPanel.active .yasqe_queryButton").wait_for()
+
+
+def _yasqe_value(page) -> str:
+    return str(page.evaluate("window.ctcKgYasgui.getTab().getYasqe().getValue()"))
+
+
+def test_the_editor_page_fetches_no_part_of_yasgui_before_the_form_is_used(watched, server):
+    page = watched.page
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(server + "sparql", wait_until="networkidle")
+    assert [url for url in fetched if "yasgui" in url] == []
+    assert page.get_by_label("Query", exact=True).is_visible()  # the plain form
+    assert page.locator(".yasgui").count() == 0
+    page.get_by_label("Query", exact=True).click()  # the first use loads it
+    page.locator(".yasgui .tabsList .tab").first.wait_for()
+    assert {url.rsplit("/", 1)[-1] for url in fetched if "yasgui" in url} == {
+        "yasgui.min.js",
+        "yasgui.min.css",
+    }
+    _clean(watched)
+
+
+def test_the_plain_form_runs_a_query_without_javascript(browser, server):
+    example = _example("first-meeting-attendance-by-source")
+    expected = _expected_rows(example)
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(server + "sparql", wait_until="networkidle")
+        # an example link fills the form (the server does, ?example=)
+        page.locator("ul.examples a", has_text=example.title("en")).click()
+        query = page.get_by_label("Query", exact=True)
+        assert query.input_value() == example.text
+        page.get_by_role("button", name="Run query").click()
+        page.wait_for_load_state()
+        assert "/sparql?query=" in page.url
+        rows = page.locator("#plain-results table tbody tr")
+        shown = rows.all_inner_texts()
+        assert len(shown) == len(expected)
+        for values in expected:
+            assert any(all(v in row for v in values) for row in shown), values
+        assert page.get_by_label("Query", exact=True).input_value() == example.text
+        screenshot(page, "sparql-plain-results-en")
+    finally:
+        context.close()
+
+
+def test_the_full_editor_takes_the_forms_query_and_runs_it(watched, server):
+    example = _example("first-meeting-attendance-by-source")
+    expected = _expected_rows(example)
+    page = watched.page
+    page.goto(server + "sparql", wait_until="networkidle")
+    page.get_by_label("Query", exact=True).fill(example.text)  # typing starts the editor
+    page.locator(".yasgui .tabPanel.active .yasqe_queryButton").wait_for()
+    assert _yasqe_value(page) == example.text
+    assert not page.locator("#query-form").is_visible()  # the editor replaced the form
+    page.keyboard.type("# typed on")  # focus went on into the editor, at the caret
+    assert _yasqe_value(page) == example.text + "# typed on"
+    page.locator(".yasgui .tabPanel.active .yasqe_queryButton").click()
+    rows = page.locator(".yasgui .tabPanel.active .yasr table.dataTable tbody tr")
+    rows.first.wait_for(timeout=15000)
+    shown = rows.all_inner_texts()
+    assert len(shown) == len(expected)
+    for values in expected:
+        assert any(all(v in row for v in values) for row in shown), values
+    _clean(watched)
+
+
 def test_sparql_editor_has_a_tab_per_query(watched, server):
     page = watched.page
     page.goto(server + "sparql", wait_until="networkidle")
+    open_full_editor(page)
     tabs = page.locator(".yasgui .tabsList .tab")
-    # the default tab and one per file in queries/ (drawn a few per task after load)
+    # the form's query and one per file in queries/ (drawn one per task after it starts)
     expect(tabs).to_have_count(len(QUERIES) + 1)
     names = page.locator(".yasgui .tabsList .tab a > span").all_text_contents()[1:]
     titles = [parse_example(q.stem, q.read_text(encoding="utf-8")).title("en") for q in QUERIES]
@@ -142,10 +216,11 @@ def test_sparql_editor_runs_a_competency_query_and_shows_the_documented_rows(wat
     expected = _expected_rows(example)
     page = watched.page
     page.goto(server + "sparql", wait_until="networkidle")
-    # the list under the editor selects the query's tab (the 23rd of 26)
+    # an example in the list opens the full editor on the query, in a tab of its name
     page.locator("ul.examples a", has_text=example.title("en")).click()
     active = page.locator(".yasgui .tabsList .tab.active")
-    assert example.title("en") in active.inner_text()
+    expect(active).to_contain_text(example.title("en"))
+    assert _yasqe_value(page) == example.text
     page.locator(".yasgui .tabPanel.active .yasqe_queryButton").click()
     rows = page.locator(".yasgui .tabPanel.active .yasr table.dataTable tbody tr")
     rows.first.wait_for(timeout=15000)
@@ -153,6 +228,10 @@ def test_sparql_editor_runs_a_competency_query_and_shows_the_documented_rows(wat
     assert len(shown) == len(expected)
     for values in expected:
         assert any(all(v in row for v in values) for row in shown), values
+    # once the editor runs, the list selects the examples' tabs
+    other = _example("01-meetings-by-date")
+    page.locator("ul.examples a", has_text=other.title("en")).click()
+    expect(active).to_contain_text(other.title("en"))
     screenshot(page, "sparql-en")
     _clean(watched)
 
@@ -161,6 +240,7 @@ def test_sparql_editor_in_french_names_tabs_and_list_in_french(watched, server):
     example = _example("01-meetings-by-date")
     page = watched.page
     page.goto(server + "sparql?lang=fr", wait_until="networkidle")
+    page.get_by_role("button", name="Ouvrir l'éditeur complet").click()
     french = example.title("fr")
     assert french != example.title("en")
     expect(page.locator(".yasgui .tabsList .tab", has_text=french)).to_have_count(1)
@@ -178,9 +258,13 @@ def test_landing_page_lists_the_queries_in_french(watched, server):
     assert links.first.inner_text() == first.title("fr")
     links.first.click()
     page.wait_for_load_state("networkidle")
+    # the link's query is in the form; the full editor opens it in a tab of its name
+    assert page.locator("textarea#query-text").input_value() == first.text
+    page.locator("button#open-editor").click()
     active = page.locator(".yasgui .tabsList .tab.active")
-    assert first.title("fr") in active.inner_text()
-    expect(page.locator(".yasgui .tabsList .tab")).to_have_count(len(QUERIES) + 1)
+    expect(active).to_contain_text(first.title("fr"))
+    # its example tab is that same tab, not a second one
+    expect(page.locator(".yasgui .tabsList .tab")).to_have_count(len(QUERIES))
     _clean(watched)
 
 
@@ -198,6 +282,7 @@ def test_phone_sized_sparql_editor_keeps_its_tabs_in_one_scrolling_row(browser, 
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
     page = context.new_page()
     page.goto(server + "sparql", wait_until="networkidle")
+    open_full_editor(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     tabs = page.locator(".yasgui .tabsList")
     height = tabs.evaluate("e => e.getBoundingClientRect().height")

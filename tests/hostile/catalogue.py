@@ -12,6 +12,7 @@ string (raw bytes where `raw_target` says so, for bad UTF-8 in the request line)
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -327,6 +328,23 @@ CASES: tuple[Case, ...] = (
         expect=(200, 200),
     ),
     Case("script-in-graph-uri", q("ASK {}", **{"named-graph-uri": SCRIPT}), headers=HTML),
+    # a browser's query is answered with a page holding the query and its answer
+    Case(
+        "script-in-query-shown-on-the-results-page",
+        q(f"ASK {{}} # </textarea>{SCRIPT}"),
+        headers=HTML,
+        expect=(200, 200),
+        live=True,
+        forbidden=(SCRIPT,),
+    ),
+    Case(
+        "script-in-a-value-shown-on-the-results-page",
+        q(f"SELECT ?x WHERE {{ BIND({json.dumps(SCRIPT)} AS ?x) }}"),
+        headers=HTML,
+        expect=(200, 200),
+        live=True,
+        forbidden=(SCRIPT,),
+    ),
     # -- huge numbers of parameters --------------------------------------------------------
     Case("many-parameters-sparql", "/sparql?query=ASK%7B%7D&" + "a&" * 3000),
     Case("many-parameters-resource", MEETING + "?" + "a=1&" * 1500, expect=(200, 200)),

@@ -83,8 +83,27 @@ def test_sparql_page_configures_yasgui_for_this_server_only(renderer, make_ctx):
     assert config["prefixes"]["ctckg"] == "http://localhost:8123/ontology#"
     assert config["examples"] == [{"title": "First", "text": example.text}]
     sources = [s.get("src") for s in doc.findall(".//script[@src]")]
-    assert sources == ["/static/yasgui.min.js", "/static/sparql.js"]
+    assert sources == ["/static/sparql.js"]  # which loads YASGUI when the form is used
+    assert config["yasgui"] == {
+        "script": "/static/yasgui.min.js",
+        "style": "/static/yasgui.min.css",
+    }
     assert all(not s.startswith(("http:", "https:", "//")) for s in sources)
+
+
+def test_sparql_page_opens_with_a_plain_form_that_needs_no_script(renderer, make_ctx):
+    doc = parse_html(renderer.sparql(make_ctx(), "/sparql"))
+    form = doc.find(".//form[@id='query-form']")
+    assert form is not None
+    assert form.get("action") == "/sparql"
+    assert form.get("method") == "get"
+    textarea = form.find(".//textarea[@name='query']")
+    assert textarea is not None
+    assert "SELECT ?meeting" in (textarea.text or "")
+    labels = {label.get("for") for label in form.iterfind(".//label")}
+    assert {"query-text", "query-format"} <= labels
+    assert form.find(".//select[@name='format']/option[@selected]").get("value") == "html"
+    assert form.find(".//button[@type='submit']") is not None
 
 
 def test_sparql_page_list_selects_the_example_tabs_in_order(renderer, make_ctx):

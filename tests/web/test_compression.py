@@ -61,7 +61,7 @@ def ask(port: int, target: str, headers: dict[str, str], method: str = "GET", bo
 
 def _yasgui_script(port: int) -> str:
     page = ask(port, "/sparql", {"Accept": "text/html"}).body.decode()
-    (src,) = re.findall(r'<script[^>]*src="([^"]*yasgui[^"]*\.js)"', page)
+    (src,) = set(re.findall(r"/assets/[0-9a-f]+/yasgui\.min\.js", page))  # sparql.js loads it
     return src
 
 

@@ -5,6 +5,7 @@ content, with `Cache-Control: immutable` (production server, real sockets)."""
 from __future__ import annotations
 
 import gzip
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,27 +32,37 @@ def _editor_page(port: int) -> str:
     return ask(port, "/sparql", {"Accept": "text/html"}).body.decode()
 
 
-def test_the_editors_files_never_block_the_first_paint(port):
+def _editor_config(port: int) -> dict:
     page = _editor_page(port)
-    (css,) = re.findall(r"<link [^>]*yasgui\.min\.css[^>]*>", page)
-    assert 'rel="preload"' in css  # applied by sparql.js before it draws the editor
-    assert 'as="style"' in css
+    (config,) = re.findall(
+        r'<script type="application/json" id="yasgui-config">(.*?)</script>', page
+    )
+    return json.loads(config)
 
 
-def test_the_editors_scripts_are_deferred_and_versioned(port):
+def test_the_page_loads_no_part_of_yasgui_until_the_form_is_used(port):
+    """YASGUI (1 MB of script) is named only in the page's data for sparql.js, which
+    fetches it on the form's first use: no tag of the page loads or preloads it."""
+    page = _editor_page(port)
+    fetched = re.findall(r"<(?:script|link)\b[^>]*(?:src|href)=\"([^\"]*)\"", page)
+    assert [url for url in fetched if "yasgui" in url] == []
+    urls = _editor_config(port)["yasgui"]
+    assert re.fullmatch(r"/assets/[0-9a-f]{16}/yasgui\.min\.js", urls["script"])
+    assert re.fullmatch(r"/assets/[0-9a-f]{16}/yasgui\.min\.css", urls["style"])
+
+
+def test_the_pages_own_script_is_deferred_and_versioned(port):
     scripts = re.findall(r"<script ([^>]*)></script>", _editor_page(port))
     external = [attributes for attributes in scripts if "src=" in attributes]
-    assert len(external) == 2  # yasgui.min.js, then sparql.js (defer keeps the order)
-    for attributes in external:
-        assert re.search(r"\bdefer\b", attributes), attributes
-    sources = [re.search(r'src="([^"]+)"', a).group(1) for a in external]
-    assert re.fullmatch(r"/assets/[0-9a-f]{16}/yasgui\.min\.js", sources[0])
-    assert re.fullmatch(r"/assets/[0-9a-f]{16}/sparql\.js", sources[1])
+    assert len(external) == 1  # sparql.js, which loads YASGUI when the form is used
+    assert re.search(r"\bdefer\b", external[0]), external[0]
+    source = re.search(r'src="([^"]+)"', external[0]).group(1)
+    assert re.fullmatch(r"/assets/[0-9a-f]{16}/sparql\.js", source)
 
 
 def test_versioned_assets_are_cached_for_a_year_and_gzipped(port):
     page = _editor_page(port)
-    names = re.findall(r'(?:src|href)="(/assets/[^"]+)"', page)
+    names = re.findall(r'(/assets/[0-9a-f]+/[^"]+)"', page)  # tags and sparql.js's data
     assert {Path(n).name for n in names} == {"yasgui.min.js", "yasgui.min.css", "sparql.js"}
     yasgui = REPOSITORY / YASGUI_BUILD
     for name in names:
@@ -69,7 +80,7 @@ def test_versioned_assets_are_cached_for_a_year_and_gzipped(port):
 
 
 def test_an_asset_under_another_version_is_not_found(port):
-    (name,) = re.findall(r'src="(/assets/[^"]+/yasgui\.min\.js)"', _editor_page(port))
+    name = _editor_config(port)["yasgui"]["script"]
     stale = re.sub(r"/assets/[0-9a-f]+/", "/assets/0123456789abcdef/", name)
     assert ask(port, stale, {}).status == 404
     assert ask(port, name.replace("yasgui.min.js", "app.py"), {}).status == 404

@@ -10,6 +10,7 @@ import io
 import json
 from xml.dom import minidom
 
+import html5lib
 import pyoxigraph as ox
 import pytest
 from ctc_kg.web.app import create_app
@@ -48,3 +49,24 @@ def test_an_answer_of_exactly_the_cap_is_whole_and_one_row_more_is_cut(
     assert response.status_code == 200
     assert response.headers.get(TRUNCATED) == (f"true; limit={CAP}" if truncated else None)
     assert sorted(rows_of(fmt, response.data)) == [str(n) for n in range(min(count, CAP))]
+
+
+@pytest.mark.parametrize(("count", "truncated"), [(CAP, False), (CAP + 1, True)])
+def test_the_results_page_shows_a_cut_answer_as_cut_in_words(capped, count, truncated):
+    numbers = " ".join(f'"{n}"' for n in range(count))
+    query = f"SELECT ?n WHERE {{ VALUES ?n {{ {numbers} }} }}"
+    response = capped.get("/sparql", query_string={"query": query, "format": "html"})
+    assert response.status_code == 200
+    assert response.headers.get(TRUNCATED) == (f"true; limit={CAP}" if truncated else None)
+    page = html5lib.parse(response.data, namespaceHTMLElements=False)
+    cells = page.findall(".//section[@id='plain-results']//tbody/tr/td")
+    assert sorted(cell.text for cell in cells) == [str(n) for n in range(min(count, CAP))]
+    notes = page.findall(".//section[@id='plain-results']//p[@class='truncation-note']")
+    assert [" ".join("".join(note.itertext()).split()) for note in notes] == (
+        [
+            "Results truncated: only the first rows are shown (the server's limit). "
+            f"Narrow the query or page with LIMIT/OFFSET. Limit: {CAP}"
+        ]
+        if truncated
+        else []
+    )

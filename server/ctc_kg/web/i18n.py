@@ -227,12 +227,40 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "fr": "Interrogez le graphe en SPARQL 1.1. Le graphe par défaut est l'union de "
         "tous les graphes nommés ; GRAPH ?g indique quelle source dit quoi. Point d'accès :",
     },
-    "sparql_noscript": {
-        "en": "The editor needs JavaScript. Without it, send a query to the endpoint "
-        "with the form below.",
-        "fr": "L'éditeur a besoin de JavaScript. Sans lui, envoyez une requête au point "
-        "d'accès avec le formulaire ci-dessous.",
+    "sparql_form_hint": {
+        "en": "Edit the query and run it; the answer opens as a page, or as data in the "
+        "format chosen.",
+        "fr": "Modifiez la requête et exécutez-la ; la réponse s'ouvre en page, ou en "
+        "données au format choisi.",
     },
+    "sparql_editor_hint": {
+        "en": "The full editor (highlighting, completion, a tab per example, charts) "
+        "opens as soon as you start editing.",
+        "fr": "L'éditeur complet (coloration, complétion, un onglet par exemple, "
+        "graphiques) s'ouvre dès que vous commencez à modifier.",
+    },
+    "open_full_editor": {"en": "Open the full editor", "fr": "Ouvrir l'éditeur complet"},
+    "answer_format": {"en": "Answer as", "fr": "Réponse en"},
+    "format_page": {"en": "a table (this page)", "fr": "tableau (cette page)"},
+    "formats_results": {
+        "en": "Data, for SELECT and ASK",
+        "fr": "Données, pour SELECT et ASK",
+    },
+    "formats_graph": {
+        "en": "Data, for CONSTRUCT and DESCRIBE",
+        "fr": "Données, pour CONSTRUCT et DESCRIBE",
+    },
+    "results": {"en": "Results", "fr": "Résultats"},
+    "result_rows": {"en": "Rows:", "fr": "Lignes :"},
+    "results_truncated": {
+        "en": "Results truncated: only the first rows are shown (the server's limit). "
+        "Narrow the query or page with LIMIT/OFFSET. Limit:",
+        "fr": "Résultats tronqués : seules les premières lignes sont affichées (limite "
+        "du serveur). Affinez la requête ou utilisez LIMIT/OFFSET. Limite :",
+    },
+    "ask_answer": {"en": "Answer:", "fr": "Réponse :"},
+    "ask_true": {"en": "yes (true)", "fr": "oui (true)"},
+    "ask_false": {"en": "no (false)", "fr": "non (false)"},
     "run_query": {"en": "Run query", "fr": "Exécuter la requête"},
     "query": {"en": "Query", "fr": "Requête"},
     "classes": {"en": "Classes", "fr": "Classes"},

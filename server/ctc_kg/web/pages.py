@@ -39,6 +39,7 @@ from ctc_kg.web.html.landing import LandingTotals
 from ctc_kg.web.html.page import Alternate, PageContext
 from ctc_kg.web.html.quads import QuadIndex, quad_from_oxigraph
 from ctc_kg.web.html.render import Renderer
+from ctc_kg.web.html.sparql_results import CellMaker, QueryForm, graph_table, solutions_table
 from ctc_kg.web.i18n import choose_language
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
@@ -220,11 +221,34 @@ def landing(iri_map: IriMap, quads: list[ox.Quad]) -> bytes:
     return html.encode("utf-8")
 
 
-def sparql_editor(iri_map: IriMap) -> bytes:
+def sparql_editor(iri_map: IriMap, example: str | None = None) -> bytes:
+    """The editor page; its plain form holds the example query named `example` (its
+    slug), or the default query when none is named or known."""
     state = site()
     ctx = _context(state, iri_map, alternates=False)
-    endpoint = ctx.path("sparql")
-    html = _renderer(state).sparql(ctx, endpoint, _examples(state), iri_map.public)
+    examples = _examples(state)
+    chosen = [q for q in examples if q.slug == example]
+    form = QueryForm(chosen[0].text, title=chosen[0].title(ctx.lang)) if chosen else None
+    html = _renderer(state).sparql(ctx, ctx.path("sparql"), examples, iri_map.public, form)
+    return html.encode("utf-8")
+
+
+def sparql_results(
+    iri_map: IriMap, query: str, answer: bytes, returns_graph: bool, truncated_at: int | None
+) -> bytes:
+    """The editor page with `query` in its form and the store's `answer` (canonical IRIs:
+    SPARQL JSON results, or N-Quads for a graph) as a table under it."""
+    state = site()
+    ctx = _context(state, iri_map, alternates=False)
+    cell = CellMaker(ctx.link, ctx.public_iri)
+    if returns_graph:
+        columns = (ctx.t("subject"), ctx.t("predicate"), ctx.t("object"))
+        quads = ox.parse(answer, format=ox.RdfFormat.N_QUADS)
+        table = graph_table(quads, cell, columns, truncated_at)
+    else:
+        table = solutions_table(answer, cell, truncated_at)
+    form = QueryForm(query, results=table)
+    html = _renderer(state).sparql(ctx, ctx.path("sparql"), _examples(state), iri_map.public, form)
     return html.encode("utf-8")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from ctc_kg.errors import BadRequestError, ForbiddenError, UnsupportedMediaTypeError
+from ctc_kg.formats import Format
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.store.querytext import Operation, analyse, require_text
 from ctc_kg.web import conneg, http, pages, render
@@ -43,6 +44,10 @@ TRUNCATED_HEADER = http.TRUNCATED_HEADER
 # Without a query: the editor page or the Service Description (one tuple, so conneg can
 # remember the choice per Accept header).
 WITHOUT_QUERY_FORMATS = (conneg.HTML, *conneg.GRAPH_FORMATS)
+# With a query: the answer in a data format, or as a page (the editor with the answer
+# under its form) for a browser; the page comes last, so `*/*` still gets data.
+RESULTS_OR_PAGE = (*conneg.RESULTS_FORMATS, conneg.HTML)
+GRAPH_OR_PAGE = (*conneg.GRAPH_FORMATS, conneg.HTML)
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
@@ -112,26 +117,21 @@ def _query(protocol: ProtocolRequest) -> Response:
     assert protocol.query is not None
     text = iri_map.query_inward(protocol.query)
     operation = analyse(text).operation
-    accept = request.headers.get("Accept")
-    results_fmt = conneg.choose(accept, conneg.RESULTS_FORMATS, override=protocol.override)
-    graph_fmt = conneg.choose(accept, conneg.GRAPH_FORMATS, override=protocol.override)
-    if operation in (Operation.SELECT, Operation.ASK) and results_fmt is None:
-        raise conneg.not_acceptable(conneg.RESULTS_FORMATS)
-    if operation in (Operation.CONSTRUCT, Operation.DESCRIBE) and graph_fmt is None:
-        raise conneg.not_acceptable(conneg.GRAPH_FORMATS)
+    results_fmt, graph_fmt, page = _answer_formats(operation, protocol.override)
     etag = None
     if request.method == "GET":
         etag = http.etag_for(
             state.data_version().tag,
             iri_map.public,
             request.query_string.decode("latin-1"),
+            http.variant(request, conneg.HTML) if page else "",
             results_fmt.name if results_fmt else "",
             graph_fmt.name if graph_fmt else "",
         )
         if http.not_modified(request, etag, None):
-            return _not_modified(etag)
-    pivot_results = results_fmt is not None and not iri_map.identity
-    pivot_graph = graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map)
+            return _not_modified(etag, conneg.HTML if page else None)
+    pivot_results = results_fmt is not None and not iri_map.identity and not page
+    pivot_graph = graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map) and not page
     max_rows = state.settings.max_result_rows if state.settings.max_result_rows > 0 else None
     with state.query_slot():
         answer = state.store.query(
@@ -164,6 +164,10 @@ def _query(protocol: ProtocolRequest) -> Response:
         assert results_fmt is not None
         fmt = results_fmt
         body = render.results(answer.body, fmt, iri_map) if pivot_results else answer.body
+    if page:
+        cut = max_rows if answer.truncated else None
+        body = pages.sparql_results(iri_map, protocol.query, body, answer.form.returns_graph, cut)
+        fmt = conneg.HTML
     response = Response(body, status=200)
     http.negotiated(response, fmt)
     if answer.truncated:
@@ -176,17 +180,38 @@ def _query(protocol: ProtocolRequest) -> Response:
     return response
 
 
+def _answer_formats(
+    operation: Operation, override: str | None
+) -> tuple[Format | None, Format | None, bool]:
+    """The formats to ask the store for (results, graph) and whether the answer is a
+    page; 406 when the client accepts nothing the operation can give."""
+    accept = request.headers.get("Accept")
+    results_fmt = conneg.choose(accept, RESULTS_OR_PAGE, override=override)
+    graph_fmt = conneg.choose(accept, GRAPH_OR_PAGE, override=override)
+    graphs = operation in (Operation.CONSTRUCT, Operation.DESCRIBE)
+    if operation in (Operation.SELECT, Operation.ASK) and results_fmt is None:
+        raise conneg.not_acceptable(RESULTS_OR_PAGE)
+    if graphs and graph_fmt is None:
+        raise conneg.not_acceptable(GRAPH_OR_PAGE)
+    if conneg.HTML is (graph_fmt if graphs else results_fmt):
+        # the page shows the store's answer in canonical IRIs, parsed
+        return render.RESULTS_PIVOT, render.GRAPH_PIVOT, True
+    return results_fmt, graph_fmt, False
+
+
 def _without_query(override: str | None) -> Response:
     """The editor page for browsers, the Service Description for RDF clients."""
     state = site()
     iri_map = state.iri_map()
     offered = WITHOUT_QUERY_FORMATS
     fmt = conneg.negotiate(request.headers.get("Accept"), offered, override=override)
-    etag = http.etag_for(state.version, iri_map.public, "sparql", http.variant(request, fmt))
+    example = request.args.get("example") if fmt is conneg.HTML else None
+    variant = http.variant(request, fmt)
+    etag = http.etag_for(state.version, iri_map.public, "sparql", variant, example or "")
     if http.not_modified(request, etag, state.last_modified):
         return http.validators(http.vary(Response(status=304), fmt), etag)
     if fmt is conneg.HTML:
-        body = pages.sparql_editor(iri_map)
+        body = pages.sparql_editor(iri_map, example)
     else:
         body = state.cached(
             ("sd", iri_map.public, fmt.name),
@@ -199,7 +224,9 @@ def _without_query(override: str | None) -> Response:
     return http.validators(response, etag, state.last_modified)
 
 
-def _not_modified(etag: str) -> Response:
+def _not_modified(etag: str, page: Format | None = None) -> Response:
     response = Response(status=304)
     response.vary.add("Accept")
+    if page is not None:
+        http.vary(response, page)  # a page varies with the language too
     return http.validators(response, etag)

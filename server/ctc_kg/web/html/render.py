@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from ctc_kg.web.fragment_view import FragmentView
 from ctc_kg.web.html.dataset_markup import dataset_markup
@@ -21,6 +22,7 @@ from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.resource import ResourceTotals, resource_view
 from ctc_kg.web.html.reused_terms import prefixes
+from ctc_kg.web.html.sparql_results import QueryForm
 from ctc_kg.web.i18n import LANGUAGE_NAMES, LANGUAGES
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -102,8 +104,10 @@ class Renderer:
         endpoint: str,
         examples: tuple[ExampleQuery, ...] = (),
         public_base: str | None = None,
+        form: QueryForm | None = None,
     ) -> str:
-        """The SPARQL editor page; `public_base` is the base IRI as users see it."""
+        """The SPARQL editor page; `public_base` is the base IRI as users see it; `form`
+        what the plain form holds (a query, the format chosen) and the answer it got."""
         known = prefixes(public_base or ctx.base_iri)
         default_query = "".join(
             f"PREFIX {p}: <{known[p]}>\n" for p in ("ctckg", "schema", "rdfs", "skos")
@@ -118,15 +122,21 @@ class Renderer:
         config: Mapping[str, Any] = {
             "endpoint": endpoint,
             "tabName": ctx.t("query"),
+            "formTitle": form.title if form else None,
             "defaultQuery": default_query,
             "prefixes": known,
             "examples": [{"title": q.title(ctx.lang), "text": q.text} for q in examples],
+            "yasgui": {
+                "script": ctx.static("yasgui.min.js"),
+                "style": ctx.static("yasgui.min.css"),
+            },
         }
         listed = [
             {
                 "title": q.title(ctx.lang),
                 "description": q.description(ctx.lang),
-                "href": ctx.editor(q.text, q.title(ctx.lang)),
+                # without JavaScript the server fills the form (?example=)
+                "href": ctx.path("sparql") + "?" + urlencode({"example": q.slug}) + "#query-form",
             }
             for q in examples
         ]
@@ -135,7 +145,7 @@ class Renderer:
             ctx,
             endpoint=endpoint,
             config=config,
-            default_query=default_query,
+            form=form or QueryForm(default_query),
             examples=listed,
         )
 

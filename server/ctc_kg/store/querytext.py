@@ -30,7 +30,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -102,7 +101,18 @@ _SCAN = re.compile(
     + "".join(f"|(?P<t{n}>{p})" for n, p in enumerate(_SHORT_STRINGS))
     + rf"|(?P<u>{_UNTERMINATED})|(?P<x>[\s\S])|\Z)"
 )
-_STRING_GROUPS = frozenset({"s0", "s1", "t0", "t1"})
+STRING_GROUPS = frozenset({"s0", "s1", "t0", "t1"})
+
+
+def significant(text: str) -> Iterator[tuple[str, str]]:
+    """The policy's tokens of `text` as (group, text): spaces and comments skipped; groups
+    `p` prefixed name, `w` word, `v` variable, `o` a run of punctuation, `i` IRI, `s0`..`t1`
+    strings, `u` an unterminated string (the rest of the text), `x` any other character."""
+    for match in _SCAN.finditer(text):
+        group = match.lastgroup
+        if group is None:
+            return
+        yield group, match.group(group)
 
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -162,27 +172,9 @@ _TARGET_KINDS = frozenset({"v", "i", "p"})
 def analyse(text: str) -> Analysis:
     """The operation a request text asks for and the targets of its SERVICE clauses.
 
-    Pure, so answers are kept: the web layer and the store both ask for the same text in
-    one request, and clients repeat their queries. Short texts: the last 256; a longer
-    one (up to the request size limit): only the last, and only for the same object.
+    Made once per request: the web layer analyses the text it sends and the analysis
+    travels with it (`store.base.QueryRequest.analysis`), so no cache is needed.
     """
-    global _last_long  # one slot, replaced whole (atomic under the GIL)
-    if len(text) <= _CACHED_LENGTH:
-        return _analyse_cached(text)
-    last = _last_long
-    if last is not None and last[0] is text:
-        return last[1]
-    analysis = _analyse(text)
-    _last_long = (text, analysis)
-    return analysis
-
-
-_CACHED_LENGTH = 8192
-_last_long: tuple[str, Analysis] | None = None
-
-
-@lru_cache(maxsize=256)
-def _analyse_cached(text: str) -> Analysis:
     return _analyse(text)
 
 
@@ -315,6 +307,11 @@ def _target(group: str, token: str, prefixes: dict[str, str], base: str) -> str 
 
 
 def check_query(text: str, service_allow_list: Sequence[str]) -> Operation:
+    """`check_analysis` of `text`."""
+    return check_analysis(analyse(text), service_allow_list)
+
+
+def check_analysis(analysis: Analysis, service_allow_list: Sequence[str]) -> Operation:
     """Refuse what must never run; return the operation of an acceptable query.
 
     Raises BadRequestError for brackets nested too deep or a text the engine may read
@@ -322,7 +319,6 @@ def check_query(text: str, service_allow_list: Sequence[str]) -> Operation:
     target is not on the allow-list (a variable target is never allowed: it could name
     any address).
     """
-    analysis = analyse(text)
     if analysis.depth > MAX_NESTING:
         raise BadRequestError(
             f"The query nests brackets {analysis.depth} levels deep; this endpoint accepts "

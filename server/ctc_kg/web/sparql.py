@@ -111,7 +111,8 @@ def _query(protocol: ProtocolRequest) -> Response:
     iri_map = state.iri_map()
     assert protocol.query is not None
     text = iri_map.query_inward(protocol.query)
-    operation = analyse(text).operation
+    analysis = analyse(text)  # once: it travels with the request to the store
+    operation = analysis.operation
     accept = request.headers.get("Accept")
     results_fmt = conneg.choose(accept, conneg.RESULTS_FORMATS, override=protocol.override)
     graph_fmt = conneg.choose(accept, conneg.GRAPH_FORMATS, override=protocol.override)
@@ -151,6 +152,7 @@ def _query(protocol: ProtocolRequest) -> Response:
                 named_graph_uris=tuple(iri_map.inward(g) for g in protocol.named_graphs),
                 base_iri=state.settings.base_iri + "sparql",
                 max_rows=max_rows,
+                analysis=analysis,
             )
         )
     if answer.form.returns_graph:

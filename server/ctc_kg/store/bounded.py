@@ -12,7 +12,7 @@ keyword or form is "not provable"):
   triples (or CONSTRUCT WHERE over plain triples); PREFIX declarations; no BASE, FROM,
   DESCRIBE, sub-queries, GROUP BY, aggregates or expressions in the projection;
 - a WHERE clause of triple patterns (`;` and `,` lists; IRIs, prefixed names, `a`,
-  variables, blank node labels, literals), FILTERs built from variables, constants,
+  variables, literals; blank node labels are not read), FILTERs built from variables, constants,
   operators and a list of cheap built-ins (no REGEX/REPLACE, no EXISTS, no function IRIs),
   and OPTIONAL blocks of one triple pattern; no property paths, `[]`, collections,
   GRAPH, SERVICE, VALUES, BIND, UNION, MINUS or nested groups;
@@ -82,7 +82,7 @@ class Shape:
     optionals: tuple[tuple[Pattern, frozenset[str]], ...]
 
 
-class _NotProvable(Exception):
+class _NotProvableError(Exception):
     pass
 
 
@@ -90,7 +90,7 @@ def shape(text: str) -> Shape | None:
     """The shape of `text` when it is in the recognised subset, else None."""
     try:
         return _Reader(text).query()
-    except (_NotProvable, IndexError):
+    except (_NotProvableError, IndexError):
         return None
 
 
@@ -178,7 +178,7 @@ def _hangs(pattern: Pattern, everything: list[Pattern], mandatory: bool) -> bool
 
 
 class _Reader:
-    """A strict reader of the recognised subset; raises _NotProvable on anything else."""
+    """A strict reader of the recognised subset; raises _NotProvableError on anything else."""
 
     def __init__(self, text: str) -> None:
         self.tokens = list(_split(text))
@@ -194,15 +194,15 @@ class _Reader:
         return self.tokens[self.at] if self.at < len(self.tokens) else ("", "")
 
     def take(self) -> tuple[str, str]:
-        token = self.tokens[self.at]
+        lexeme = self.tokens[self.at]
         self.at += 1
-        return token
+        return lexeme
 
     def keyword(self, *words: str) -> str | None:
-        group, token = self.peek()
-        if group == "w" and token.upper() in words:
+        group, lexeme = self.peek()
+        if group == "w" and lexeme.upper() in words:
             self.at += 1
-            return token.upper()
+            return lexeme.upper()
         return None
 
     def char(self, wanted: str) -> bool:
@@ -213,25 +213,25 @@ class _Reader:
 
     def expect(self, wanted: str) -> None:
         if not self.char(wanted):
-            raise _NotProvable
+            raise _NotProvableError
 
     # -- the query ------------------------------------------------------------------------
 
     def query(self) -> Shape:
         while (word := self.keyword("PREFIX", "BASE")) is not None:
             if word == "BASE":
-                raise _NotProvable  # relative IRIs: resolved otherwise than we can check
+                raise _NotProvableError  # relative IRIs: resolved otherwise than we can check
             group, name = self.take()
             iri_group, iri = self.take()
             if group != "p" or not name.endswith(":") or name.count(":") != 1 or iri_group != "i":
-                raise _NotProvable
+                raise _NotProvableError
             self.prefixes[name[:-1]] = _absolute(iri)
         form = self.keyword("SELECT", "ASK", "CONSTRUCT")
         if form == "SELECT":
             self.keyword("DISTINCT", "REDUCED")
             if not self.char("*"):
                 if self.peek()[0] != "v":
-                    raise _NotProvable
+                    raise _NotProvableError
                 while self.peek()[0] == "v":
                     self.at += 1
         elif form == "CONSTRUCT":
@@ -240,7 +240,7 @@ class _Reader:
                 return self.modifiers()
             self.template()
         elif form is None:
-            raise _NotProvable
+            raise _NotProvableError
         self.keyword("WHERE")
         self.group(template_only=False)
         return self.modifiers()
@@ -248,7 +248,7 @@ class _Reader:
     def modifiers(self) -> Shape:
         if self.keyword("ORDER"):
             if not self.keyword("BY"):
-                raise _NotProvable
+                raise _NotProvableError
             keys = 0
             while True:
                 if self.peek()[0] == "v":
@@ -256,23 +256,23 @@ class _Reader:
                 elif self.keyword("ASC", "DESC"):
                     self.expect("(")
                     if self.take()[0] != "v":
-                        raise _NotProvable
+                        raise _NotProvableError
                     self.expect(")")
                 else:
                     break
                 keys += 1
             if not keys:
-                raise _NotProvable
+                raise _NotProvableError
         seen: set[str] = set()
         while (word := self.keyword("LIMIT", "OFFSET")) is not None:
             group, number = self.take()
             if word in seen:
-                raise _NotProvable
+                raise _NotProvableError
             seen.add(word)
             if group != "w" or not number.isdigit():
-                raise _NotProvable
+                raise _NotProvableError
         if self.at != len(self.tokens):
-            raise _NotProvable
+            raise _NotProvableError
         return Shape(tuple(self.patterns), tuple(self.optionals))
 
     def template(self) -> None:
@@ -296,7 +296,7 @@ class _Reader:
                 self.char(".")
                 self.expect("}")
                 if len(found) != 1:
-                    raise _NotProvable
+                    raise _NotProvableError
                 self.optionals.append((found[0], before))
             else:
                 self.triples(into=self.patterns)
@@ -313,46 +313,44 @@ class _Reader:
                 return
             while self.char(";"):
                 pass
-            group, token = self.peek()
-            if (group, token) in (("o", "."), ("o", "}")):
+            group, lexeme = self.peek()
+            if (group, lexeme) in (("o", "."), ("o", "}")):
                 return
 
     def verb(self) -> Term:
-        group, token = self.take()
-        if group == "w" and token == "a":
+        group, lexeme = self.take()
+        if group == "w" and lexeme == "a":
             return Term(False, RDF_TYPE)
         if group == "v":
-            return Term(True, token[1:])
+            return Term(True, lexeme[1:])
         if group == "i":
-            return Term(False, _absolute(token))
-        if group == "p" and not token.startswith("_:"):
-            return Term(False, self.resolve(token))
-        raise _NotProvable
+            return Term(False, _absolute(lexeme))
+        if group == "p":
+            return Term(False, self.resolve(lexeme))
+        raise _NotProvableError
 
     def term(self, subject: bool) -> Term:
-        group, token = self.take()
+        group, lexeme = self.take()
         if group == "v":
-            return Term(True, token[1:])
-        if group == "p" and token.startswith("_:"):
-            return Term(True, token)  # a blank node label: a variable nobody projects
+            return Term(True, lexeme[1:])
         if group == "i":
-            return Term(False, _absolute(token))
+            return Term(False, _absolute(lexeme))
         if group == "p":
-            return Term(False, self.resolve(token))
+            return Term(False, self.resolve(lexeme))
         if subject:
-            raise _NotProvable
+            raise _NotProvableError
         if group in STRING_GROUPS:
             if self.char("@"):
                 if self.take()[0] != "w":
-                    raise _NotProvable
+                    raise _NotProvableError
             elif self.char("^"):
                 self.expect("^")
                 if self.take()[0] not in ("i", "p"):
-                    raise _NotProvable
+                    raise _NotProvableError
             return Term(False, None)
-        if group == "w" and (token in ("true", "false") or _NUMBER.fullmatch(token)):
+        if group == "w" and (lexeme in ("true", "false") or _NUMBER.fullmatch(lexeme)):
             return Term(False, None)
-        raise _NotProvable
+        raise _NotProvableError
 
     def resolve(self, name: str) -> str | None:
         prefix, _, local = name.partition(":")
@@ -363,59 +361,59 @@ class _Reader:
 
     def constraint(self) -> None:
         """FILTER (...) or FILTER call(...): only cheap, pattern-free expressions."""
-        group, token = self.peek()
-        if group == "w" and token.upper() in _CHEAP_CALLS:
+        group, lexeme = self.peek()
+        if group == "w" and lexeme.upper() in _CHEAP_CALLS:
             self.at += 1
         if self.peek() != ("o", "("):
-            raise _NotProvable
+            raise _NotProvableError
         depth = 0
         after_value = False
         while True:
-            group, token = self.take()
-            if group == "i" and (after_value or any(c in token for c in "(){}")):
-                raise _NotProvable  # where the engine may read `<` as less-than
-            after_value = group in ("v", "i", "p", "w", *STRING_GROUPS) or token == ")"
+            group, lexeme = self.take()
+            if group == "i" and (after_value or any(c in lexeme for c in "(){}")):
+                raise _NotProvableError  # where the engine may read `<` as less-than
+            after_value = group in ("v", "i", "p", "w", *STRING_GROUPS) or lexeme == ")"
             if group == "o":
-                if token not in _EXPRESSION_CHARS:
-                    raise _NotProvable
-                depth += {"(": 1, ")": -1}.get(token, 0)
+                if lexeme not in _EXPRESSION_CHARS:
+                    raise _NotProvableError
+                depth += {"(": 1, ")": -1}.get(lexeme, 0)
                 if depth == 0:
                     return
             elif group == "w":
-                if token.upper() not in _CHEAP_CALLS and token not in ("true", "false"):
-                    if not _NUMBER.fullmatch(token):
-                        raise _NotProvable
-            elif group == "x" and token in "<>":
+                known = lexeme.upper() in _CHEAP_CALLS or lexeme in ("true", "false")
+                if not known and not _NUMBER.fullmatch(lexeme):
+                    raise _NotProvableError
+            elif group == "x" and lexeme in "<>":
                 pass
             elif group in ("i", "p"):
-                if self.peek() == ("o", "(") or token.startswith("_:"):
-                    raise _NotProvable  # a function IRI, or a blank node in an expression
+                if self.peek() == ("o", "("):
+                    raise _NotProvableError  # a function IRI
             elif group == "o" or group not in ("v", *STRING_GROUPS):
-                raise _NotProvable
+                raise _NotProvableError
 
 
-def _absolute(token: str) -> str | None:
-    """The IRI of an `<...>` token when it is certainly what the engine reads: absolute,
+def _absolute(lexeme: str) -> str | None:
+    """The IRI of an `<...>` lexeme when it is certainly what the engine reads: absolute,
     without escapes (a relative IRI depends on the request's base)."""
-    if "\\" in token:
+    if "\\" in lexeme:
         return None
-    iri = decode_iri(token)
+    iri = decode_iri(lexeme)
     return iri if urlsplit(iri).scheme else None
 
 
 def _split(text: str) -> Iterator[tuple[str, str]]:
     """Significant tokens, punctuation one character at a time; a prefixed name's
     trailing dots (which the grammar leaves out of the name) become `.` tokens."""
-    for group, token in significant(text):
+    for group, lexeme in significant(text):
         if group == "u":
-            raise _NotProvable
+            raise _NotProvableError
         if group == "o":
-            for char in token:
+            for char in lexeme:
                 yield "o", char
-        elif group == "p" and token.endswith("."):
-            name = token.rstrip(".")
+        elif group == "p" and lexeme.endswith("."):
+            name = lexeme.rstrip(".")
             yield "p", name
-            for _ in range(len(token) - len(name)):
+            for _ in range(len(lexeme) - len(name)):
                 yield "o", "."
         else:
-            yield group, token
+            yield group, lexeme

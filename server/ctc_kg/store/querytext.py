@@ -114,6 +114,7 @@ def significant(text: str) -> Iterator[tuple[str, str]]:
             return
         yield group, match.group(group)
 
+
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )

@@ -13,7 +13,7 @@ from ctc_kg.content.names import prefixes
 from ctc_kg.errors import QueryTimeoutError
 from ctc_kg.store import degrees
 from ctc_kg.store.base import QueryRequest
-from ctc_kg.store.bounded import rows_bound, shape
+from ctc_kg.store.bounded import MAX_ROWS, rows_bound, shape
 from ctc_kg.store.embedded import EmbeddedStore
 from ctc_kg.store.querytext import analyse
 
@@ -38,8 +38,9 @@ def repository_store(
     store.close()
 
 
-def both_paths(store: EmbeddedStore, text: str, media_type: str = JSON) -> tuple[bytes, bytes]:
-    """The body the query process gives and the one the web worker gives, for `text`."""
+def both_paths(store: EmbeddedStore, text: str, bound: int = MAX_ROWS + 1) -> tuple[bytes, bytes]:
+    """The body the query process gives and the one the web worker gives, for `text`
+    (whose rows stay under `bound`: above the row cap, the web worker applies it)."""
     request = QueryRequest(text, JSON, TURTLE, base_iri=BASE + "sparql", max_rows=10_000)
     message = {
         "op": "query",
@@ -53,8 +54,11 @@ def both_paths(store: EmbeddedStore, text: str, media_type: str = JSON) -> tuple
         "max_rows": request.max_rows,
     }
     by_process = store._pool.call(dict(message), 30.0)
-    in_process = store._in_process.answer(dict(message))
-    assert by_process[0] == in_process[0]
+    in_process = store._in_process.answer(dict(message), bound=bound, wait=60.0)
+    assert in_process is not None
+    # The same status, form, media type and truncation (`rows`, unread, is not counted
+    # when no cap can apply).
+    assert {**by_process[0], "rows": None} == {**in_process[0], "rows": None}
     return by_process[1], in_process[1]
 
 
@@ -92,10 +96,11 @@ def test_one_resource_lookups_are_answered_in_the_web_worker_with_the_same_rows(
         text = f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }} LIMIT 1000000"
         parsed = shape(text)
         assert parsed is not None
-        assert rows_bound(parsed, found) is not None
+        bound = rows_bound(parsed, found)
+        assert bound is not None
         request = QueryRequest(text, JSON, None, analysis=analyse(text), max_rows=10_000)
-        assert repository_store._in_process.takes(text, analyse(text).operation, {})
-        by_process, in_process = both_paths(repository_store, text)
+        assert repository_store._in_process.bound(text, analyse(text).operation, {}) is not None
+        by_process, in_process = both_paths(repository_store, text, bound)
         assert in_process == by_process
         assert repository_store.query(request).body == by_process
 
@@ -109,7 +114,7 @@ def test_a_construct_of_a_neighbourhood_is_the_same_graph_on_both_paths(
         f"CONSTRUCT {{ <{meeting}> ?p ?o . ?o rdfs:label ?label }}\n"
         f"WHERE {{ <{meeting}> ?p ?o OPTIONAL {{ ?o rdfs:label ?label }} }}"
     )
-    assert repository_store._in_process.takes(text, analyse(text).operation, {})
+    assert repository_store._in_process.bound(text, analyse(text).operation, {}) is not None
     by_process, in_process = both_paths(repository_store, text)
     graphs = [set(ox.parse(body, format=ox.RdfFormat.TURTLE)) for body in (by_process, in_process)]
     assert graphs[0] == graphs[1]
@@ -147,16 +152,17 @@ def test_a_runaway_is_stopped_at_the_limit_while_a_bounded_query_answers_meanwhi
         except QueryTimeoutError as error:
             outcome.append(error)
 
+    bounded = "SELECT ?o { <http://example.org/s7> <http://example.org/p> ?o }"
+    # The web worker opens its own view of the store in the background on its first
+    # query (which meanwhile goes to the process): open it first.
+    message = {"op": "query", "text": bounded, "operation": "SELECT"}
+    assert one_process_store._in_process.answer({**message, "results_media_type": JSON}, 1, 60)
     thread = threading.Thread(target=runaway)
     thread.start()
     try:
         # The only query process is busy with the runaway: this answer comes from the
         # web worker itself, while the runaway still runs.
-        answer = one_process_store.query(
-            QueryRequest(
-                "SELECT ?o { <http://example.org/s7> <http://example.org/p> ?o }", JSON, None
-            )
-        )
+        answer = one_process_store.query(QueryRequest(bounded, JSON, None))
         assert thread.is_alive()
         assert ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
         assert b'"7"' in answer.body
@@ -170,12 +176,12 @@ def test_a_store_without_degrees_sends_every_query_to_the_process(
     one_process_store: EmbeddedStore,
 ) -> None:
     text = "SELECT ?o { <http://example.org/s7> <http://example.org/p> ?o }"
-    assert one_process_store._in_process.takes(text, analyse(text).operation, {})
+    assert one_process_store._in_process.bound(text, analyse(text).operation, {}) is not None
     own_dataset = {"named_graphs": ["http://example.org/g"]}
-    assert not one_process_store._in_process.takes(text, analyse(text).operation, own_dataset)
+    assert one_process_store._in_process.bound(text, analyse(text).operation, own_dataset) is None
     degrees.path_beside(one_process_store.directory).unlink()
     reopened = EmbeddedStore(one_process_store.directory, triples=3000, prefixes={}, workers=1)
     try:
-        assert not reopened._in_process.takes(text, analyse(text).operation, {})
+        assert not reopened._in_process.bound(text, analyse(text).operation, {}) is not None
     finally:
         reopened.close()

@@ -87,7 +87,7 @@ class EmbeddedStore(Store):
         self.service_allow_list = tuple(service_allow_list)
         where = "memory" if in_memory else "disk"
         self._pool = WorkerPool([str(directory), json.dumps(dict(prefixes)), where], workers)
-        self._in_process = InProcess(directory, prefixes)
+        self._in_process = InProcess(directory, prefixes, in_memory)
 
     def version(self) -> DataVersion:
         return self._version
@@ -117,11 +117,12 @@ class EmbeddedStore(Store):
             "base_iri": request.base_iri,
             "max_rows": request.max_rows,
         }
-        if self._in_process.takes(request.text, operation, message):
-            header, body = self._in_process.answer(message)
-        else:
+        bound = self._in_process.bound(request.text, operation, message)
+        answer = None if bound is None else self._in_process.answer(message, bound)
+        if answer is None:
             timeout = request.timeout if request.timeout is not None else self.timeout
-            header, body = self._pool.call(message, timeout)
+            answer = self._pool.call(message, timeout)
+        header, body = answer
         if not header["ok"]:
             _raise(header)
         return QueryResponse(

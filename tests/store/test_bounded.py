@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from ctc_kg.store.bounded import MAX_ROWS, rows_bound, shape
 from ctc_kg.store.degrees import Degrees
+from ctc_kg.store.querytext import analyse
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SCHEMA = "https://schema.org/"
@@ -153,3 +154,10 @@ def test_a_predicate_we_cannot_resolve_for_certain_counts_as_any_predicate() -> 
     assert bound_of(f"SELECT ?o {{ {M} rdfs:lab\\el ?o }}") == 60
     assert bound_of(f"SELECT ?o {{ {M} undeclared:label ?o }}") == 60
     assert bound_of(f"SELECT ?o {{ {M} rdfs:label ?o }}") == 4
+
+
+@pytest.mark.parametrize("text", [*(t for t, _ in BOUNDED.values()), *UNBOUNDED.values()])
+def test_the_shape_read_from_the_analysis_tokens_is_the_shape_of_the_text(text: str) -> None:
+    # The web layer's analysis carries the tokens, so the text is scanned once.
+    full = PROLOGUE + text
+    assert shape(full, analyse(full).tokens) == shape(full)

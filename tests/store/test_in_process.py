@@ -99,7 +99,7 @@ def test_one_resource_lookups_are_answered_in_the_web_worker_with_the_same_rows(
         bound = rows_bound(parsed, found)
         assert bound is not None
         request = QueryRequest(text, JSON, None, analysis=analyse(text), max_rows=10_000)
-        assert repository_store._in_process.bound(text, analyse(text).operation, {}) is not None
+        assert repository_store._in_process.bound(text, analyse(text), {}) is not None
         by_process, in_process = both_paths(repository_store, text, bound)
         assert in_process == by_process
         assert repository_store.query(request).body == by_process
@@ -114,7 +114,7 @@ def test_a_construct_of_a_neighbourhood_is_the_same_graph_on_both_paths(
         f"CONSTRUCT {{ <{meeting}> ?p ?o . ?o rdfs:label ?label }}\n"
         f"WHERE {{ <{meeting}> ?p ?o OPTIONAL {{ ?o rdfs:label ?label }} }}"
     )
-    assert repository_store._in_process.bound(text, analyse(text).operation, {}) is not None
+    assert repository_store._in_process.bound(text, analyse(text), {}) is not None
     by_process, in_process = both_paths(repository_store, text)
     graphs = [set(ox.parse(body, format=ox.RdfFormat.TURTLE)) for body in (by_process, in_process)]
     assert graphs[0] == graphs[1]
@@ -176,12 +176,12 @@ def test_a_store_without_degrees_sends_every_query_to_the_process(
     one_process_store: EmbeddedStore,
 ) -> None:
     text = "SELECT ?o { <http://example.org/s7> <http://example.org/p> ?o }"
-    assert one_process_store._in_process.bound(text, analyse(text).operation, {}) is not None
+    assert one_process_store._in_process.bound(text, analyse(text), {}) is not None
     own_dataset = {"named_graphs": ["http://example.org/g"]}
-    assert one_process_store._in_process.bound(text, analyse(text).operation, own_dataset) is None
+    assert one_process_store._in_process.bound(text, analyse(text), own_dataset) is None
     degrees.path_beside(one_process_store.directory).unlink()
     reopened = EmbeddedStore(one_process_store.directory, triples=3000, prefixes={}, workers=1)
     try:
-        assert not reopened._in_process.bound(text, analyse(text).operation, {}) is not None
+        assert reopened._in_process.bound(text, analyse(text), {}) is None
     finally:
         reopened.close()

@@ -37,13 +37,12 @@ cartesian products included); it must stay at most `MAX_ROWS`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from math import prod
-from urllib.parse import urlsplit
 
 from ctc_kg.store.degrees import Degrees
-from ctc_kg.store.querytext import STRING_GROUPS, decode_iri, significant
+from ctc_kg.store.querytext import STRING_GROUPS, significant
 
 #: The most rows a query answered in the web worker may produce or go through.
 MAX_ROWS = 10_000
@@ -62,6 +61,7 @@ _CHEAP_CALLS = frozenset(
 )  # fmt: skip
 _EXPRESSION_CHARS = frozenset("()=!<>&|+-*/,")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")  # an absolute IRI's scheme (RFC 3987)
 
 
 @dataclass(frozen=True)
@@ -86,10 +86,11 @@ class _NotProvableError(Exception):
     pass
 
 
-def shape(text: str) -> Shape | None:
-    """The shape of `text` when it is in the recognised subset, else None."""
+def shape(text: str, tokens: Iterable[tuple[str, str]] | None = None) -> Shape | None:
+    """The shape of `text` when it is in the recognised subset, else None. `tokens`:
+    its significant tokens when already read (querytext.Analysis.tokens)."""
     try:
-        return _Reader(text).query()
+        return _Reader(significant(text) if tokens is None else tokens).query()
     except (_NotProvableError, IndexError):
         return None
 
@@ -180,8 +181,8 @@ def _hangs(pattern: Pattern, everything: list[Pattern], mandatory: bool) -> bool
 class _Reader:
     """A strict reader of the recognised subset; raises _NotProvableError on anything else."""
 
-    def __init__(self, text: str) -> None:
-        self.tokens = list(_split(text))
+    def __init__(self, tokens: Iterable[tuple[str, str]]) -> None:
+        self.tokens = list(_split(tokens))
         self.at = 0
         self.prefixes: dict[str, str | None] = {}
         self.base = False
@@ -397,14 +398,14 @@ def _absolute(lexeme: str) -> str | None:
     without escapes (a relative IRI depends on the request's base)."""
     if "\\" in lexeme:
         return None
-    iri = decode_iri(lexeme)
-    return iri if urlsplit(iri).scheme else None
+    iri = lexeme[1:-1]
+    return iri if _SCHEME.match(iri) else None
 
 
-def _split(text: str) -> Iterator[tuple[str, str]]:
+def _split(tokens: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
     """Significant tokens, punctuation one character at a time; a prefixed name's
     trailing dots (which the grammar leaves out of the name) become `.` tokens."""
-    for group, lexeme in significant(text):
+    for group, lexeme in tokens:
         if group == "u":
             raise _NotProvableError
         if group == "o":

@@ -105,7 +105,8 @@ class EmbeddedStore(Store):
     def query(self, request: QueryRequest) -> QueryResponse:
         """Answer in this process when the query provably cannot run long
         (store.inprocess), else in a query process killed at the time limit."""
-        operation = check_analysis(request.analysed(), self.service_allow_list)
+        analysis = request.analysed()
+        operation = check_analysis(analysis, self.service_allow_list)
         message = {
             "op": "query",
             "text": request.text,
@@ -117,7 +118,7 @@ class EmbeddedStore(Store):
             "base_iri": request.base_iri,
             "max_rows": request.max_rows,
         }
-        bound = self._in_process.bound(request.text, operation, message)
+        bound = self._in_process.bound(request.text, analysis, message)
         answer = None if bound is None else self._in_process.answer(message, bound)
         if answer is None:
             timeout = request.timeout if request.timeout is not None else self.timeout

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ctc_kg.store import bounded, degrees
-from ctc_kg.store.querytext import Operation
+from ctc_kg.store.querytext import Analysis, Operation
 from ctc_kg.store.worker import Worker, open_for_queries
 
 #: Stores opened by a parent before a fork: kept, never closed, by the child (closing a
@@ -47,14 +47,14 @@ class InProcess:
         self._opened: tuple[int, threading.Event] | None = None
         self._worker: tuple[int, Worker] | None = None
 
-    def bound(self, text: str, operation: Operation, message: Mapping[str, Any]) -> int | None:
+    def bound(self, text: str, analysis: Analysis, message: Mapping[str, Any]) -> int | None:
         """The rows this request provably stays under, when it may skip the query
-        process; None when it must go there."""
-        if self.degrees is None or operation not in FORMS:
+        process; None when it must go there. `analysis` is `text`'s."""
+        if self.degrees is None or analysis.operation not in FORMS:
             return None
         if message.get("default_graphs") or message.get("named_graphs"):
             return None
-        found = bounded.shape(text)
+        found = bounded.shape(text, analysis.tokens or None)
         return None if found is None else bounded.rows_bound(found, self.degrees)
 
     def answer(

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 from urllib.parse import urljoin
@@ -155,6 +155,9 @@ class Analysis:
     depth: int = 0  # the deepest nesting of (), {} and [] (an upper bound for the engine's)
     # Where an "IRI" begins that the engine may read as `<` followed by code (see above).
     ambiguous_at: int | None = None
+    # The significant tokens read (`significant`'s pairs, up to an unterminated string,
+    # included): store.bounded reads the query's shape from them without scanning again.
+    tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
 
 # The engine's parser recurses once per level and overflows its stack (the query process
@@ -196,11 +199,15 @@ def _analyse(text: str) -> Analysis:
     # A name that may hide the SERVICE keyword (SERVICEex:, ex:.SERVICE): it is one if
     # `{` follows, after at most [SILENT] and a target; 1: next, 2: `{` next, 3: a target.
     glued = 0
+    scanned: list[tuple[str, str]] = []
     for match in _SCAN.finditer(text):
         group = match.lastgroup
-        if group is None or group == "u":  # the end, or an unterminated string (opaque)
+        if group is None:
             break
         token = match.group(group)
+        scanned.append((group, token))
+        if group == "u":  # an unterminated string: the rest is opaque
+            break
         word = token.upper() if group == "w" else ""
         if glued:
             if group == "o" and token[0] == "{" and glued != 3:
@@ -281,7 +288,7 @@ def _analyse(text: str) -> Analysis:
         prev_text = word if group == "w" else (token if group == "p" else "")
     if after == "SERVICE" or after == "SILENT":
         targets.append(None)
-    return Analysis(operation, tuple(targets), deepest, ambiguous_at)
+    return Analysis(operation, tuple(targets), deepest, ambiguous_at, tuple(scanned))
 
 
 def _opened_by(frames: list[int], prev: str, prev_text: str, before_word: str) -> int:

@@ -46,6 +46,8 @@ WITHOUT_QUERY_FORMATS = (conneg.HTML, *conneg.GRAPH_FORMATS)
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
+    if not raw:  # most POSTs have no query string
+        return []
     try:
         return parse_qsl(
             raw.decode("latin-1"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from ctc_kg.store.bounded import MAX_ROWS, rows_bound, shape
 from ctc_kg.store.degrees import Degrees
-from ctc_kg.store.querytext import analyse
+from ctc_kg.store.querytext import KEPT_TOKENS_UP_TO, analyse
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SCHEMA = "https://schema.org/"
@@ -161,3 +161,13 @@ def test_the_shape_read_from_the_analysis_tokens_is_the_shape_of_the_text(text: 
     # The web layer's analysis carries the tokens, so the text is scanned once.
     full = PROLOGUE + text
     assert shape(full, analyse(full).tokens) == shape(full)
+
+
+def test_a_long_text_is_not_read_for_its_shape_nor_are_its_tokens_kept() -> None:
+    # A megabyte of variables would otherwise be held as a quarter of a million tokens.
+    padding = " ".join(["?o"] * 10_000)
+    text = f"SELECT ?p {padding} WHERE {{ {M} ?p ?o }}"
+    assert len(text) > KEPT_TOKENS_UP_TO
+    assert analyse(text).tokens == ()
+    assert shape(text) is None
+    assert shape(f"SELECT ?p ?o WHERE {{ {M} ?p ?o }}") is not None

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from math import prod
 
 from ctc_kg.store.degrees import Degrees
-from ctc_kg.store.querytext import STRING_GROUPS, significant
+from ctc_kg.store.querytext import KEPT_TOKENS_UP_TO, STRING_GROUPS, significant
 
 #: The most rows a query answered in the web worker may produce or go through.
 MAX_ROWS = 10_000
@@ -88,7 +88,10 @@ class _NotProvableError(Exception):
 
 def shape(text: str, tokens: Iterable[tuple[str, str]] | None = None) -> Shape | None:
     """The shape of `text` when it is in the recognised subset, else None. `tokens`:
-    its significant tokens when already read (querytext.Analysis.tokens)."""
+    its significant tokens when already read (querytext.Analysis.tokens). A text longer
+    than querytext.KEPT_TOKENS_UP_TO is not read (its tokens would be held in memory)."""
+    if len(text) > KEPT_TOKENS_UP_TO:
+        return None
     try:
         return _Reader(significant(text) if tokens is None else tokens).query()
     except (_NotProvableError, IndexError):

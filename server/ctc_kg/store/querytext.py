@@ -156,9 +156,14 @@ class Analysis:
     # Where an "IRI" begins that the engine may read as `<` followed by code (see above).
     ambiguous_at: int | None = None
     # The significant tokens read (`significant`'s pairs, up to an unterminated string,
-    # included): store.bounded reads the query's shape from them without scanning again.
+    # included) of a text of at most KEPT_TOKENS_UP_TO characters: store.bounded reads
+    # the query's shape from them without scanning again.
     tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
+
+#: Texts up to this length keep their tokens in their analysis (store.bounded reads no
+#: longer text: a query that provably touches few rows is short).
+KEPT_TOKENS_UP_TO = 16_384
 
 # The engine's parser recurses once per level and overflows its stack (the query process
 # dies) at a few thousand; no real query comes near this.
@@ -200,12 +205,14 @@ def _analyse(text: str) -> Analysis:
     # `{` follows, after at most [SILENT] and a target; 1: next, 2: `{` next, 3: a target.
     glued = 0
     scanned: list[tuple[str, str]] = []
+    keep = len(text) <= KEPT_TOKENS_UP_TO  # a megabyte of tokens is not kept
     for match in _SCAN.finditer(text):
         group = match.lastgroup
         if group is None:
             break
         token = match.group(group)
-        scanned.append((group, token))
+        if keep:
+            scanned.append((group, token))
         if group == "u":  # an unterminated string: the rest is opaque
             break
         word = token.upper() if group == "w" else ""

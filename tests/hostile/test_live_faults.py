@@ -73,6 +73,22 @@ def test_runaway_query_through_the_server_is_stopped_in_time(limited):
     assert json.loads(body)["boolean"] is True
 
 
+def test_bounded_lookups_answer_from_forked_workers_while_a_runaway_is_stopped(limited):
+    # LABEL provably reads a few triples (store.bounded): the web workers, forked by
+    # granian, answer it from their own view of the store, opened after the fork.
+    outcome: list[tuple[int, bytes]] = []
+    runaway = threading.Thread(target=lambda: outcome.append(get(query_url(limited, RUNAWAY))))
+    runaway.start()
+    answers = [get(query_url(limited, LABEL)) for _ in range(20)]
+    runaway.join(30)
+    for status, body in answers:
+        assert status == 200, body
+        labels = [row["label"]["value"] for row in json.loads(body)["results"]["bindings"]]
+        assert labels == [OLD_LABEL]
+    assert outcome[0][0] == 503
+    assert b"stopped" in outcome[0][1]
+
+
 @pytest.mark.parametrize(
     "template",
     [

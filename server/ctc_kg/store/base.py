@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+from ctc_kg.store.querytext import Analysis, analyse
 from ctc_kg.store.version import DataVersion
 
 
@@ -45,6 +46,13 @@ class QueryRequest:
     # At most this many solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) are returned;
     # the answer then says `truncated`. None: no cap (internal callers that need it all).
     max_rows: int | None = None
+    # `text`'s analysis (store.querytext.analyse), when the caller has made it: a query is
+    # analysed once per request, by the web layer, and the backends reuse it.
+    analysis: Analysis | None = None
+
+    def analysed(self) -> Analysis:
+        """The analysis of `text`: the one the request carries, or made now."""
+        return self.analysis if self.analysis is not None else analyse(self.text)
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,9 @@ from ctc_kg.store.base import (
     QueryResponse,
     Store,
 )
+from ctc_kg.store.inprocess import InProcess
 from ctc_kg.store.pool import WorkerPool
-from ctc_kg.store.querytext import check_query
+from ctc_kg.store.querytext import check_analysis
 from ctc_kg.store.version import TAG_LENGTH, DataVersion, tag_of
 
 
@@ -86,6 +87,7 @@ class EmbeddedStore(Store):
         self.service_allow_list = tuple(service_allow_list)
         where = "memory" if in_memory else "disk"
         self._pool = WorkerPool([str(directory), json.dumps(dict(prefixes)), where], workers)
+        self._in_process = InProcess(directory, prefixes, in_memory)
 
     def version(self) -> DataVersion:
         return self._version
@@ -101,22 +103,27 @@ class EmbeddedStore(Store):
         self._pool.start()
 
     def query(self, request: QueryRequest) -> QueryResponse:
-        operation = check_query(request.text, self.service_allow_list)
-        timeout = request.timeout if request.timeout is not None else self.timeout
-        header, body = self._pool.call(
-            {
-                "op": "query",
-                "text": request.text,
-                "operation": operation.value,
-                "results_media_type": request.results_media_type,
-                "graph_media_type": request.graph_media_type,
-                "default_graphs": list(request.default_graph_uris),
-                "named_graphs": list(request.named_graph_uris),
-                "base_iri": request.base_iri,
-                "max_rows": request.max_rows,
-            },
-            timeout,
-        )
+        """Answer in this process when the query provably cannot run long
+        (store.inprocess), else in a query process killed at the time limit."""
+        analysis = request.analysed()
+        operation = check_analysis(analysis, self.service_allow_list)
+        message = {
+            "op": "query",
+            "text": request.text,
+            "operation": operation.value,
+            "results_media_type": request.results_media_type,
+            "graph_media_type": request.graph_media_type,
+            "default_graphs": list(request.default_graph_uris),
+            "named_graphs": list(request.named_graph_uris),
+            "base_iri": request.base_iri,
+            "max_rows": request.max_rows,
+        }
+        bound = self._in_process.bound(request.text, analysis, message)
+        answer = None if bound is None else self._in_process.answer(message, bound)
+        if answer is None:
+            timeout = request.timeout if request.timeout is not None else self.timeout
+            answer = self._pool.call(message, timeout)
+        header, body = answer
         if not header["ok"]:
             _raise(header)
         return QueryResponse(

@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
-from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -102,7 +101,19 @@ _SCAN = re.compile(
     + "".join(f"|(?P<t{n}>{p})" for n, p in enumerate(_SHORT_STRINGS))
     + rf"|(?P<u>{_UNTERMINATED})|(?P<x>[\s\S])|\Z)"
 )
-_STRING_GROUPS = frozenset({"s0", "s1", "t0", "t1"})
+STRING_GROUPS = frozenset({"s0", "s1", "t0", "t1"})
+
+
+def significant(text: str) -> Iterator[tuple[str, str]]:
+    """The policy's tokens of `text` as (group, text): spaces and comments skipped; groups
+    `p` prefixed name, `w` word, `v` variable, `o` a run of punctuation, `i` IRI, `s0`..`t1`
+    strings, `u` an unterminated string (the rest of the text), `x` any other character."""
+    for match in _SCAN.finditer(text):
+        group = match.lastgroup
+        if group is None:
+            return
+        yield group, match.group(group)
+
 
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -144,7 +155,15 @@ class Analysis:
     depth: int = 0  # the deepest nesting of (), {} and [] (an upper bound for the engine's)
     # Where an "IRI" begins that the engine may read as `<` followed by code (see above).
     ambiguous_at: int | None = None
+    # The significant tokens read (`significant`'s pairs, up to an unterminated string,
+    # included) of a text of at most KEPT_TOKENS_UP_TO characters: store.bounded reads
+    # the query's shape from them without scanning again.
+    tokens: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
+
+#: Texts up to this length keep their tokens in their analysis (store.bounded reads no
+#: longer text: a query that provably touches few rows is short).
+KEPT_TOKENS_UP_TO = 16_384
 
 # The engine's parser recurses once per level and overflows its stack (the query process
 # dies) at a few thousand; no real query comes near this.
@@ -162,27 +181,9 @@ _TARGET_KINDS = frozenset({"v", "i", "p"})
 def analyse(text: str) -> Analysis:
     """The operation a request text asks for and the targets of its SERVICE clauses.
 
-    Pure, so answers are kept: the web layer and the store both ask for the same text in
-    one request, and clients repeat their queries. Short texts: the last 256; a longer
-    one (up to the request size limit): only the last, and only for the same object.
+    Made once per request: the web layer analyses the text it sends and the analysis
+    travels with it (`store.base.QueryRequest.analysis`), so no cache is needed.
     """
-    global _last_long  # one slot, replaced whole (atomic under the GIL)
-    if len(text) <= _CACHED_LENGTH:
-        return _analyse_cached(text)
-    last = _last_long
-    if last is not None and last[0] is text:
-        return last[1]
-    analysis = _analyse(text)
-    _last_long = (text, analysis)
-    return analysis
-
-
-_CACHED_LENGTH = 8192
-_last_long: tuple[str, Analysis] | None = None
-
-
-@lru_cache(maxsize=256)
-def _analyse_cached(text: str) -> Analysis:
     return _analyse(text)
 
 
@@ -203,11 +204,17 @@ def _analyse(text: str) -> Analysis:
     # A name that may hide the SERVICE keyword (SERVICEex:, ex:.SERVICE): it is one if
     # `{` follows, after at most [SILENT] and a target; 1: next, 2: `{` next, 3: a target.
     glued = 0
+    scanned: list[tuple[str, str]] = []
+    keep = len(text) <= KEPT_TOKENS_UP_TO  # a megabyte of tokens is not kept
     for match in _SCAN.finditer(text):
         group = match.lastgroup
-        if group is None or group == "u":  # the end, or an unterminated string (opaque)
+        if group is None:
             break
         token = match.group(group)
+        if keep:
+            scanned.append((group, token))
+        if group == "u":  # an unterminated string: the rest is opaque
+            break
         word = token.upper() if group == "w" else ""
         if glued:
             if group == "o" and token[0] == "{" and glued != 3:
@@ -288,7 +295,7 @@ def _analyse(text: str) -> Analysis:
         prev_text = word if group == "w" else (token if group == "p" else "")
     if after == "SERVICE" or after == "SILENT":
         targets.append(None)
-    return Analysis(operation, tuple(targets), deepest, ambiguous_at)
+    return Analysis(operation, tuple(targets), deepest, ambiguous_at, tuple(scanned))
 
 
 def _opened_by(frames: list[int], prev: str, prev_text: str, before_word: str) -> int:
@@ -315,6 +322,11 @@ def _target(group: str, token: str, prefixes: dict[str, str], base: str) -> str 
 
 
 def check_query(text: str, service_allow_list: Sequence[str]) -> Operation:
+    """`check_analysis` of `text`."""
+    return check_analysis(analyse(text), service_allow_list)
+
+
+def check_analysis(analysis: Analysis, service_allow_list: Sequence[str]) -> Operation:
     """Refuse what must never run; return the operation of an acceptable query.
 
     Raises BadRequestError for brackets nested too deep or a text the engine may read
@@ -322,7 +334,6 @@ def check_query(text: str, service_allow_list: Sequence[str]) -> Operation:
     target is not on the allow-list (a variable target is never allowed: it could name
     any address).
     """
-    analysis = analyse(text)
     if analysis.depth > MAX_NESTING:
         raise BadRequestError(
             f"The query nests brackets {analysis.depth} levels deep; this endpoint accepts "

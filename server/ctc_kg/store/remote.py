@@ -83,7 +83,7 @@ from ctc_kg.store.manifest import (
     parse_manifest,
 )
 from ctc_kg.store.querylimit import at_most
-from ctc_kg.store.querytext import Kind, Operation, check_query, tokens
+from ctc_kg.store.querytext import Kind, Operation, check_analysis, tokens
 from ctc_kg.store.version import DataVersion, tag_of
 
 SCHEME_PREFIX = "sparql+"
@@ -178,7 +178,7 @@ class RemoteStore(Store):
     # -- the Store interface -----------------------------------------------------------
 
     def query(self, request: QueryRequest) -> QueryResponse:
-        operation = check_query(request.text, self.service_allow_list)
+        operation = check_analysis(request.analysed(), self.service_allow_list)
         if operation is Operation.UNKNOWN:
             raise BadRequestError(
                 "Malformed query: expected a SELECT, ASK, CONSTRUCT or DESCRIBE query."

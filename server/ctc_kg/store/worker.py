@@ -23,12 +23,13 @@ import threading
 import time
 from collections.abc import Iterable
 from itertools import islice
+from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
 import pyoxigraph as ox
 
 from ctc_kg import formats
-from ctc_kg.store import writing
+from ctc_kg.store import degrees, writing
 from ctc_kg.store.description import (
     GRAPH_CONTENT_LIMIT,
     INCOMING_LINK_LIMIT,
@@ -367,6 +368,7 @@ def write(path: str) -> int:
     store.bulk_load(sys.stdin.buffer.read(), format=ox.RdfFormat.N_QUADS)
     merge_into_default_graph(store)
     store.flush()
+    degrees.save(degrees.of_store(store), Path(path))
     header, _ = Worker(store, {}).count()
     sys.stdout.write(json.dumps(header) + "\n")
     return 0

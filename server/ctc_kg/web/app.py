@@ -115,12 +115,18 @@ def _preflight() -> Response | None:
 
 
 def _cors(response: Response) -> Response:
-    for name, value in http.CORS_HEADERS.items():
-        response.headers.setdefault(name, value)
-    # Every body is what its Content-Type says: a plain-text or JSON error that repeats
-    # the words of a request is never sniffed into a page.
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Headers a route did not set (read once: Werkzeug's setdefault raises and catches a
+    # KeyError per missing header, on every response).
+    present = {name.lower() for name, _ in response.headers.items()}
+    for name, value in _ALWAYS:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
+
+
+# Every body is what its Content-Type says: a plain-text or JSON error that repeats the
+# words of a request is never sniffed into a page.
+_ALWAYS = (*http.CORS_HEADERS.items(), ("X-Content-Type-Options", "nosniff"))
 
 
 _JSON_TYPES = frozenset({"application/json", conneg.RESULTS_JSON.media_type})

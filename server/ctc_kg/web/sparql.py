@@ -51,6 +51,8 @@ GRAPH_OR_PAGE = (*conneg.GRAPH_FORMATS, conneg.HTML)
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
+    if not raw:  # most POSTs have no query string
+        return []
     try:
         return parse_qsl(
             raw.decode("latin-1"),
@@ -116,7 +118,8 @@ def _query(protocol: ProtocolRequest) -> Response:
     iri_map = state.iri_map()
     assert protocol.query is not None
     text = iri_map.query_inward(protocol.query)
-    operation = analyse(text).operation
+    analysis = analyse(text)  # once: it travels with the request to the store
+    operation = analysis.operation
     results_fmt, graph_fmt, page = _answer_formats(operation, protocol.override)
     etag = None
     if request.method == "GET":
@@ -151,6 +154,7 @@ def _query(protocol: ProtocolRequest) -> Response:
                 named_graph_uris=tuple(iri_map.inward(g) for g in protocol.named_graphs),
                 base_iri=state.settings.base_iri + "sparql",
                 max_rows=max_rows,
+                analysis=analysis,
             )
         )
     if answer.form.returns_graph:

@@ -102,16 +102,11 @@ def _format_rules(
     return rules
 
 
-def htaccess(
-    deployment: Deployment, negotiables: Sequence[Negotiable], types: Mapping[str, str]
-) -> str:
+def _types_and_headers(deployment: Deployment, types: Mapping[str, str]) -> list[str]:
+    """Handlers, media types, error pages and cache headers: what mod_mime, mod_dir,
+    mod_negotiation and mod_headers need before any rewrite."""
     p = deployment.prefix
-    links = ", ".join(
-        f'<{deployment.origin}{p}%{{REDIRECT_CTC_SELF}}e?format={fmt.name}>; rel="alternate"; '
-        f'type="{fmt.media_type}"'
-        for fmt in conneg.GRAPH_FORMATS
-    )
-    lines = [
+    return [
         HEADER.rstrip("\n"),
         "# Needs mod_rewrite, mod_negotiation, mod_mime, mod_headers, mod_dir, mod_env and",
         "# AllowOverride FileInfo Indexes Options (or All) for this folder.",
@@ -137,6 +132,18 @@ def htaccess(
         f'<If "%{{REQUEST_URI}} =~ m#^{p}timemap/#">',
         "    ForceType application/link-format",
         "</If>",
+    ]
+
+
+def _negotiated_headers(deployment: Deployment) -> list[str]:
+    """The Link and Vary headers of negotiated answers, and `?lang=` as the preferred
+    language."""
+    links = ", ".join(
+        f"<{deployment.origin}{deployment.prefix}%{{REDIRECT_CTC_SELF}}e?format={fmt.name}>; "
+        f'rel="alternate"; type="{fmt.media_type}"'
+        for fmt in conneg.GRAPH_FORMATS
+    )
+    return [
         "# The self URL is set when the request is rewritten; the type map handler then",
         "# redirects internally once more, which prefixes the variable again.",
         f"Header set Link '{links}' env=REDIRECT_CTC_SELF",
@@ -155,9 +162,14 @@ def htaccess(
                 "</If>",
             )
         ),
-        "",
+    ]
+
+
+def _rewrites(deployment: Deployment, negotiables: Sequence[Negotiable]) -> list[str]:
+    """mod_rewrite: hidden folders, the SPARQL redirect, `?format=`, then the type map."""
+    lines = [
         "RewriteEngine On",
-        f"RewriteBase {p}",
+        f"RewriteBase {deployment.prefix}",
         "# The configuration folder and the type maps are not pages.",
         "RewriteCond %{ENV:REDIRECT_STATUS} ^$",
         f"RewriteRule ^(?:{DEPLOY_FOLDER.replace('.', '[.]')}/|.*[.]var$) - [R=404,L]",
@@ -175,7 +187,11 @@ def htaccess(
             match = "^(" + re.escape(item.path) + ")$"
             lines += _format_rules(item.offered, match, "$1", "$1", generic=False)
     lines += _format_rules(conneg.RESOURCE_FORMATS, "^(.+)$", "$1", "$1", generic=True)
-    lines += [
+    return lines + _negotiation_fallbacks()
+
+
+def _negotiation_fallbacks() -> list[str]:
+    return [
         "# Any other ?format= names a format the resource does not have.",
         "RewriteCond %{QUERY_STRING} (?:^|&)(?:format|_mediatype)=[^&]",
         "RewriteCond %{REQUEST_FILENAME}.var -f",
@@ -187,5 +203,17 @@ def htaccess(
         "RewriteRule ^(.+)$ $1.var [E=CTC_SELF:$1,END]",
         "RewriteCond %{REQUEST_FILENAME}index.var -f",
         "RewriteRule ^(.*)$ $1index.var [E=CTC_SELF:$1,END]",
+    ]
+
+
+def htaccess(
+    deployment: Deployment, negotiables: Sequence[Negotiable], types: Mapping[str, str]
+) -> str:
+    """The site root's `.htaccess`; `types` maps a file suffix to its Content-Type."""
+    lines = [
+        *_types_and_headers(deployment, types),
+        *_negotiated_headers(deployment),
+        "",
+        *_rewrites(deployment, negotiables),
     ]
     return "\n".join(lines) + "\n"

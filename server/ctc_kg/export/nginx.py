@@ -101,16 +101,9 @@ def _negotiated_location(match: str, target: str, prefix: str, vary: str) -> lis
     ]
 
 
-def nginx_server_conf(
-    deployment: Deployment,
-    negotiables: Sequence[Negotiable],
-    types: Mapping[str, str],
-) -> str:
-    """Locations for `server { root ...; include nginx-server.conf; }`.
-
-    `types` maps a file suffix to its Content-Type (with `; charset=utf-8` for text).
-    """
-    p = deployment.prefix
+def _types(prefix: str, types: Mapping[str, str]) -> list[str]:
+    """Charset, the `types` block and the defaults; `types` maps a file suffix to its
+    Content-Type (with `; charset=utf-8` for text)."""
     by_type: dict[str, list[str]] = {}
     for suffix, content_type in sorted(types.items()):
         by_type.setdefault(content_type.split(";")[0], []).append(suffix)
@@ -118,9 +111,9 @@ def nginx_server_conf(
     textual = sorted(
         {ct.split(";")[0] for ct in types.values() if "charset=" in ct} - {conneg.HTML.media_type}
     )
-    lines = [
+    return [
         HEADER.rstrip("\n"),
-        "# Put the site's files at $document_root" + p + " (this file's folder's parent).",
+        "# Put the site's files at $document_root" + prefix + " (this file's folder's parent).",
         "charset utf-8;",
         "charset_types " + " ".join(textual) + ";",
         "types {",
@@ -128,40 +121,63 @@ def nginx_server_conf(
         "}",
         "default_type text/plain;",
         "etag on;",
-        f"error_page 404 {p}{NOT_FOUND_PAGE};",
-        f"error_page 406 {p}{NOT_ACCEPTABLE_PAGE};",
-        f"location ^~ {p}{DEPLOY_FOLDER}/ {{ internal; }}",
-        f"location ~ ^{p}\\.(?!well-known/) {{ return 404; }}",
+    ]
+
+
+def _hidden_and_error_pages(prefix: str) -> list[str]:
+    return [
+        f"error_page 404 {prefix}{NOT_FOUND_PAGE};",
+        f"error_page 406 {prefix}{NOT_ACCEPTABLE_PAGE};",
+        f"location ^~ {prefix}{DEPLOY_FOLDER}/ {{ internal; }}",
+        f"location ~ ^{prefix}\\.(?!well-known/) {{ return 404; }}",
         "location ~ \\.var$ { return 404; }  # Apache type maps",
     ]
+
+
+def _exact_negotiated_locations(prefix: str, negotiables: Sequence[Negotiable]) -> list[str]:
+    """An exact location for each resource the generic `@ctc_resource` cannot serve:
+    another set of formats, or files at `index.*`."""
+    lines: list[str] = []
     for item in sorted(negotiables, key=lambda n: n.path):
         kind = _kind(item.offered)
         # A path ending in `/` (the landing page, /release/) has its files at `index.*`.
         if item.path == "" or item.path.endswith("/") or kind != "ctc_res":
             vary = "Accept, Accept-Language" if kind == "ctc_res" else "Accept"
-            lines += _negotiated_location(f"= {p}{item.path}", p + item.stem, kind, vary)
-    lines += [
-        f"location ^~ {p}dump/ {{",
+            lines += _negotiated_location(f"= {prefix}{item.path}", prefix + item.stem, kind, vary)
+    return lines
+
+
+def _file_locations(prefix: str) -> list[str]:
+    """Files served as they are: dumps (gzip beside them), the context, static assets
+    and TimeMaps, each with its cache lifetime."""
+    return [
+        f"location ^~ {prefix}dump/ {{",
         "    gzip_static on;",
         *_headers([("Vary", "Accept-Encoding"), ("Cache-Control", SHORT_CACHE), *CORS]),
         "    try_files $uri =404;",
         "}",
-        f"location = {p}context/v1.jsonld {{",
+        f"location = {prefix}context/v1.jsonld {{",
         *_headers([("Cache-Control", LONG_CACHE), *CORS]),
         "    try_files $uri =404;",
         "}",
-        f"location ^~ {p}static/ {{",
+        f"location ^~ {prefix}static/ {{",
         *_headers([("Cache-Control", ASSET_CACHE), *CORS]),
         "    try_files $uri =404;",
         "}",
         # Memento TimeMaps (export/releases.py): files without a suffix.
-        f"location ^~ {p}timemap/ {{",
+        f"location ^~ {prefix}timemap/ {{",
         "    types { }",
         "    default_type application/link-format;",
         *_headers([("Cache-Control", SHORT_CACHE), *CORS]),
         "    try_files $uri =404;",
         "}",
     ]
+
+
+def _catch_all_locations(deployment: Deployment) -> list[str]:
+    """The SPARQL redirect, then any other path: its file, else a negotiated resource."""
+    p = deployment.prefix
+    lines: list[str] = []
     if deployment.sparql_endpoint:
         lines.append(
             f"location = {p}sparql {{ return 307 {deployment.sparql_endpoint}$is_args$args; }}"
@@ -172,5 +188,25 @@ def nginx_server_conf(
         "    try_files $uri @ctc_resource;",
         "}",
         *_negotiated_location("@ctc_resource", "$ctc_path", "ctc_res", "Accept, Accept-Language"),
+    ]
+    return lines
+
+
+def nginx_server_conf(
+    deployment: Deployment,
+    negotiables: Sequence[Negotiable],
+    types: Mapping[str, str],
+) -> str:
+    """Locations for `server { root ...; include nginx-server.conf; }`.
+
+    `types` maps a file suffix to its Content-Type (with `; charset=utf-8` for text).
+    """
+    p = deployment.prefix
+    lines = [
+        *_types(p, types),
+        *_hidden_and_error_pages(p),
+        *_exact_negotiated_locations(p, negotiables),
+        *_file_locations(p),
+        *_catch_all_locations(deployment),
     ]
     return "\n".join(lines) + "\n"

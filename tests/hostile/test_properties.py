@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from ctc_kg.errors import NotAcceptableError
-from ctc_kg.store.querytext import map_iris, tokens
+from ctc_kg.store.sparqltokens import map_iris, tokens
 from ctc_kg.web import conneg
 from ctc_kg.web.assets import editor_assets
 from ctc_kg.web.rewrite import IriMap, public_base

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from ctc_kg.store.querytext import map_iris
+from ctc_kg.store.sparqltokens import map_iris
 from ctc_kg.web.rewrite import IriMap
 
 from tests.live import REPOSITORY, LiveServer, free_port

@@ -42,7 +42,8 @@ from dataclasses import dataclass
 from math import prod
 
 from ctc_kg.store.degrees import Degrees
-from ctc_kg.store.querytext import KEPT_TOKENS_UP_TO, STRING_GROUPS, significant
+from ctc_kg.store.querytext import KEPT_TOKENS_UP_TO
+from ctc_kg.store.sparqltokens import STRING_GROUPS, significant
 
 #: The most rows a query answered in the web worker may produce or go through.
 MAX_ROWS = 10_000

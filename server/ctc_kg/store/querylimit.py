@@ -11,7 +11,7 @@ IRI or a comment is ever read as a keyword.
 
 from __future__ import annotations
 
-from ctc_kg.store.querytext import Kind, Token, tokens
+from ctc_kg.store.sparqltokens import Kind, Token, tokens
 
 _OPENING = "{("
 _CLOSING = "})"

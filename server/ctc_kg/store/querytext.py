@@ -1,15 +1,13 @@
 """What the service must know about a SPARQL request before anything executes it.
 
-A small lexer, not a parser: it finds the tokens that matter for the policy (the
-operation's form, `SERVICE` targets, IRIs) and never looks inside string literals,
-comments or IRIs. The engine parses the query afterwards and reports syntax errors
-itself; this module only refuses what must never run (updates, `SERVICE` to an address
-outside the allow-list) and lets the web layer rewrite IRIs token by token.
+The policy reads the request's tokens (store.sparqltokens: a lexer, not a parser) for
+the operation's form, the `SERVICE` targets and the nesting depth. The engine parses the
+query afterwards and reports syntax errors itself; this module only refuses what must
+never run (updates, `SERVICE` to an address outside the allow-list).
 
-Why a lexer: pyoxigraph has no parser API and calls out over HTTP for any `SERVICE`
-clause, so the check must happen on the text. Keyword tokens are case-insensitive;
-spargebra does not unescape `\\u` sequences outside IRIs and strings, so neither do we,
-but an IRI's escapes are decoded before comparing it with the allow-list.
+Why the text: pyoxigraph has no parser API and calls out over HTTP for any `SERVICE`
+clause, so the check must happen on the text. An IRI's escapes are decoded before it is
+compared with the allow-list.
 
 Where the lexer and the engine could read the same text differently, the policy takes
 the reading that refuses (each case was a way past the allow-list, see
@@ -26,117 +24,23 @@ tests/web/test_limits.py):
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import NamedTuple
 from urllib.parse import urljoin
 
 from ctc_kg.errors import BadRequestError, ForbiddenError
+from ctc_kg.store.sparqltokens import SIGNIFICANT_TOKEN, decode_iri
 
-
-class Kind(Enum):
-    IRI = "iri"
-    STRING = "string"
-    COMMENT = "comment"
-    VARIABLE = "variable"
-    PNAME = "pname"
-    WORD = "word"
-    SPACE = "space"
-    OTHER = "other"
-
-
-class Token(NamedTuple):  # a tuple: a megabyte of one-character tokens stays cheap
-    kind: Kind
-    text: str
-    start: int
-
-
-_SPACE = r"\s+"
-_COMMENT = r"#[^\r\n]*"
-_LONG_STRINGS = (r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''")  # DOTALL
-_SHORT_STRINGS = (r'"(?:[^"\\\r\n]|\\.)*"', r"'(?:[^'\\\r\n]|\\.)*'")
-# IRIREF, with the \u and \U escapes the engine also accepts inside it.
-_IRI = r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>'
-_VARIABLE = r"[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+"
-# A prefixed name: optional prefix, a colon, optional local part (with escapes).
-_PNAME = r"(?:[^\W\d_][\w.\-]*+)?:(?:[\w:%\-.]|\\.)*+"
-_WORD = r"[^\W\d][\w\-]*+|\d[\w.]*+"
-_UNTERMINATED = r"[\"']"  # an unterminated string: the rest is opaque
-# Punctuation that starts no other token comes as one run ("((", "})."), so a megabyte
-# of brackets is a few tokens, not a million.
-_PUNCTUATION = r"""[^\s\w#"'<?$:]+"""
-
-# Order matters: long strings before short ones; IRIs before the `<` operator.
-_PATTERNS: tuple[tuple[Kind, str], ...] = (
-    (Kind.SPACE, _SPACE),
-    (Kind.COMMENT, _COMMENT),
-    *((Kind.STRING, f"(?s:{pattern})") for pattern in _LONG_STRINGS),
-    *((Kind.STRING, pattern) for pattern in _SHORT_STRINGS),
-    (Kind.IRI, _IRI),
-    (Kind.VARIABLE, _VARIABLE),
-    (Kind.PNAME, _PNAME),
-    (Kind.WORD, _WORD),
-    (Kind.STRING, _UNTERMINATED),
-)
-
-# One alternation, tried in the order above at each position: a single regex match per
-# token keeps a megabyte of hostile text to a fraction of a second.
-_GROUPS = {f"g{index}": kind for index, (kind, _) in enumerate(_PATTERNS)}
-_MASTER = re.compile(
-    "|".join(f"(?P<g{index}>{pattern})" for index, (_, pattern) in enumerate(_PATTERNS))
-    + rf"|(?P<other>{_PUNCTUATION}|[\s\S])"
-)
-_TOKEN_UNTERMINATED = f"g{len(_PATTERNS) - 1}"
-
-# The same tokens for the policy, without a match for spaces and comments: they are
-# skipped (possessively) before each significant token, and `\Z` ends the text after
-# the last one. First characters of the alternatives are disjoint but for names and
-# words (names first, as above), so the most frequent come first.
-_SCAN = re.compile(
-    rf"(?:{_SPACE}|{_COMMENT})*+(?:"
-    rf"(?P<p>{_PNAME})|(?P<w>{_WORD})|(?P<v>{_VARIABLE})|(?P<o>{_PUNCTUATION})|(?P<i>{_IRI})"
-    + "".join(f"|(?P<s{n}>(?s:{p}))" for n, p in enumerate(_LONG_STRINGS))
-    + "".join(f"|(?P<t{n}>{p})" for n, p in enumerate(_SHORT_STRINGS))
-    + rf"|(?P<u>{_UNTERMINATED})|(?P<x>[\s\S])|\Z)"
-)
-STRING_GROUPS = frozenset({"s0", "s1", "t0", "t1"})
-
-
-def significant(text: str) -> Iterator[tuple[str, str]]:
-    """The policy's tokens of `text` as (group, text): spaces and comments skipped; groups
-    `p` prefixed name, `w` word, `v` variable, `o` a run of punctuation, `i` IRI, `s0`..`t1`
-    strings, `u` an unterminated string (the rest of the text), `x` any other character."""
-    for match in _SCAN.finditer(text):
-        group = match.lastgroup
-        if group is None:
-            return
-        yield group, match.group(group)
-
+# Still importable from here for store.remote, until it imports them from
+# store.sparqltokens (another change is splitting it).
+from ctc_kg.store.sparqltokens import Kind as Kind
+from ctc_kg.store.sparqltokens import tokens as tokens
 
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
 _QUERY_KEYWORDS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-def tokens(text: str) -> Iterator[Token]:
-    """Split `text` into tokens; every character belongs to exactly one token."""
-    for match in _MASTER.finditer(text):
-        group = match.lastgroup
-        if group == _TOKEN_UNTERMINATED:  # an unterminated string: the rest is opaque
-            yield Token(Kind.STRING, text[match.start() :], match.start())
-            return
-        kind = _GROUPS.get(group or "", Kind.OTHER)
-        yield Token(kind, match.group(), match.start())
-
-
-def decode_iri(token_text: str) -> str:
-    """The IRI inside `<...>`, with SPARQL's \\u / \\U escapes decoded."""
-    inner = token_text[1:-1]
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), inner)
 
 
 class Operation(Enum):
@@ -188,25 +92,10 @@ def analyse(text: str) -> Analysis:
 
 
 def _analyse(text: str) -> Analysis:
-    prefixes: dict[str, str] = {}
-    base = ""
-    operation = Operation.UNKNOWN
-    targets: list[str | None] = []
-    depth = deepest = hidden = 0
-    frames: list[int] = []
-    ambiguous_at: int | None = None
-    # The previous significant token: its group and text (upper case for a word), the
-    # last character of a punctuation run; and the word before it, if it was one.
-    prev, prev_text, prev_last, before_word = "", "", "", ""
-    # What the previous tokens leave pending for this one.
-    after = ""  # "PREFIX", "PREFIX:" (a name follows), "BASE", "SERVICE", "SILENT"
-    prefix_name = ""
-    # A name that may hide the SERVICE keyword (SERVICEex:, ex:.SERVICE): it is one if
-    # `{` follows, after at most [SILENT] and a target; 1: next, 2: `{` next, 3: a target.
-    glued = 0
+    reading = _Reading(text)
     scanned: list[tuple[str, str]] = []
     keep = len(text) <= KEPT_TOKENS_UP_TO  # a megabyte of tokens is not kept
-    for match in _SCAN.finditer(text):
+    for match in SIGNIFICANT_TOKEN.finditer(text):
         group = match.lastgroup
         if group is None:
             break
@@ -215,87 +104,158 @@ def _analyse(text: str) -> Analysis:
             scanned.append((group, token))
         if group == "u":  # an unterminated string: the rest is opaque
             break
+        reading.read(group, token, match.start(group))
+    return reading.analysis(tuple(scanned))
+
+
+class _Reading:
+    """The policy's state while `_analyse` reads a text's significant tokens in order."""
+
+    __slots__ = (
+        "after",
+        "ambiguous_at",
+        "base",
+        "before_word",
+        "deepest",
+        "depth",
+        "frames",
+        "glued",
+        "hidden",
+        "operation",
+        "prefix_name",
+        "prefixes",
+        "prev",
+        "prev_last",
+        "prev_text",
+        "targets",
+        "text",
+    )
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.prefixes: dict[str, str] = {}
+        self.base = ""
+        self.operation = Operation.UNKNOWN
+        self.targets: list[str | None] = []
+        self.depth = self.deepest = self.hidden = 0
+        self.frames: list[int] = []
+        self.ambiguous_at: int | None = None
+        # The previous significant token: its group and text (upper case for a word), the
+        # last character of a punctuation run; and the word before it, if it was one.
+        self.prev, self.prev_text, self.prev_last, self.before_word = "", "", "", ""
+        # What the previous tokens leave pending for this one.
+        self.after = ""  # "PREFIX", "PREFIX:" (a name follows), "BASE", "SERVICE", "SILENT"
+        self.prefix_name = ""
+        # A name that may hide the SERVICE keyword (SERVICEex:, ex:.SERVICE): it is one if
+        # `{` follows, after at most [SILENT] and a target; 1: next, 2: `{` next, 3: a target.
+        self.glued = 0
+
+    def read(self, group: str, token: str, start: int) -> None:
+        """One significant token (`significant`'s group and text) starting at `start`."""
         word = token.upper() if group == "w" else ""
-        if glued:
-            if group == "o" and token[0] == "{" and glued != 3:
-                targets.append(None)
-                glued = 0
-            elif group in _TARGET_KINDS and glued != 2:
-                glued = 2
-            elif word == "SILENT" and glued == 1:
-                glued = 3
-            else:
-                glued = 0
-        if after:
-            if after == "SERVICE" and word == "SILENT":
-                after = "SILENT"
-            elif after == "SERVICE" or after == "SILENT":
-                after = ""
-                targets.append(_target(group, token, prefixes, base))
-            elif after == "PREFIX" and group == "p":
-                after, prefix_name = "PREFIX:", token[:-1]
-            elif after == "PREFIX:" and group == "i":
-                after = ""
-                prefixes[prefix_name] = urljoin(base, decode_iri(token))
-            elif after == "BASE" and group == "i":
-                after = ""
-                base = urljoin(base, decode_iri(token))
-            else:
-                after = ""
+        if self.glued:
+            self._follow_glued_service(group, token, word)
+        if self.after:
+            self._complete_pending(group, token, word)
         if group == "w":
-            if word in ("PREFIX", "BASE", "SERVICE"):
-                after = word
-            elif "SERVICE" in word:  # 1SERVICE, trueSERVICE, SERVICESILENT: no checkable target
-                targets.append(None)
-            if operation is Operation.UNKNOWN:
-                if word in _QUERY_KEYWORDS:
-                    operation = Operation(word)
-                elif word in _UPDATE_KEYWORDS:
-                    operation = Operation.UPDATE
-            if "SELECT" in word and frames and frames[-1] == _PATTERN:
-                frames[-1] = _QUERY  # a sub-select: its clauses hold expressions
+            self._word(word)
         elif group == "o":
-            kind, kind_text, kind_before = prev, prev_text, before_word
-            for char in token:
-                if char in "({[":
-                    if char == "(":
-                        frames.append(_opened_by(frames, kind, kind_text, kind_before))
-                    else:
-                        frames.append(_PATTERN)
-                    depth += 1
-                    if depth + hidden > deepest:
-                        deepest = depth + hidden
-                elif char in ")}]":
-                    depth -= 1
-                    if frames:
-                        frames.pop()
-                kind, kind_text, kind_before = "o", "", ""
-            prev_last = token[-1]
+            self._punctuation(token)
         elif group == "i":
-            start = match.start(group)
-            inner = frames[-1] if frames else _QUERY
-            after_value = (prev in _VALUE_KINDS and prev_text != "DISTINCT") or (
-                prev == "o" and prev_last in ")]"
-            )
-            if (inner == _EXPRESSION and after_value) or (start and text[start - 1] == "<"):
-                # The engine may read this `<` as an operator and what follows as code.
-                if ambiguous_at is None and ("'" in token or "#" in token):
-                    ambiguous_at = start
-                hidden += token.count("(") + token.count("[")
-                if depth + hidden > deepest:
-                    deepest = depth + hidden
+            self._iri(token, start)
         elif (
             group == "p"
             and "SERVICE" in token.upper()
-            and not (prev == "w" and prev_text in _NAMED_SLOT)
+            and not (self.prev == "w" and self.prev_text in _NAMED_SLOT)
         ):
-            glued = 1  # SERVICEex:{ ... } is SERVICE ex: { ... }
-        before_word = prev_text if prev == "w" else ""
-        prev = group
-        prev_text = word if group == "w" else (token if group == "p" else "")
-    if after == "SERVICE" or after == "SILENT":
-        targets.append(None)
-    return Analysis(operation, tuple(targets), deepest, ambiguous_at, tuple(scanned))
+            self.glued = 1  # SERVICEex:{ ... } is SERVICE ex: { ... }
+        self.before_word = self.prev_text if self.prev == "w" else ""
+        self.prev = group
+        self.prev_text = word if group == "w" else (token if group == "p" else "")
+
+    def analysis(self, scanned: tuple[tuple[str, str], ...]) -> Analysis:
+        if self.after == "SERVICE" or self.after == "SILENT":
+            self.targets.append(None)
+        return Analysis(
+            self.operation, tuple(self.targets), self.deepest, self.ambiguous_at, scanned
+        )
+
+    def _follow_glued_service(self, group: str, token: str, word: str) -> None:
+        """A name that may hide SERVICE is a SERVICE clause (with no checkable target)
+        when `{` follows it, after at most SILENT and a target."""
+        glued = self.glued
+        if group == "o" and token[0] == "{" and glued != 3:
+            self.targets.append(None)
+            self.glued = 0
+        elif group in _TARGET_KINDS and glued != 2:
+            self.glued = 2
+        elif word == "SILENT" and glued == 1:
+            self.glued = 3
+        else:
+            self.glued = 0
+
+    def _complete_pending(self, group: str, token: str, word: str) -> None:
+        """The token a PREFIX, BASE or SERVICE keyword before it was waiting for."""
+        after = self.after
+        if after == "SERVICE" and word == "SILENT":
+            self.after = "SILENT"
+        elif after == "SERVICE" or after == "SILENT":
+            self.after = ""
+            self.targets.append(_target(group, token, self.prefixes, self.base))
+        elif after == "PREFIX" and group == "p":
+            self.after, self.prefix_name = "PREFIX:", token[:-1]
+        elif after == "PREFIX:" and group == "i":
+            self.after = ""
+            self.prefixes[self.prefix_name] = urljoin(self.base, decode_iri(token))
+        elif after == "BASE" and group == "i":
+            self.after = ""
+            self.base = urljoin(self.base, decode_iri(token))
+        else:
+            self.after = ""
+
+    def _word(self, word: str) -> None:
+        if word in ("PREFIX", "BASE", "SERVICE"):
+            self.after = word
+        elif "SERVICE" in word:  # 1SERVICE, trueSERVICE, SERVICESILENT: no checkable target
+            self.targets.append(None)
+        if self.operation is Operation.UNKNOWN:
+            if word in _QUERY_KEYWORDS:
+                self.operation = Operation(word)
+            elif word in _UPDATE_KEYWORDS:
+                self.operation = Operation.UPDATE
+        if "SELECT" in word and self.frames and self.frames[-1] == _PATTERN:
+            self.frames[-1] = _QUERY  # a sub-select: its clauses hold expressions
+
+    def _punctuation(self, token: str) -> None:
+        """A run of punctuation: the brackets it opens and closes."""
+        frames = self.frames
+        kind, kind_text, kind_before = self.prev, self.prev_text, self.before_word
+        for char in token:
+            if char in "({[":
+                if char == "(":
+                    frames.append(_opened_by(frames, kind, kind_text, kind_before))
+                else:
+                    frames.append(_PATTERN)
+                self.depth += 1
+                self.deepest = max(self.deepest, self.depth + self.hidden)
+            elif char in ")}]":
+                self.depth -= 1
+                if frames:
+                    frames.pop()
+            kind, kind_text, kind_before = "o", "", ""
+        self.prev_last = token[-1]
+
+    def _iri(self, token: str, start: int) -> None:
+        """An IRI token, which the engine may read as `<` followed by code instead."""
+        inner = self.frames[-1] if self.frames else _QUERY
+        after_value = (self.prev in _VALUE_KINDS and self.prev_text != "DISTINCT") or (
+            self.prev == "o" and self.prev_last in ")]"
+        )
+        if (inner == _EXPRESSION and after_value) or (start and self.text[start - 1] == "<"):
+            if self.ambiguous_at is None and ("'" in token or "#" in token):
+                self.ambiguous_at = start
+            self.hidden += token.count("(") + token.count("[")
+            self.deepest = max(self.deepest, self.depth + self.hidden)
 
 
 def _opened_by(frames: list[int], prev: str, prev_text: str, before_word: str) -> int:
@@ -363,21 +323,6 @@ def check_analysis(analysis: Analysis, service_allow_list: Sequence[str]) -> Ope
                 + "."
             )
     return analysis.operation
-
-
-def map_iris(text: str, mapping: Callable[[str], str]) -> str:
-    """`text` with every IRI token passed through `mapping` (strings, comments untouched).
-
-    The IRI is compared in its written form (escapes are left as they are), so a query
-    that spells the public URL with \\u escapes is not rewritten.
-    """
-    out: list[str] = []
-    for token in tokens(text):
-        if token.kind is Kind.IRI:
-            out.append("<" + mapping(token.text[1:-1]) + ">")
-        else:
-            out.append(token.text)
-    return "".join(out)
 
 
 def require_text(raw: bytes) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from ctc_kg import iris
-from ctc_kg.store.querytext import map_iris
+from ctc_kg.store.sparqltokens import map_iris
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ the process."""
 from __future__ import annotations
 
 import pytest
-from ctc_kg.store.bounded import MAX_ROWS, rows_bound, shape
+from ctc_kg.store.bounded import MAX_ROWS, rows_bound
 from ctc_kg.store.degrees import Degrees
+from ctc_kg.store.queryshape import shape
 from ctc_kg.store.querytext import KEPT_TOKENS_UP_TO, analyse
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

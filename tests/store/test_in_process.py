@@ -13,8 +13,9 @@ from ctc_kg.content.names import prefixes
 from ctc_kg.errors import QueryTimeoutError
 from ctc_kg.store import degrees
 from ctc_kg.store.base import QueryRequest
-from ctc_kg.store.bounded import MAX_ROWS, rows_bound, shape
+from ctc_kg.store.bounded import MAX_ROWS, rows_bound
 from ctc_kg.store.embedded import EmbeddedStore
+from ctc_kg.store.queryshape import shape
 from ctc_kg.store.querytext import analyse
 
 from tests.backends import BASE

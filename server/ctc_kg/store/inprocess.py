@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ctc_kg.store import bounded, degrees
+from ctc_kg.store import bounded, degrees, queryshape
 from ctc_kg.store.querytext import Analysis, Operation
 from ctc_kg.store.worker import Worker, open_for_queries
 
@@ -54,7 +54,7 @@ class InProcess:
             return None
         if message.get("default_graphs") or message.get("named_graphs"):
             return None
-        found = bounded.shape(text, analysis.tokens or None)
+        found = queryshape.shape(text, analysis.tokens or None)
         return None if found is None else bounded.rows_bound(found, self.degrees)
 
     def answer(

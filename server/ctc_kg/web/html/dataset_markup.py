@@ -23,11 +23,6 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SDO
 from rdflib.term import Node
 
 
-def _name(graph: Graph, index: QuadIndex, node: Node, target: Node) -> None:
-    for label in index.objects(node, SDO.name) or index.objects(node, RDFS.label):
-        graph.add((target, SDO.name, label))
-
-
 def dataset_markup(
     index: QuadIndex,
     dataset_iri: str,
@@ -39,57 +34,88 @@ def dataset_markup(
 
     `coverage` is (temporal coverage, host cities) as counted over the whole graph; by
     default both are computed from the index."""
-
-    def public(node: Node) -> Node:
-        return URIRef(public_iri(str(node))) if isinstance(node, URIRef) else node
-
-    graph = Graph()
-    dataset = URIRef(dataset_iri)
-    me = public(dataset)
-    graph.add((me, RDF.type, SDO.Dataset))
-    graph.add((me, SDO.url, URIRef(public_iri(base_iri))))
-    for text in index.objects(dataset, DCTERMS.description):
-        graph.add((me, SDO.description, text))
-    for value in index.objects(dataset, DCTERMS.license):
-        graph.add((me, SDO.license, public(value)))
-    for value in index.objects(dataset, DCTERMS.modified):
-        graph.add((me, SDO.dateModified, value))
-    for value in index.objects(dataset, DCTERMS.language):
-        graph.add((me, SDO.inLanguage, Literal(str(value))))
-    for key, target in ((DCTERMS.creator, SDO.creator), (DCTERMS.publisher, SDO.publisher)):
-        for agent in index.objects(dataset, key):
-            graph.add((me, target, public(agent)))
-            graph.add((public(agent), RDF.type, SDO.Organization))
-            _name(graph, index, agent, public(agent))
-    for distribution in index.objects(dataset, DCAT.distribution):
-        if index.objects(distribution, DCAT.compressFormat):
-            continue  # the uncompressed file is listed; its .gz beside it is the same data
-        node = public(distribution)
-        graph.add((me, SDO.distribution, node))
-        graph.add((node, RDF.type, SDO.DataDownload))
-        for url in index.objects(distribution, DCAT.downloadURL):
-            graph.add((node, SDO.contentUrl, public(url)))
-        for media in index.objects(distribution, DCAT.mediaType):
-            graph.add(
-                (node, SDO.encodingFormat, Literal(str(media).removeprefix(IANA_MEDIA_TYPES)))
-            )
-        for title in index.objects(distribution, DCTERMS.title):
-            graph.add((node, SDO.name, title))
+    markup = _Markup(index, URIRef(dataset_iri), public_iri)
+    markup.dataset(base_iri)
+    markup.distributions()
     if coverage is None:
         coverage = (temporal_coverage(index, base_iri), tuple(host_cities(index, base_iri)))
-    period, cities = coverage
-    if period is not None:
-        graph.add((me, SDO.temporalCoverage, Literal(f"{period[0]}/{period[1]}")))
-    for city in sorted(cities)[:HOST_CITIES]:
-        graph.add((me, SDO.spatialCoverage, public(city)))
-        graph.add((public(city), RDF.type, SDO.Place))
-        _name(graph, index, city, public(city))
-        for same in index.objects(city, OWL.sameAs):
-            graph.add((public(city), SDO.sameAs, same))
-    for source in index.objects(dataset, DCTERMS.source):
-        graph.add((me, SDO.isBasedOn, public(source)))
-        graph.add((public(source), RDF.type, SDO.CreativeWork))
-        _name(graph, index, source, public(source))
-        for url in index.objects(source, SDO.url):
-            graph.add((public(source), SDO.url, url))
-    return graph
+    markup.coverage(*coverage)
+    markup.sources()
+    return markup.graph
+
+
+class _Markup:
+    """The schema.org graph being written about `dataset` from the DCAT in `index`."""
+
+    def __init__(self, index: QuadIndex, dataset: URIRef, public_iri: Callable[[str], str]) -> None:
+        self.index = index
+        self.graph = Graph()
+        self.data_iri = dataset  # as the data names it
+        self.public_iri = public_iri
+        self.me = self.public(dataset)
+
+    def public(self, node: Node) -> Node:
+        return URIRef(self.public_iri(str(node))) if isinstance(node, URIRef) else node
+
+    def add(self, subject: Node, predicate: URIRef, value: Node) -> None:
+        self.graph.add((subject, predicate, value))
+
+    def named(self, node: Node, kind: URIRef) -> Node:
+        """`node`'s public IRI, typed `kind` and named as the data names it."""
+        target = self.public(node)
+        self.add(target, RDF.type, kind)
+        for label in self.index.objects(node, SDO.name) or self.index.objects(node, RDFS.label):
+            self.add(target, SDO.name, label)
+        return target
+
+    def dataset(self, base_iri: str) -> None:
+        """The Dataset itself: its URL, description, licence, dates, languages and agents."""
+        index, dataset, me = self.index, self.data_iri, self.me
+        self.add(me, RDF.type, SDO.Dataset)
+        self.add(me, SDO.url, URIRef(self.public_iri(base_iri)))
+        for text in index.objects(dataset, DCTERMS.description):
+            self.add(me, SDO.description, text)
+        for value in index.objects(dataset, DCTERMS.license):
+            self.add(me, SDO.license, self.public(value))
+        for value in index.objects(dataset, DCTERMS.modified):
+            self.add(me, SDO.dateModified, value)
+        for value in index.objects(dataset, DCTERMS.language):
+            self.add(me, SDO.inLanguage, Literal(str(value)))
+        for key, target in ((DCTERMS.creator, SDO.creator), (DCTERMS.publisher, SDO.publisher)):
+            for agent in index.objects(dataset, key):
+                self.add(me, target, self.public(agent))
+                self.named(agent, SDO.Organization)
+
+    def distributions(self) -> None:
+        """The dumps as `DataDownload`s."""
+        index = self.index
+        for distribution in index.objects(self.data_iri, DCAT.distribution):
+            if index.objects(distribution, DCAT.compressFormat):
+                continue  # the uncompressed file is listed; its .gz beside it is the same data
+            node = self.public(distribution)
+            self.add(self.me, SDO.distribution, node)
+            self.add(node, RDF.type, SDO.DataDownload)
+            for url in index.objects(distribution, DCAT.downloadURL):
+                self.add(node, SDO.contentUrl, self.public(url))
+            for media in index.objects(distribution, DCAT.mediaType):
+                media_type = str(media).removeprefix(IANA_MEDIA_TYPES)
+                self.add(node, SDO.encodingFormat, Literal(media_type))
+            for title in index.objects(distribution, DCTERMS.title):
+                self.add(node, SDO.name, title)
+
+    def coverage(self, period: tuple[Literal, Literal] | None, cities: tuple[URIRef, ...]) -> None:
+        if period is not None:
+            self.add(self.me, SDO.temporalCoverage, Literal(f"{period[0]}/{period[1]}"))
+        for city in sorted(cities)[:HOST_CITIES]:
+            self.add(self.me, SDO.spatialCoverage, self.public(city))
+            place = self.named(city, SDO.Place)
+            for same in self.index.objects(city, OWL.sameAs):
+                self.add(place, SDO.sameAs, same)
+
+    def sources(self) -> None:
+        """The documents the dataset is based on."""
+        for source in self.index.objects(self.data_iri, DCTERMS.source):
+            self.add(self.me, SDO.isBasedOn, self.public(source))
+            work = self.named(source, SDO.CreativeWork)
+            for url in self.index.objects(source, SDO.url):
+                self.add(work, SDO.url, url)

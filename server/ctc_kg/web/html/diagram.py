@@ -49,84 +49,106 @@ def _classes_of(index: QuadIndex, node: Node) -> list[URIRef]:
 
 
 def ontology_dot(index: QuadIndex, base_iri: str, lang: str) -> str:
+    """The DOT source of the ontology's diagram, labels in `lang`."""
     namespace = str(ontology_namespace(base_iri))
-    known = prefixes(base_iri)
+    drawing = _Drawing(index, namespace, prefixes(base_iri), lang)
+    classes = _defined(index, namespace, (OWL.Class, RDFS.Class))
+    drawing.nodes.update({cls: [] for cls in classes})
+    drawing.add_subclass_links(classes)
+    for prop in _defined(index, namespace, (OWL.ObjectProperty, OWL.DatatypeProperty)):
+        drawing.add_property(prop)
+    return drawing.dot()
 
-    def name(term: URIRef) -> str:
-        if str(term).startswith(namespace):
-            return label(index, term, lang)
-        return curie(str(term), known) or str(term)
 
-    ours = sorted(
+def _defined(index: QuadIndex, namespace: str, types: tuple[URIRef, ...]) -> list[URIRef]:
+    """The terms of the ontology's namespace typed with one of `types`, sorted by IRI."""
+    return sorted(
         {
             s
             for s, p, o in index.triples()
             if p == RDF.type
-            and o in (OWL.Class, RDFS.Class)
+            and o in types
             and isinstance(s, URIRef)
             and str(s).startswith(namespace)
         },
         key=str,
     )
-    properties = sorted(
-        {
-            s
-            for s, p, o in index.triples()
-            if p == RDF.type
-            and o in (OWL.ObjectProperty, OWL.DatatypeProperty)
-            and isinstance(s, URIRef)
-            and str(s).startswith(namespace)
-        },
-        key=str,
-    )
-    nodes: dict[URIRef, list[str]] = {c: [] for c in ours}
-    edges: list[str] = []
-    for cls in ours:
-        for parent in index.objects(cls, RDFS.subClassOf):
-            if isinstance(parent, URIRef):
-                nodes.setdefault(parent, [])
-                edges.append(
-                    f"{quote(str(cls))} -> {quote(str(parent))} [arrowhead=empty, style=dashed]"
-                )
-    for prop in properties:
+
+
+@dataclass
+class _Drawing:
+    """The boxes (each with its datatype properties' lines) and arrows being drawn."""
+
+    index: QuadIndex
+    namespace: str
+    known: dict[str, str]
+    lang: str
+    nodes: dict[URIRef, list[str]] = field(default_factory=dict)
+    edges: list[str] = field(default_factory=list)
+
+    def name(self, term: URIRef) -> str:
+        """Our terms by their label, others by their CURIE (or IRI)."""
+        if str(term).startswith(self.namespace):
+            return label(self.index, term, self.lang)
+        return curie(str(term), self.known) or str(term)
+
+    def add_subclass_links(self, classes: list[URIRef]) -> None:
+        for cls in classes:
+            for parent in self.index.objects(cls, RDFS.subClassOf):
+                if isinstance(parent, URIRef):
+                    self.nodes.setdefault(parent, [])
+                    self.edges.append(
+                        f"{quote(str(cls))} -> {quote(str(parent))} [arrowhead=empty, style=dashed]"
+                    )
+
+    def add_property(self, prop: URIRef) -> None:
+        """An object property as arrows from each domain to each range; a datatype
+        property as a line in each domain's box."""
+        index = self.index
         domains = [d for n in index.objects(prop, RDFS.domain) for d in _classes_of(index, n)]
         ranges = [r for n in index.objects(prop, RDFS.range) for r in _classes_of(index, n)]
         is_object = OWL.ObjectProperty in index.objects(prop, RDF.type)
+        name = self.name(prop)
         for domain in domains:
-            nodes.setdefault(domain, [])
+            self.nodes.setdefault(domain, [])
             if is_object:
                 for target in ranges:
-                    nodes.setdefault(target, [])
-                    edges.append(
+                    self.nodes.setdefault(target, [])
+                    self.edges.append(
                         f"{quote(str(domain))} -> {quote(str(target))} "
-                        f"[label={quote(name(prop))}, URL={quote('#' + local_name(str(prop)))}]"
+                        f"[label={quote(name)}, URL={quote('#' + local_name(str(prop)))}]"
                     )
             else:
-                range_names = ", ".join(name(r) for r in ranges)
-                nodes[domain].append(f"{name(prop)}: {range_names}" if range_names else name(prop))
-    lines = [
-        "digraph ontology {",
-        "  graph [rankdir=LR, bgcolor=transparent, fontname=" + quote(_FONT) + "];",
-        '  node [shape=box, style="rounded,filled", fillcolor="#f3f6fa", color="#34558b", '
-        "fontname=" + quote(_FONT) + ", fontsize=11];",
-        '  edge [color="#34558b", fontname=' + quote(_FONT) + ", fontsize=9];",
-    ]
-    for node in sorted(nodes, key=str):
-        attributes = []
-        title = name(node)
-        if nodes[node]:
-            attributes.append("label=" + _left_lines([title, *sorted(nodes[node])]))
+                range_names = ", ".join(self.name(r) for r in ranges)
+                self.nodes[domain].append(f"{name}: {range_names}" if range_names else name)
+
+    def node_attributes(self, node: URIRef) -> list[str]:
+        """A box: ours link to their section of the page, others are dashed."""
+        title = self.name(node)
+        if self.nodes[node]:
+            attributes = ["label=" + _left_lines([title, *sorted(self.nodes[node])])]
         else:
-            attributes.append("label=" + quote(title))
-        if str(node).startswith(namespace):
+            attributes = ["label=" + quote(title)]
+        if str(node).startswith(self.namespace):
             attributes.append("URL=" + quote("#" + local_name(str(node))))
             attributes.append("tooltip=" + quote(title))
         else:
             attributes.append('fillcolor="#ffffff", style="rounded,dashed"')
-        lines.append(f"  {quote(str(node))} [{', '.join(attributes)}];")
-    lines += [f"  {edge};" for edge in sorted(set(edges))]
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        return attributes
+
+    def dot(self) -> str:
+        lines = [
+            "digraph ontology {",
+            "  graph [rankdir=LR, bgcolor=transparent, fontname=" + quote(_FONT) + "];",
+            '  node [shape=box, style="rounded,filled", fillcolor="#f3f6fa", color="#34558b", '
+            "fontname=" + quote(_FONT) + ", fontsize=11];",
+            '  edge [color="#34558b", fontname=' + quote(_FONT) + ", fontsize=9];",
+        ]
+        for node in sorted(self.nodes, key=str):
+            lines.append(f"  {quote(str(node))} [{', '.join(self.node_attributes(node))}];")
+        lines += [f"  {edge};" for edge in sorted(set(self.edges))]
+        lines.append("}")
+        return "\n".join(lines) + "\n"
 
 
 _SIZE = re.compile(r'\s(width|height)="[^"]*"')

@@ -14,11 +14,12 @@ from urllib.parse import parse_qsl
 
 from ctc_kg.errors import BadRequestError, ForbiddenError, UnsupportedMediaTypeError
 from ctc_kg.formats import Format
-from ctc_kg.store.base import QueryRequest
+from ctc_kg.store.base import QueryRequest, QueryResponse
 from ctc_kg.store.querytext import Operation, analyse, require_text
 from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.service_description import service_description
-from ctc_kg.web.site import site
+from ctc_kg.web.site import Site, site
 from flask import Blueprint, Request, Response, request
 
 bp = Blueprint("sparql", __name__)
@@ -119,37 +120,26 @@ def _query(protocol: ProtocolRequest) -> Response:
     assert protocol.query is not None
     text = iri_map.query_inward(protocol.query)
     analysis = analyse(text)  # once: it travels with the request to the store
-    operation = analysis.operation
-    results_fmt, graph_fmt, page = _answer_formats(operation, protocol.override)
+    results_fmt, graph_fmt, page = _answer_formats(analysis.operation, protocol.override)
     etag = None
     if request.method == "GET":
-        etag = http.etag_for(
-            state.data_version().tag,
-            iri_map.public,
-            request.query_string.decode("latin-1"),
-            http.variant(request, conneg.HTML) if page else "",
-            results_fmt.name if results_fmt else "",
-            graph_fmt.name if graph_fmt else "",
-        )
+        etag = _query_etag(state, iri_map, page, results_fmt, graph_fmt)
         if http.not_modified(request, etag, None):
             return _not_modified(etag, conneg.HTML if page else None)
-    pivot_results = results_fmt is not None and not iri_map.identity and not page
-    pivot_graph = graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map) and not page
+    plan = _Plan(
+        results_fmt,
+        graph_fmt,
+        page,
+        pivot_results=results_fmt is not None and not iri_map.identity and not page,
+        pivot_graph=graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map) and not page,
+    )
     max_rows = state.settings.max_result_rows if state.settings.max_result_rows > 0 else None
     with state.query_slot():
         answer = state.store.query(
             QueryRequest(
                 text=text,
-                results_media_type=(
-                    render.RESULTS_PIVOT.media_type
-                    if pivot_results
-                    else (results_fmt.media_type if results_fmt else None)
-                ),
-                graph_media_type=(
-                    render.GRAPH_PIVOT.media_type
-                    if pivot_graph
-                    else (graph_fmt.media_type if graph_fmt else None)
-                ),
+                results_media_type=plan.results_media_type(),
+                graph_media_type=plan.graph_media_type(),
                 default_graph_uris=tuple(iri_map.inward(g) for g in protocol.default_graphs),
                 named_graph_uris=tuple(iri_map.inward(g) for g in protocol.named_graphs),
                 base_iri=state.settings.base_iri + "sparql",
@@ -157,26 +147,77 @@ def _query(protocol: ProtocolRequest) -> Response:
                 analysis=analysis,
             )
         )
-    if answer.form.returns_graph:
-        assert graph_fmt is not None
-        fmt = graph_fmt
-        body = answer.body
-        if pivot_graph:
-            quads = render.quads_of(body, render.GRAPH_PIVOT)
-            body = render.graph(quads, fmt, iri_map, state.prefixes)
-    else:
-        assert results_fmt is not None
-        fmt = results_fmt
-        body = render.results(answer.body, fmt, iri_map) if pivot_results else answer.body
+    body, fmt = _public_answer(state, iri_map, plan, answer)
     if page:
         cut = max_rows if answer.truncated else None
         body = pages.sparql_results(iri_map, protocol.query, body, answer.form.returns_graph, cut)
         fmt = conneg.HTML
+    return _query_response(body, fmt, max_rows if answer.truncated else None, etag)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The formats a query's answer is given in (results or graph; `page`: as the editor
+    page) and whether the store answers in the pivot format instead, to be rendered
+    again with public IRIs."""
+
+    results: Format | None
+    graph: Format | None
+    page: bool
+    pivot_results: bool
+    pivot_graph: bool
+
+    def results_media_type(self) -> str | None:
+        if self.pivot_results:
+            return render.RESULTS_PIVOT.media_type
+        return self.results.media_type if self.results else None
+
+    def graph_media_type(self) -> str | None:
+        if self.pivot_graph:
+            return render.GRAPH_PIVOT.media_type
+        return self.graph.media_type if self.graph else None
+
+
+def _query_etag(
+    state: Site, iri_map: IriMap, page: bool, results: Format | None, graph: Format | None
+) -> str:
+    """A GET query's validator: the data version, the public base, the query string and
+    the formats (and the page's variant)."""
+    return http.etag_for(
+        state.data_version().tag,
+        iri_map.public,
+        request.query_string.decode("latin-1"),
+        http.variant(request, conneg.HTML) if page else "",
+        results.name if results else "",
+        graph.name if graph else "",
+    )
+
+
+def _public_answer(
+    state: Site, iri_map: IriMap, plan: _Plan, answer: QueryResponse
+) -> tuple[bytes, Format]:
+    """The store's answer in the format asked, rendered again with public IRIs when the
+    store answered in the pivot format."""
+    if answer.form.returns_graph:
+        assert plan.graph is not None
+        if plan.pivot_graph:
+            quads = render.quads_of(answer.body, render.GRAPH_PIVOT)
+            return render.graph(quads, plan.graph, iri_map, state.prefixes), plan.graph
+        return answer.body, plan.graph
+    assert plan.results is not None
+    if plan.pivot_results:
+        return render.results(answer.body, plan.results, iri_map), plan.results
+    return answer.body, plan.results
+
+
+def _query_response(
+    body: bytes | str, fmt: Format, truncated_at: int | None, etag: str | None
+) -> Response:
     response = Response(body, status=200)
     http.negotiated(response, fmt)
-    if answer.truncated:
+    if truncated_at is not None:
         # Never a silent cut: the client is told the answer stops at the limit.
-        response.headers[TRUNCATED_HEADER] = f"true; limit={max_rows}"
+        response.headers[TRUNCATED_HEADER] = f"true; limit={truncated_at}"
     if etag is not None:
         http.validators(response, etag)
     else:

@@ -24,6 +24,7 @@ tests/web/test_limits.py):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -93,6 +94,7 @@ def analyse(text: str) -> Analysis:
 
 def _analyse(text: str) -> Analysis:
     reading = _Reading(text)
+    read = reading.read
     scanned: list[tuple[str, str]] = []
     keep = len(text) <= KEPT_TOKENS_UP_TO  # a megabyte of tokens is not kept
     for match in SIGNIFICANT_TOKEN.finditer(text):
@@ -104,7 +106,7 @@ def _analyse(text: str) -> Analysis:
             scanned.append((group, token))
         if group == "u":  # an unterminated string: the rest is opaque
             break
-        reading.read(group, token, match.start(group))
+        read(group, token, match)
     return reading.analysis(tuple(scanned))
 
 
@@ -150,8 +152,8 @@ class _Reading:
         # `{` follows, after at most [SILENT] and a target; 1: next, 2: `{` next, 3: a target.
         self.glued = 0
 
-    def read(self, group: str, token: str, start: int) -> None:
-        """One significant token (`significant`'s group and text) starting at `start`."""
+    def read(self, group: str, token: str, match: re.Match[str]) -> None:
+        """One significant token: `significant`'s group and text, and its match."""
         word = token.upper() if group == "w" else ""
         if self.glued:
             self._follow_glued_service(group, token, word)
@@ -162,7 +164,7 @@ class _Reading:
         elif group == "o":
             self._punctuation(token)
         elif group == "i":
-            self._iri(token, start)
+            self._iri(token, match.start(group))
         elif (
             group == "p"
             and "SERVICE" in token.upper()
@@ -228,7 +230,7 @@ class _Reading:
 
     def _punctuation(self, token: str) -> None:
         """A run of punctuation: the brackets it opens and closes."""
-        frames = self.frames
+        frames, depth, deepest, hidden = self.frames, self.depth, self.deepest, self.hidden
         kind, kind_text, kind_before = self.prev, self.prev_text, self.before_word
         for char in token:
             if char in "({[":
@@ -236,13 +238,15 @@ class _Reading:
                     frames.append(_opened_by(frames, kind, kind_text, kind_before))
                 else:
                     frames.append(_PATTERN)
-                self.depth += 1
-                self.deepest = max(self.deepest, self.depth + self.hidden)
+                depth += 1
+                if depth + hidden > deepest:
+                    deepest = depth + hidden
             elif char in ")}]":
-                self.depth -= 1
+                depth -= 1
                 if frames:
                     frames.pop()
             kind, kind_text, kind_before = "o", "", ""
+        self.depth, self.deepest = depth, deepest
         self.prev_last = token[-1]
 
     def _iri(self, token: str, start: int) -> None:

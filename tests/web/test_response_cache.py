@@ -12,6 +12,7 @@ from ctc_kg.store.base import Description, Health, QueryRequest, QueryResponse, 
 from ctc_kg.store.version import DataVersion
 from ctc_kg.web.app import create_app
 from ctc_kg.web.response_cache import ResponseCache
+from ctc_kg.web.site import Site
 from flask import Flask
 
 from tests.web.conftest import BASE, World, embedded_only, web_settings
@@ -60,7 +61,37 @@ def test_each_accepted_format_gets_its_own_representation(fresh_app):
         json.loads(jsonld.data)
         assert html.mimetype == "text/html"
         assert default.status_code == 200
-    assert cache_of(fresh_app).hits == 4
+        assert default.data == html.data  # no Accept: the page, the same stored answer
+    assert cache_of(fresh_app).hits == 5
+
+
+@embedded_only
+def test_ways_of_asking_for_one_representation_share_one_stored_answer(world: World):
+    """Regression: a description was made again for each spelling of Accept and
+    Accept-Language (and kept twice: the response cache, and Site.cached behind it)."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    spellings = [
+        "text/turtle",
+        "text/turtle;q=1.0, */*;q=0.1",
+        "application/x-turtle",
+        "text/turtle, application/x-unknown;q=0.5",
+    ]
+    answers = {client.get(MEETING, headers={"Accept": accept}).data for accept in spellings}
+    assert len(answers) == 1
+    graph = rdflib.Graph().parse(data=next(iter(answers)), format="turtle")
+    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
+    pages = {
+        client.get(MEETING, headers={"Accept": "text/html", "Accept-Language": language}).data
+        for language in ("fr", "fr-FR,fr;q=0.9,en;q=0.8", "fr-CA, de;q=0.5")
+    }
+    assert len(pages) == 1
+    assert b'lang="fr"' in next(iter(pages))
+    assert store.described == 2  # once as Turtle, once for the French page
+    jsonld = client.get(MEETING, headers={"Accept": "application/ld+json"})
+    assert jsonld.mimetype == "application/ld+json"  # another format is not shared
+    assert store.described == 3
 
 
 @embedded_only
@@ -205,3 +236,25 @@ def test_a_new_data_version_is_never_answered_from_the_caches(world: World):
         "If-None-Match": asked.headers["ETag"],
     }
     assert client.get(query, headers=conditional).status_code == 200
+
+
+@embedded_only  # the version is the test's, whatever store answers
+def test_values_made_from_the_data_never_outlive_its_version(world: World):
+    """Regression: Site.cached kept the landing page's and the vocabulary's indexes of
+    every data version a remote store had been reloaded to, until the LRU pushed them
+    out (their keys named the version, so they were never served, only kept)."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    state: Site = app.extensions["ctc_kg"]
+    assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
+    with app.test_request_context("/"):
+        first = state.data_version().tag
+    made_from_data = [key for key in state._cache if first in key]
+    assert made_from_data  # the landing page's index
+    store.current = DataVersion("second")
+    page = client.get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert not [key for key in state._cache if first in key]
+    with app.test_request_context("/"):
+        assert [key for key in state._cache if state.data_version().tag in key]

@@ -29,6 +29,7 @@ from ctc_kg.web import (
     dumps,
     fragments,
     http,
+    i18n,
     memento,
     pages,
     resources,
@@ -72,7 +73,9 @@ def create_app(
     app.before_request(_preflight)
     app.after_request(_cors)
     # Answers are kept per data version (a remote store is reloaded in place by
-    # `ctc-kg load` while the server runs): a new version empties the cache.
+    # `ctc-kg load` while the server runs): a new version empties the cache. They are
+    # keyed on what the app takes from Accept and Accept-Language (conneg, i18n), so a
+    # representation is made once per version however clients ask for it.
     # Compression sits inside the cache (an answer is gzipped once, then kept), and the
     # Accept-Encoding it keys on is reduced outside it (web.compression). Answers of
     # known, bounded length leave Flask in one piece (response_cache.in_one_piece).
@@ -81,6 +84,10 @@ def create_app(
             compression.Compressor(in_one_piece(app.wsgi_app)),
             max_bytes=settings.response_cache_bytes,
             version=lambda environ: _version_tag(site, environ),
+            reduced={
+                "HTTP_ACCEPT": conneg.accept_signature,
+                "HTTP_ACCEPT_LANGUAGE": i18n.header_language,
+            },
         )
     )
     return app

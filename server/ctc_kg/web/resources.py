@@ -74,15 +74,6 @@ class Representation:
     cut_at: int | None = None  # a description cut at this many incoming links
 
 
-def _remembered(
-    state: Site, key: tuple[str, ...], make: Callable[[], Representation]
-) -> Representation:
-    """A representation computed once per data version; unknown IRIs raise inside `make`
-    and are never remembered."""
-    found: Representation = state.cached((state.data_version().tag, *key), make)
-    return found
-
-
 def _dataset_description(state: Site, iri_map: IriMap) -> list[ox.Quad]:
     """The VoID + DCAT description as served (web.published: the checksums and sizes of
     the files under this public base), with the links to the dataset's releases."""
@@ -138,10 +129,7 @@ def profile(token: str) -> Response:
         quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    def remembered() -> Representation:
-        return _remembered(state, ("profile", iri_map.public, token, fmt.name), make)
-
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, remembered)
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
 
 
 @bp.route("/<path:path>", methods=["GET"])
@@ -164,7 +152,7 @@ def _current(path: str) -> Response:
     offered = conneg.PROFILE_FORMATS[chosen.token]
     fmt = _negotiate(offered)
 
-    def describe() -> Representation:
+    def make() -> Representation:
         if chosen is not profiles.FULL:
             found = _described(state, iri_map, iri, render.GRAPH_PIVOT.media_type)
             quads = render.quads_of(found.body, render.GRAPH_PIVOT)
@@ -180,10 +168,6 @@ def _current(path: str) -> Response:
             return Representation(pages.resource(iri_map, iri, quads, found.cut_at), found.cut_at)
         body = render.graph(quads, fmt, iri_map, state.prefixes, about=iri)
         return Representation(body, found.cut_at)
-
-    def make() -> Representation:
-        key = ("resource", iri_map.public, iri, _variant(fmt), chosen.token)
-        return _remembered(state, key, describe)
 
     return _respond(state, iri_map, iri, fmt, offered, make, chosen)
 
@@ -207,7 +191,7 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
     public = iri_map.public
     url = iri_map.outward(iri)
 
-    def listed() -> Representation:
+    def make() -> Representation:
         _described(state, iri_map, iri, conneg.NTRIPLES.media_type)
         offered = {p.token: p.media_types for p in profiles.PROFILES}
         default = (profiles.DEFAULT.token, profiles.DEFAULT.media_types[0])
@@ -216,10 +200,6 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
         graph = profiles.describe_alternates(state.settings.base_iri, iri, offered, default)
         quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
-
-    def make() -> Representation:
-        key = ("alternates", public, iri, _variant(fmt))
-        return _remembered(state, key, listed)
 
     response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make)
     response.headers["Link"] = http.alternates_link(None, None, url, public)

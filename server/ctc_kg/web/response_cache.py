@@ -14,7 +14,11 @@ What it stores: 200 answers to GET with an `ETag`, a `Content-Length` of at most
 The key is the request target (path and query string), the `Host` and
 `X-Forwarded-*` headers (they can change the public IRIs in an answer), and the values
 of the request headers the answer's `Vary` names (the answer decides: conneg sets
-`Vary: Accept`, pages add `Accept-Language`). Requests it never answers, passing them
+`Vary: Accept`, pages add `Accept-Language`), each value reduced to what the app takes
+from it when a reduction is given (`reduced`: web.app gives the format each Accept
+header chooses from every route's formats, and the language an Accept-Language header
+chooses, so two ways of asking for the same representation share one stored answer).
+Requests it never answers, passing them
 to the app: other methods, conditional or range requests (the app computes 304s and
 knows `Last-Modified`), requests with `Authorization` or `Cookie`, requests whose data
 version cannot be known (`version` gives None). The total size is bounded (`max_bytes`);
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +66,9 @@ class _Entry:
 # For one request target: answers by the `Vary` of the answer (the WSGI names of the request
 # headers it varies on: a page varies on Accept-Language too, other formats on Accept only),
 # then by those headers' values in the request.
-_Variants = dict[tuple[str, ...], dict[tuple[str | None, ...], _Entry]]
+_Variants = dict[tuple[str, ...], dict[tuple[Hashable, ...], _Entry]]
+#: For a WSGI header name: what of its value an answer depends on (web.app).
+Reductions = Mapping[str, Callable[[str | None], Hashable]]
 
 
 class ResponseCache:
@@ -75,9 +81,11 @@ class ResponseCache:
         max_bytes: int,
         max_entry_bytes: int = 1 << 20,
         version: Callable[[dict[str, Any]], str | None] = lambda environ: "",
+        reduced: Reductions | None = None,
     ) -> None:
         self.app = app
         self.version = version
+        self.reduced: Reductions = reduced or {}
         self._current: str | None = None  # the data version of the stored answers
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
@@ -123,7 +131,7 @@ class ResponseCache:
             if variants is None:
                 return None
             for vary, answers in variants.items():
-                entry = answers.get(_values(environ, vary))
+                entry = answers.get(self._values(environ, vary))
                 if entry is not None:
                     self._targets.move_to_end(target)
                     self.hits += 1
@@ -177,7 +185,7 @@ class ResponseCache:
             if version != self._current:  # made under a version another request replaced
                 return
             answers = self._targets.setdefault(target, {}).setdefault(vary, {})
-            key = _values(environ, vary)
+            key = self._values(environ, vary)
             if key in answers:
                 return
             answers[key] = entry
@@ -187,6 +195,14 @@ class ResponseCache:
             while self._bytes > self.max_bytes and self._targets:
                 oldest, _ = self._targets.popitem(last=False)
                 self._bytes -= self._sizes.pop(oldest, 0)
+
+    def _values(self, environ: dict[str, Any], names: tuple[str, ...]) -> tuple[Hashable, ...]:
+        """The key of the headers `names` in a request: each value, or what the app takes
+        from it (`reduced`); None for an absent one (not the same as empty) otherwise."""
+        return tuple(
+            self.reduced[name](environ.get(name)) if name in self.reduced else environ.get(name)
+            for name in names
+        )
 
 
 def _cacheable_request(environ: dict[str, Any]) -> bool:
@@ -227,11 +243,6 @@ def _read_all(body: Iterable[bytes]) -> bytes:
         close = getattr(body, "close", None)
         if close is not None:
             close()
-
-
-def _values(environ: dict[str, Any], names: tuple[str, ...]) -> tuple[str | None, ...]:
-    """The values of the headers `names` (None for an absent one: not the same as empty)."""
-    return tuple(environ.get(name) for name in names)
 
 
 def _content_length(headers: Headers) -> int | None:

@@ -5,7 +5,7 @@ cut at that bound carries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -77,3 +77,32 @@ def named_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.NamedNode]:
             if isinstance(term, ox.NamedNode) and term not in seen:
                 seen.add(term)
                 yield term
+
+
+#: The subjects a document IRI stands for: `doc#x` for every `x` (the ontology's terms).
+HASH_SUBJECTS_QUERY = (
+    'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
+)
+
+
+@dataclass(frozen=True)
+class HashChildren:
+    """The subjects `doc#x` of one data version, grouped by `doc`: a document IRI such as
+    the ontology's is described with the terms it defines. A full scan of the subjects,
+    so made once per version (`version`: the store's data version tag) and replaced,
+    never patched, when the store answers from another version."""
+
+    version: str
+    groups: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, version: str, subjects: Iterable[str]) -> HashChildren:
+        groups: dict[str, list[str]] = {}
+        for subject in subjects:
+            document, _, fragment = subject.partition("#")
+            if fragment:
+                groups.setdefault(document, []).append(subject)
+        return cls(version, {document: tuple(found) for document, found in groups.items()})
+
+    def of_document(self, iri: str) -> tuple[str, ...]:
+        return self.groups.get(iri, ())

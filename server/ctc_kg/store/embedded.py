@@ -85,7 +85,9 @@ class EmbeddedStore(Store):
         self.timeout = timeout
         self.service_allow_list = tuple(service_allow_list)
         where = "memory" if in_memory else "disk"
-        self._pool = WorkerPool([str(directory), json.dumps(dict(prefixes)), where], workers)
+        # Each worker opens this version and builds what derives from it (store.worker).
+        arguments = [str(directory), json.dumps(dict(prefixes)), where, self._version.tag]
+        self._pool = WorkerPool(arguments, workers)
 
     def version(self) -> DataVersion:
         return self._version
@@ -121,10 +123,8 @@ class EmbeddedStore(Store):
             _raise(header)
         return QueryResponse(
             form=QueryForm(header["form"]),
-            media_type=header["media_type"],
             body=body,
             truncated=bool(header.get("truncated")),
-            row_count=header.get("rows"),
         )
 
     def describe(self, iri: str, media_type: str) -> Description | None:

@@ -50,7 +50,7 @@ class Settings:
     max_concurrent_queries: int = 4  # queries running at once per WSGI worker
     query_queue_timeout: float = 5.0  # seconds a query waits for a slot before 503
     response_cache_bytes: int = 64 * 1024 * 1024  # per worker; 0: no response cache
-    # Query processes copy the store into memory (3-5x faster queries, a copy per process)
+    # Query processes copy the store into memory (faster queries, a copy per process)
     # when the data has at most this many triples; 0: they always read it on disk.
     memory_store_max_triples: int = 300_000
     pid_file: Path | None = None  # `serve` writes its pid here; `reload` signals it

@@ -20,11 +20,11 @@ GRAPH_CONTENT_LIMIT = 10_000
 #: index order (embedded), the first by subject and predicate (remote, ORDER BY); the
 #: same on every request to one store, a different sample on the other backend. The
 #: real graph (data/, ontology, shapes) has at most 52 links into one IRI
-#: (sh:PropertyShape; 35 under the base, a source document), so nothing of it is cut. A
-#: hub of the 1M-quad benchmark graph (the committee: 29,353 links) gets 7,008 quads
-#: (0.5 MB of Turtle, 0.47 s on disk) instead of 205,479 (15 MB, 12 s); 1,000 referrers
-#: are ten times what its HTML page lists per property (web/html/bounds.py), and the page
-#: counts them all and links to the query that lists them (docs/operations.md).
+#: (sh:PropertyShape; 35 under the base, a source document), so nothing of it is cut; a
+#: hub of a large graph gets a description a few percent of its size
+#: (docs/performance.md). 1,000 referrers are ten times what its HTML page lists per
+#: property (web/html/bounds.py), and the page counts them all and links to the query
+#: that lists them (docs/operations.md).
 INCOMING_LINK_LIMIT = 1_000
 
 FOAF_PRIMARY_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"

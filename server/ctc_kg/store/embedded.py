@@ -5,8 +5,8 @@ pyoxigraph store; every worker opens it read-only (`Store.read_only`), so a repl
 worker is ready in a fraction of a second whatever the size of the data, and the
 operating system's page cache is shared by all of them. With `in_memory` (the server
 sets it for data of at most `memory_store_max_triples` triples) each worker copies the
-store into its own memory when it starts: queries run 3 to 5 times faster, for a copy of
-the data per worker and a replacement that takes the copy's time to be ready.
+store into its own memory when it starts: queries run faster (docs/performance.md), for
+a copy of the data per worker and a replacement that takes the copy's time to be ready.
 
 The default graph of a query is the RDF merge of all graphs (materialized once, when the
 store is written) unless the request names its own dataset (`default-graph-uri` /

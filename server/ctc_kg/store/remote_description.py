@@ -56,7 +56,7 @@ class RemoteDescriptions:
         When there are more incoming triples, the first `incoming_limit` by subject and
         predicate (ORDER BY ?s ?p) are kept: SPARQL promises the same answer on every
         request only to a query that orders its LIMIT (on Virtuoso the order costs about
-        a fifth more: docs/scale-out.md). The embedded store keeps the first in its index
+        a fifth more: docs/performance.md). The embedded store keeps the first in its index
         order instead (sorting there costs more than the rest of the description), so the
         two backends keep different samples of a hub, of the same size."""
         graphs = manifest.all_graphs if manifest else ()
@@ -74,7 +74,7 @@ class RemoteDescriptions:
     def _labels(self, mentioned: list[str], graphs: Sequence[str]) -> Iterator[ox.Quad]:
         """The labels of `mentioned`, asked in batches of one VALUES block of (resource,
         label property) pairs: Virtuoso does not use the product of two VALUES blocks as
-        an index lookup, so that form is many times slower (docs/scale-out.md)."""
+        an index lookup, so that form is many times slower (docs/performance.md)."""
         labels = [iri(p) for p in LABEL_PREDICATES]
         for start in range(0, len(mentioned), LABEL_BATCH):
             pairs = " ".join(

@@ -308,9 +308,8 @@ def write(path: str) -> int:
 
 def open_for_queries(path: str, in_memory: bool) -> ox.Store:
     """The store at `path`, read-only; or, `in_memory`, a copy of it in this process's
-    memory: pyoxigraph's in-memory store answers 3 to 5 times faster than its RocksDB
-    one (10k quads: a 50-row listing 16.5 -> 3.7 ms, counts per organization 27.6 ->
-    9.3 ms), at the cost of a copy of the data per query process."""
+    memory: pyoxigraph's in-memory store answers several times faster than its RocksDB
+    one (docs/performance.md), at the cost of a copy of the data per query process."""
     disk = ox.Store.read_only(path)
     if not in_memory:
         return disk

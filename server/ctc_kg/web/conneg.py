@@ -165,8 +165,8 @@ def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
 
 
 # Answers of `choose` for the Accept headers seen lately: clients send the same few headers
-# again and again, and parsing one costs more than the rest of a negotiation (a browser's
-# Accept: about 90 us, a memo hit a few). Keyed by value (the offered formats, the header,
+# again and again, and parsing one costs more than the rest of a negotiation
+# (docs/performance.md). Keyed by value (the offered formats, the header,
 # the override); cleared when full; long headers are not kept.
 _CHOSEN: dict[tuple[tuple[Format, ...], str | None, str | None], Format | None] = {}
 _CHOSEN_ENTRIES = 1024

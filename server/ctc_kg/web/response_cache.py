@@ -264,9 +264,8 @@ def in_one_piece(app: WSGIApp, max_bytes: int = ONE_PIECE_MAX_BYTES) -> WSGIApp:
 
     granian sends a list in one call; an iterator it drives from Rust, taking the GIL back
     for every chunk and for its end. Under load, with the request threads competing for the
-    GIL, that hand-over was the largest single cost of a SPARQL answer in a worker (23 % of
-    its GIL-held time, py-spy --gil, issue 16). Dumps and other large or unsized bodies are
-    still streamed."""
+    GIL, that hand-over was the largest single cost of a SPARQL answer in a worker (issue
+    16; docs/performance.md). Dumps and other large or unsized bodies are still streamed."""
 
     def one_piece(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         lengths: list[int | None] = []

@@ -55,7 +55,7 @@ class Site:
         self.prefixes = prefixes(self.settings.base_iri)
         # The slots as tokens in a SimpleQueue: a C-level get/put, where threading's
         # Semaphore runs a Condition in Python (a lock, a notify, a waiter list) on every
-        # query (issue 16: 8 % of a worker's GIL-held time in Condition.notify).
+        # query (issue 16; docs/performance.md).
         self._query_slots: queue.SimpleQueue[None] = queue.SimpleQueue()
         for _ in range(max(1, self.settings.max_concurrent_queries)):
             self._query_slots.put(None)

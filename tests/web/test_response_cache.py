@@ -258,3 +258,20 @@ def test_values_made_from_the_data_never_outlive_its_version(world: World):
     assert not [key for key in state._cache if first in key]
     with app.test_request_context("/"):
         assert [key for key in state._cache if state.data_version().tag in key]
+
+
+@embedded_only
+def test_a_browser_sending_its_domains_cookies_is_answered_from_the_cache(world: World):
+    """The description cache behind the response cache is gone: a request the response
+    cache passed by (it passed every request with a Cookie) made its description again."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client(use_cookies=False)  # else its own (empty) jar replaces Cookie
+    browser = {"Accept": "text/html", "Cookie": "_ga=GA1.2.3; consent=yes"}
+    first = client.get(MEETING, headers=browser)
+    second = client.get(MEETING, headers={**browser, "Cookie": "_ga=GA1.2.4"})
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data
+    assert "Set-Cookie" not in first.headers
+    assert store.described == 1
+    assert cache_of(app).hits == 1

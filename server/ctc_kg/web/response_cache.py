@@ -18,11 +18,12 @@ of the request headers the answer's `Vary` names (the answer decides: conneg set
 from it when a reduction is given (`reduced`: web.app gives the format each Accept
 header chooses from every route's formats, and the language an Accept-Language header
 chooses, so two ways of asking for the same representation share one stored answer).
-Requests it never answers, passing them
-to the app: other methods, conditional or range requests (the app computes 304s and
-knows `Last-Modified`), requests with `Authorization` or `Cookie`, requests whose data
-version cannot be known (`version` gives None). The total size is bounded (`max_bytes`);
-the least recently used answers go first.
+Requests it never answers, passing them to the app: other methods, conditional or range
+requests (the app computes 304s and knows `Last-Modified`), requests with
+`Authorization`, requests whose data version cannot be known (`version` gives None). A
+`Cookie` does not count: the app reads none (a browser sends the cookies of the site's
+domain, set by something else) and an answer that sets one is never stored. The total
+size is bounded (`max_bytes`); the least recently used answers go first.
 """
 
 from __future__ import annotations
@@ -45,7 +46,6 @@ _BYPASS = (
     "HTTP_IF_RANGE",
     "HTTP_RANGE",
     "HTTP_AUTHORIZATION",
-    "HTTP_COOKIE",
 )
 # Request headers that are always part of the key: they can change the public IRIs.
 _ALWAYS = (

@@ -275,3 +275,23 @@ def test_a_browser_sending_its_domains_cookies_is_answered_from_the_cache(world:
     assert "Set-Cookie" not in first.headers
     assert store.described == 1
     assert cache_of(app).hits == 1
+
+
+@embedded_only
+def test_a_head_is_answered_with_the_headers_of_the_stored_get(world: World):
+    """Link checkers send HEAD: with no description cache behind the response cache, each
+    HEAD made the description again."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    turtle = {"Accept": "text/turtle"}
+    head = client.head(MEETING, headers=turtle)
+    again = client.head(MEETING, headers=turtle)
+    get = client.get(MEETING, headers=turtle)
+    assert head.status_code == again.status_code == get.status_code == 200
+    assert head.data == again.data == b""
+    assert list(head.headers.items()) == list(get.headers.items())
+    assert int(head.headers["Content-Length"]) == len(get.data)
+    graph = rdflib.Graph().parse(data=get.data, format="turtle")
+    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
+    assert store.described == 1

@@ -18,12 +18,15 @@ of the request headers the answer's `Vary` names (the answer decides: conneg set
 from it when a reduction is given (`reduced`: web.app gives the format each Accept
 header chooses from every route's formats, and the language an Accept-Language header
 chooses, so two ways of asking for the same representation share one stored answer).
-Requests it never answers, passing them to the app: other methods, conditional or range
-requests (the app computes 304s and knows `Last-Modified`), requests with
-`Authorization`, requests whose data version cannot be known (`version` gives None). A
-`Cookie` does not count: the app reads none (a browser sends the cookies of the site's
-domain, set by something else) and an answer that sets one is never stored. The total
-size is bounded (`max_bytes`); the least recently used answers go first.
+A HEAD is answered with the headers of the stored GET (RFC 9110, 9.3.2); when there is
+none, the GET is made and kept, and its body left unsent (as nginx's cache does), so link
+checkers do not make a representation again. Requests it never answers, passing them to
+the app: other methods, conditional or range requests (the app computes 304s and knows
+`Last-Modified`), requests with `Authorization`, requests whose data version cannot be
+known (`version` gives None). A `Cookie` does not count: the app reads none (a browser
+sends the cookies of the site's domain, set by something else) and an answer that sets
+one is never stored. The total size is bounded (`max_bytes`); the least recently used
+answers go first.
 """
 
 from __future__ import annotations
@@ -113,7 +116,11 @@ class ResponseCache:
         found = self._lookup(target, environ)
         if found is not None:
             start_response(found.status, list(found.headers))
-            return [found.body]
+            return [found.body] if environ["REQUEST_METHOD"] == "GET" else []
+        if environ["REQUEST_METHOD"] == "HEAD":
+            as_get = {**environ, "REQUEST_METHOD": "GET"}
+            _close(self._fill(target, as_get, start_response, version))
+            return []
         return self._fill(target, environ, start_response, version)
 
     def _follow(self, version: str) -> None:
@@ -206,7 +213,7 @@ class ResponseCache:
 
 
 def _cacheable_request(environ: dict[str, Any]) -> bool:
-    if environ.get("REQUEST_METHOD") != "GET":
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return False
     return not any(name in environ for name in _BYPASS)
 
@@ -243,6 +250,13 @@ def _read_all(body: Iterable[bytes]) -> bytes:
         close = getattr(body, "close", None)
         if close is not None:
             close()
+
+
+def _close(body: Iterable[bytes]) -> None:
+    """Close a WSGI body without reading it (the WSGI specification asks for the close)."""
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
 
 
 def _content_length(headers: Headers) -> int | None:

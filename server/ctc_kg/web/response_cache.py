@@ -137,8 +137,13 @@ class ResponseCache:
             variants = self._targets.get(target)
             if variants is None:
                 return None
+            shapes = list(variants)
+        # Reduced outside the lock: a header not seen before is parsed here.
+        keys = {vary: self._values(environ, vary) for vary in shapes}
+        with self._lock:
+            variants = self._targets.get(target) or {}
             for vary, answers in variants.items():
-                entry = answers.get(self._values(environ, vary))
+                entry = answers.get(keys[vary]) if vary in keys else None
                 if entry is not None:
                     self._targets.move_to_end(target)
                     self.hits += 1
@@ -188,11 +193,11 @@ class ResponseCache:
         if vary is None:  # Vary: * - every request is different
             return
         size = len(entry.body) + sum(len(n) + len(v) for n, v in entry.headers) + 256
+        key = self._values(environ, vary)
         with self._lock:
             if version != self._current:  # made under a version another request replaced
                 return
             answers = self._targets.setdefault(target, {}).setdefault(vary, {})
-            key = self._values(environ, vary)
             if key in answers:
                 return
             answers[key] = entry

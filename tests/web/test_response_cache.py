@@ -72,6 +72,10 @@ def test_ways_of_asking_for_one_representation_share_one_stored_answer(world: Wo
     store = Reloadable(world.store)
     app = create_app(web_settings(), store, dist=world.dist)
     client = app.test_client()
+    # A route that negotiates other formats (query results: `*/*` chooses JSON there) does
+    # not split the resources' answers by what the header would choose on that route.
+    ask = "/sparql?query=" + "ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
+    assert client.get(ask, headers={"Accept": "*/*"}).status_code == 200
     spellings = [
         "text/turtle",
         "text/turtle;q=1.0, */*;q=0.1",

@@ -35,7 +35,7 @@ from ctc_kg.web import (
     resources,
     sparql,
 )
-from ctc_kg.web.response_cache import ResponseCache, in_one_piece
+from ctc_kg.web.response_cache import Negotiated, ResponseCache, in_one_piece
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
@@ -84,10 +84,8 @@ def create_app(
             compression.Compressor(in_one_piece(app.wsgi_app)),
             max_bytes=settings.response_cache_bytes,
             version=lambda environ: _version_tag(site, environ),
-            reduced={
-                "HTTP_ACCEPT": conneg.accept_signature,
-                "HTTP_ACCEPT_LANGUAGE": i18n.header_language,
-            },
+            reduced={"HTTP_ACCEPT_LANGUAGE": i18n.header_language},
+            negotiated=Negotiated("HTTP_ACCEPT", conneg.recording_offers, conneg.accept_key),
         )
     )
     return app

@@ -12,7 +12,9 @@ fallback. Profiles (Accept-Profile, `_profile=`) are negotiated here too, below.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
 
@@ -166,15 +168,15 @@ def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
 
 # Answers of `choose` for the Accept headers seen lately: clients send the same few headers
 # again and again, and parsing one costs more than the rest of a negotiation
-# (docs/performance.md). Keyed by value (the offered formats, the header,
-# the override); cleared when full; long headers are not kept.
+# (docs/performance.md). Keyed by value (the offered formats, the header, the override);
+# cleared when full; long headers are not kept.
 _CHOSEN: dict[tuple[tuple[Format, ...], str | None, str | None], Format | None] = {}
 _CHOSEN_ENTRIES = 1024
 _CHOSEN_LENGTH = 1024
-# Every tuple of formats a route has offered in this process, in the order first offered:
-# what an Accept header can change in an answer (`accept_signature`).
-_OFFERED: dict[tuple[Format, ...], None] = {}
-_SIGNATURES: dict[str | None, tuple[int, tuple[int, ...]]] = {}
+#: Offered = the formats a route negotiates among; Offers = those an answer negotiated.
+Offered = tuple[Format, ...]
+Offers = dict[Offered, None]
+_OFFERS: ContextVar[Offers | None] = ContextVar("ctc_kg_offers", default=None)
 
 
 def choose(
@@ -182,12 +184,14 @@ def choose(
 ) -> Format | None:
     """The offered format the client prefers, or None when it accepts none of them."""
     formats = tuple(offered)
+    recording = _OFFERS.get()
+    if recording is not None:
+        recording[formats] = None
     key = (formats, accept, override)
     try:
         return _CHOSEN[key]
     except KeyError:
         pass
-    _OFFERED.setdefault(formats)
     fmt = _choose(accept, formats, override)
     if len(accept or "") + len(override or "") <= _CHOSEN_LENGTH:
         if len(_CHOSEN) >= _CHOSEN_ENTRIES:
@@ -196,27 +200,25 @@ def choose(
     return fmt
 
 
-def accept_signature(accept: str | None) -> tuple[int, ...]:
-    """What `accept` chooses from each tuple of formats offered so far (the index of the
-    chosen format, -1 for none): two headers with
-    the same signature get the same answer from every route that negotiated here (web.
-    response_cache keys answers on it, so `text/turtle` and `text/turtle;q=1, */*;q=0.1`
-    share one). Routes read Accept only through `choose`, which records what it is
-    offered before an answer can depend on it; a signature taken before a route first
-    offers its formats is shorter, so it never matches one taken after."""
-    found = _SIGNATURES.get(accept)
-    if found is not None and found[0] == len(_OFFERED):
-        return found[1]
-    offered = list(_OFFERED)
-    signature = tuple(
-        formats.index(chosen) if (chosen := choose(accept, formats)) is not None else -1
-        for formats in offered
-    )
-    if len(accept or "") <= _CHOSEN_LENGTH:
-        if len(_SIGNATURES) >= _CHOSEN_ENTRIES:
-            _SIGNATURES.clear()
-        _SIGNATURES[accept] = (len(offered), signature)
-    return signature
+@contextmanager
+def recording_offers() -> Iterator[Offers]:
+    """Note every tuple of formats `choose` is offered inside the block: all an answer
+    made there takes from the Accept header is what it chooses from them (routes read
+    Accept only through `choose`), so web.response_cache keys the answer on `accept_key`
+    over them, and `text/turtle` and `text/turtle;q=1, */*;q=0.1` share one."""
+    offers: Offers = {}
+    token = _OFFERS.set(offers)
+    try:
+        yield offers
+    finally:
+        _OFFERS.reset(token)
+
+
+def accept_key(accept: str | None, offers: Iterable[Offered]) -> tuple[int, ...]:
+    """What `accept` chooses from each of `offers`: the index of the chosen format, -1
+    for none. Two headers with the same key get the same answer where `offers` were the
+    negotiations made."""
+    return tuple(-1 if (fmt := choose(accept, f)) is None else f.index(fmt) for f in offers)
 
 
 def _choose(accept: str | None, offered: Sequence[Format], override: str | None) -> Format | None:
@@ -226,12 +228,18 @@ def _choose(accept: str | None, offered: Sequence[Format], override: str | None)
             if wanted == fmt.name or wanted in fmt.names or fmt.accepts(wanted):
                 return fmt
         return None
-    ranges = parse_accept(accept)
+    index = _best(parse_accept(accept), offered)
+    return offered[index] if index >= 0 else None
+
+
+def _best(ranges: Sequence[MediaRange], offered: Sequence[Format]) -> int:
+    """The index in `offered` of the format `ranges` prefer (the first when there are no
+    ranges), -1 when they accept none."""
     if not ranges:
-        return offered[0]
-    scored = [(quality(ranges, fmt), -index, fmt) for index, fmt in enumerate(offered)]
-    q, _, fmt = max(scored, key=lambda item: (item[0], item[1]))
-    return fmt if q > 0 else None
+        return 0
+    scored = [(quality(ranges, fmt), -index) for index, fmt in enumerate(offered)]
+    q, negated = max(scored)
+    return -negated if q > 0 else -1
 
 
 def negotiate(

@@ -14,10 +14,11 @@ What it stores: 200 answers to GET with an `ETag`, a `Content-Length` of at most
 The key is the request target (path and query string), the `Host` and
 `X-Forwarded-*` headers (they can change the public IRIs in an answer), and the values
 of the request headers the answer's `Vary` names (the answer decides: conneg sets
-`Vary: Accept`, pages add `Accept-Language`), each value reduced to what the app takes
-from it when a reduction is given (`reduced`: web.app gives the format each Accept
-header chooses from every route's formats, and the language an Accept-Language header
-chooses, so two ways of asking for the same representation share one stored answer).
+`Vary: Accept`, pages add `Accept-Language`), each value reduced to what the answer takes
+from it when web.app says how: for Accept, the format it chooses in each negotiation the
+answer made (`negotiated`: web.conneg records them), for Accept-Language the language it
+chooses (`reduced`); so two ways of asking for the same representation share one stored
+answer.
 A HEAD is answered with the headers of the stored GET (RFC 9110, 9.3.2); when there is
 none, the GET is made and kept, and its body left unsent (as nginx's cache does), so link
 checkers do not make a representation again. Requests it never answers, passing them to
@@ -34,6 +35,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,12 +68,25 @@ class _Entry:
     body: bytes
 
 
-# For one request target: answers by the `Vary` of the answer (the WSGI names of the request
-# headers it varies on: a page varies on Accept-Language too, other formats on Accept only),
-# then by those headers' values in the request.
-_Variants = dict[tuple[str, ...], dict[tuple[Hashable, ...], _Entry]]
+# For one request target: answers by their shape - the `Vary` of the answer (the WSGI names
+# of the request headers it varies on: a page varies on Accept-Language too, other formats
+# on Accept only) and the negotiations it made (`Negotiated`) - then by those headers'
+# values in the request, reduced to what the answer takes from them.
+_Shape = tuple[tuple[str, ...], tuple[Any, ...]]
+_Variants = dict[_Shape, dict[tuple[Hashable, ...], _Entry]]
 #: For a WSGI header name: what of its value an answer depends on (web.app).
 Reductions = Mapping[str, Callable[[str | None], Hashable]]
+
+
+@dataclass(frozen=True)
+class Negotiated:
+    """A request header an answer depends on only through the negotiations the app makes
+    while it answers (web.app: Accept, through web.conneg). `recording` notes them while
+    the app answers; `key` is what a value of the header chooses in them."""
+
+    header: str  # its WSGI name
+    recording: Callable[[], AbstractContextManager[Mapping[Any, None]]]
+    key: Callable[[str | None, tuple[Any, ...]], Hashable]
 
 
 class ResponseCache:
@@ -85,10 +100,12 @@ class ResponseCache:
         max_entry_bytes: int = 1 << 20,
         version: Callable[[dict[str, Any]], str | None] = lambda environ: "",
         reduced: Reductions | None = None,
+        negotiated: Negotiated | None = None,
     ) -> None:
         self.app = app
         self.version = version
         self.reduced: Reductions = reduced or {}
+        self.negotiated = negotiated
         self._current: str | None = None  # the data version of the stored answers
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
@@ -139,11 +156,11 @@ class ResponseCache:
                 return None
             shapes = list(variants)
         # Reduced outside the lock: a header not seen before is parsed here.
-        keys = {vary: self._values(environ, vary) for vary in shapes}
+        keys = {shape: self._values(environ, shape) for shape in shapes}
         with self._lock:
             variants = self._targets.get(target) or {}
-            for vary, answers in variants.items():
-                entry = answers.get(keys[vary]) if vary in keys else None
+            for shape, answers in variants.items():
+                entry = answers.get(keys[shape]) if shape in keys else None
                 if entry is not None:
                     self._targets.move_to_end(target)
                     self.hits += 1
@@ -165,13 +182,19 @@ class ResponseCache:
                 return start_response(status, headers, exc_info)
             return start_response(status, headers)
 
-        body = self.app(environ, capture)
+        if self.negotiated is None:
+            body, offers = self.app(environ, capture), ()
+        else:
+            with self.negotiated.recording() as recorded:
+                body = self.app(environ, capture)
+            offers = tuple(recorded)
         if not captured or not self._storable(*captured[-1]):
             return body
         content = _read_all(body)
         status, headers = captured[-1]
         if len(content) == _content_length(headers):
-            self._store(target, environ, _Entry(status, list(headers), content), version)
+            entry = _Entry(status, list(headers), content)
+            self._store(target, environ, entry, version, offers)
         return [content]
 
     def _storable(self, status: str, headers: Headers) -> bool:
@@ -187,17 +210,23 @@ class ResponseCache:
         return length is not None and length <= self.max_entry_bytes
 
     def _store(
-        self, target: tuple[str, ...], environ: dict[str, Any], entry: _Entry, version: str
+        self,
+        target: tuple[str, ...],
+        environ: dict[str, Any],
+        entry: _Entry,
+        version: str,
+        offers: tuple[Any, ...],
     ) -> None:
         vary = _vary(entry.headers)
         if vary is None:  # Vary: * - every request is different
             return
         size = len(entry.body) + sum(len(n) + len(v) for n, v in entry.headers) + 256
-        key = self._values(environ, vary)
+        shape = (vary, offers)
+        key = self._values(environ, shape)
         with self._lock:
             if version != self._current:  # made under a version another request replaced
                 return
-            answers = self._targets.setdefault(target, {}).setdefault(vary, {})
+            answers = self._targets.setdefault(target, {}).setdefault(shape, {})
             if key in answers:
                 return
             answers[key] = entry
@@ -208,11 +237,18 @@ class ResponseCache:
                 oldest, _ = self._targets.popitem(last=False)
                 self._bytes -= self._sizes.pop(oldest, 0)
 
-    def _values(self, environ: dict[str, Any], names: tuple[str, ...]) -> tuple[Hashable, ...]:
-        """The key of the headers `names` in a request: each value, or what the app takes
-        from it (`reduced`); None for an absent one (not the same as empty) otherwise."""
+    def _values(self, environ: dict[str, Any], shape: _Shape) -> tuple[Hashable, ...]:
+        """The key of a request for answers of `shape`: each header `Vary` names, reduced
+        to what such an answer takes from it (`negotiated`, `reduced`), else its value (None
+        for an absent one: not the same as empty)."""
+        names, offers = shape
+        negotiated = self.negotiated
         return tuple(
-            self.reduced[name](environ.get(name)) if name in self.reduced else environ.get(name)
+            negotiated.key(environ.get(name), offers)
+            if negotiated is not None and name == negotiated.header
+            else self.reduced[name](environ.get(name))
+            if name in self.reduced
+            else environ.get(name)
             for name in names
         )
 

@@ -93,6 +93,7 @@ def test_ways_of_asking_for_one_representation_share_one_stored_answer(world: Wo
     assert len(pages) == 1
     assert b'lang="fr"' in next(iter(pages))
     assert store.described == 2  # once as Turtle, once for the French page
+    assert cache_of(app).hits == 5  # and every other spelling answered before Flask
     jsonld = client.get(MEETING, headers={"Accept": "application/ld+json"})
     assert jsonld.mimetype == "application/ld+json"  # another format is not shared
     assert store.described == 3
@@ -299,3 +300,35 @@ def test_a_head_is_answered_with_the_headers_of_the_stored_get(world: World):
     graph = rdflib.Graph().parse(data=get.data, format="turtle")
     assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
     assert store.described == 1
+
+
+@embedded_only
+def test_a_resource_under_another_query_string_is_not_described_again(world: World):
+    """The response cache keys on the whole query string, so a link with tracking
+    parameters misses it; the RDF made for another request is used (per data version)."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    turtle = {"Accept": "text/turtle"}
+    bodies = {client.get(f"{MEETING}?utm_source={n}", headers=turtle).data for n in range(3)}
+    assert len(bodies) == 1
+    graph = rdflib.Graph().parse(data=next(iter(bodies)), format="turtle")
+    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
+    assert (store.described, cache_of(app).hits) == (1, 0)
+    store.current = DataVersion("second")
+    client.get(f"{MEETING}?utm_source=3", headers=turtle)
+    assert store.described == 2
+
+
+@embedded_only
+def test_a_pages_language_links_keep_its_own_query_string(fresh_app):
+    """Regression: the description cache (Site.cached) kept a page without its query
+    string, so the next request for the resource under another query string got the
+    first one's language links (`?utm_source=first&lang=fr`)."""
+    client = fresh_app.test_client()
+    html = {"Accept": "text/html"}
+    first = client.get(f"{MEETING}?utm_source=first", headers=html).data.decode()
+    second = client.get(f"{MEETING}?utm_source=second", headers=html).data.decode()
+    assert "utm_source=first&amp;lang=fr" in first
+    assert "utm_source=second&amp;lang=fr" in second
+    assert "utm_source=first" not in second

@@ -44,9 +44,13 @@ def _respond(
     offered: tuple[Format, ...],
     make: Callable[[], Representation],
     profile: Profile | None = None,
+    *,
+    kind: str | None,
 ) -> Response:
     """A negotiated representation with its validators; in a `profile` (resources), with
-    the profile's headers too (web.http.profiled)."""
+    the profile's headers too (web.http.profiled). `kind`: what the route answers (a
+    resource and its list of profiles share an IRI and a format, not a body); None for an
+    answer made anew each time (the dataset's description, from values cached already)."""
     version = state.data_version()
     parts = [_variant(fmt)]
     if profile is not None and profile is not profiles.DEFAULT:
@@ -55,7 +59,12 @@ def _respond(
     if http.not_modified(request, etag, version.modified):
         response = http.vary(Response(status=304), fmt, profiled=profile is not None)
         return http.validators(response, etag, version.modified)
-    made = make()
+    if kind is None or fmt is conneg.HTML:
+        # A page links to itself with its own query string (the language switch): its
+        # body is its request's, kept by the response cache, which keys on that string.
+        made = make()
+    else:
+        made = state.representations.get_or_make((kind, etag), make, lambda r: len(r.body))
     response = Response(made.body)
     http.negotiated(response, fmt, offered, iri_map.outward(iri))
     if profile is not None:
@@ -93,7 +102,8 @@ def landing() -> Response:
             return Representation(pages.landing(iri_map, quads))
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, state.settings.base_iri, fmt, conneg.RESOURCE_FORMATS, make)
+    base = state.settings.base_iri
+    return _respond(state, iri_map, base, fmt, conneg.RESOURCE_FORMATS, make, kind=None)
 
 
 @bp.route("/.well-known/void", methods=["GET"])
@@ -107,7 +117,7 @@ def void() -> Response:
         quads = _dataset_description(state, iri_map)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make, kind=None)
 
 
 @bp.route("/profile/<token>", methods=["GET"])
@@ -129,7 +139,7 @@ def profile(token: str) -> Response:
         quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make, kind="profile")
 
 
 @bp.route("/<path:path>", methods=["GET"])
@@ -169,7 +179,7 @@ def _current(path: str) -> Response:
         body = render.graph(quads, fmt, iri_map, state.prefixes, about=iri)
         return Representation(body, found.cut_at)
 
-    return _respond(state, iri_map, iri, fmt, offered, make, chosen)
+    return _respond(state, iri_map, iri, fmt, offered, make, chosen, kind="resource")
 
 
 def _described(state: Site, iri_map: IriMap, iri: str, media_type: str) -> Description:
@@ -201,7 +211,7 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
         quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make)
+    response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make, kind="alternates")
     response.headers["Link"] = http.alternates_link(None, None, url, public)
     response.vary.add("Accept-Profile")
     return response

@@ -37,8 +37,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Headers = list[tuple[str, str]]
 
@@ -340,3 +341,47 @@ def in_one_piece(app: WSGIApp, max_bytes: int = ONE_PIECE_MAX_BYTES) -> WSGIApp:
         return [content]
 
     return one_piece
+
+
+class Representations:
+    """The bodies of representations, by what identifies one (a route's kind of answer and
+    the ETag it computed before making the body: data version, public base, IRI, format,
+    language, profile). What the response cache cannot answer - the same resource under
+    another query string (a link's tracking parameters), a conditional request with an
+    old validator, a request with Authorization - gets the body made for another request
+    instead of making it again. Bounded by bytes, least recently used first; emptied when
+    the data version changes (web.site), so no body outlives its version."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._bodies: OrderedDict[tuple[str, ...], tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+
+    def get_or_make(
+        self, key: tuple[str, ...], make: Callable[[], T], size: Callable[[T], int]
+    ) -> T:
+        """The value kept for `key`, else `make()` kept (an error inside it is not)."""
+        with self._lock:
+            found = self._bodies.get(key)
+            if found is not None:
+                self._bodies.move_to_end(key)
+                kept: T = found[0]
+                return kept
+        value = make()
+        weight = size(value) + 256
+        if weight > self.max_bytes // 8:  # a few large bodies must not push out the rest
+            return value
+        with self._lock:
+            if key not in self._bodies:
+                self._bodies[key] = (value, weight)
+                self._bytes += weight
+            while self._bytes > self.max_bytes and self._bodies:
+                _, (_, dropped) = self._bodies.popitem(last=False)
+                self._bytes -= dropped
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._bodies.clear()
+            self._bytes = 0

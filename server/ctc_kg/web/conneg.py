@@ -12,6 +12,7 @@ fallback. Profiles (Accept-Profile, `_profile=`) are negotiated here too, below.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -173,10 +174,14 @@ def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
 _CHOSEN: dict[tuple[tuple[Format, ...], str | None, str | None], Format | None] = {}
 _CHOSEN_ENTRIES = 1024
 _CHOSEN_LENGTH = 1024
-#: Offered = the formats a route negotiates among; Offers = those an answer negotiated.
+#: Offered = the formats a route negotiates among; Offers = those an answer negotiated,
+#: each by its number in this process (`_OFFERED`: a few tuples, fixed by the routes).
 Offered = tuple[Format, ...]
-Offers = dict[Offered, None]
+Offers = dict[int, None]
 _OFFERS: ContextVar[Offers | None] = ContextVar("ctc_kg_offers", default=None)
+_OFFERED: dict[Offered, int] = {}
+_OFFERED_BY_NUMBER: list[Offered] = []
+_KEYS: dict[tuple[str | None, tuple[int, ...]], tuple[int, ...]] = {}
 
 
 def choose(
@@ -186,7 +191,7 @@ def choose(
     formats = tuple(offered)
     recording = _OFFERS.get()
     if recording is not None:
-        recording[formats] = None
+        recording[_number_of(formats)] = None
     key = (formats, accept, override)
     try:
         return _CHOSEN[key]
@@ -214,11 +219,39 @@ def recording_offers() -> Iterator[Offers]:
         _OFFERS.reset(token)
 
 
-def accept_key(accept: str | None, offers: Iterable[Offered]) -> tuple[int, ...]:
-    """What `accept` chooses from each of `offers`: the index of the chosen format, -1
-    for none. Two headers with the same key get the same answer where `offers` were the
-    negotiations made."""
-    return tuple(-1 if (fmt := choose(accept, f)) is None else f.index(fmt) for f in offers)
+def accept_key(accept: str | None, offers: tuple[int, ...]) -> tuple[int, ...]:
+    """What `accept` chooses from each of `offers` (as `recording_offers` numbers them):
+    the index of the chosen format, -1 for none. Two headers with the same key get the
+    same answer where `offers` were the negotiations made. Asked on every request the
+    response cache answers, so remembered for the headers seen lately."""
+    key = (accept, offers)
+    found = _KEYS.get(key)
+    if found is not None:
+        return found
+    chosen = []
+    for number in offers:
+        formats = _OFFERED_BY_NUMBER[number]
+        fmt = choose(accept, formats)
+        chosen.append(-1 if fmt is None else formats.index(fmt))
+    made = tuple(chosen)
+    if len(accept or "") <= _CHOSEN_LENGTH:
+        if len(_KEYS) >= _CHOSEN_ENTRIES:
+            _KEYS.clear()
+        _KEYS[key] = made
+    return made
+
+
+def _number_of(formats: Offered) -> int:
+    number = _OFFERED.get(formats)
+    if number is None:
+        with _NUMBERING:
+            number = _OFFERED.setdefault(formats, len(_OFFERED_BY_NUMBER))
+            if number == len(_OFFERED_BY_NUMBER):
+                _OFFERED_BY_NUMBER.append(formats)
+    return number
+
+
+_NUMBERING = threading.Lock()
 
 
 def _choose(accept: str | None, offered: Sequence[Format], override: str | None) -> Format | None:

@@ -73,7 +73,7 @@ class _Entry:
 # of the request headers it varies on: a page varies on Accept-Language too, other formats
 # on Accept only) and the negotiations it made (`Negotiated`) - then by those headers'
 # values in the request, reduced to what the answer takes from them.
-_Shape = tuple[tuple[str, ...], tuple[Any, ...]]
+_Shape = tuple[tuple[str, ...], tuple[int, ...]]
 _Variants = dict[_Shape, dict[tuple[Hashable, ...], _Entry]]
 #: For a WSGI header name: what of its value an answer depends on (web.app).
 Reductions = Mapping[str, Callable[[str | None], Hashable]]
@@ -86,8 +86,8 @@ class Negotiated:
     the app answers; `key` is what a value of the header chooses in them."""
 
     header: str  # its WSGI name
-    recording: Callable[[], AbstractContextManager[Mapping[Any, None]]]
-    key: Callable[[str | None, tuple[Any, ...]], Hashable]
+    recording: Callable[[], AbstractContextManager[Mapping[int, None]]]
+    key: Callable[[str | None, tuple[int, ...]], Hashable]
 
 
 class ResponseCache:
@@ -183,8 +183,9 @@ class ResponseCache:
                 return start_response(status, headers, exc_info)
             return start_response(status, headers)
 
+        offers: tuple[int, ...] = ()
         if self.negotiated is None:
-            body, offers = self.app(environ, capture), ()
+            body = self.app(environ, capture)
         else:
             with self.negotiated.recording() as recorded:
                 body = self.app(environ, capture)
@@ -216,7 +217,7 @@ class ResponseCache:
         environ: dict[str, Any],
         entry: _Entry,
         version: str,
-        offers: tuple[Any, ...],
+        offers: tuple[int, ...],
     ) -> None:
         vary = _vary(entry.headers)
         if vary is None:  # Vary: * - every request is different

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, TypeVar
 
 from ctc_kg.content import profiles
 from ctc_kg.errors import NotAcceptableError
@@ -167,15 +168,14 @@ def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
     return best
 
 
-# Answers of `choose` for the Accept headers seen lately: clients send the same few headers
-# again and again, and parsing one costs more than the rest of a negotiation
-# (docs/performance.md). Keyed by value (the offered formats, the header, the override);
-# cleared when full; long headers are not kept.
+# Answers of `choose` for the Accept headers seen lately (clients send the same few; a
+# parse costs more than the rest: docs/performance.md), by value (formats, header, override).
 _CHOSEN: dict[tuple[tuple[Format, ...], str | None, str | None], Format | None] = {}
 _CHOSEN_ENTRIES = 1024
 _CHOSEN_LENGTH = 1024
-#: Offered = the formats a route negotiates among; Offers = those an answer negotiated,
-#: each by its number in this process (`_OFFERED`: a few tuples, fixed by the routes).
+T = TypeVar("T")
+#: Offered: the formats a route negotiates among; Offers: those an answer negotiated, by
+#: number in this process (`_OFFERED`: a few tuples, fixed by the routes).
 Offered = tuple[Format, ...]
 Offers = dict[int, None]
 _OFFERS: ContextVar[Offers | None] = ContextVar("ctc_kg_offers", default=None)
@@ -198,11 +198,16 @@ def choose(
     except KeyError:
         pass
     fmt = _choose(accept, formats, override)
-    if len(accept or "") + len(override or "") <= _CHOSEN_LENGTH:
-        if len(_CHOSEN) >= _CHOSEN_ENTRIES:
-            _CHOSEN.clear()
-        _CHOSEN[key] = fmt
-    return fmt
+    return _remember(_CHOSEN, key, fmt, len(accept or "") + len(override or ""))
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: T, length: int) -> T:
+    """`value`, kept in `memo` under `key` unless its header is long; cleared when full."""
+    if length <= _CHOSEN_LENGTH:
+        if len(memo) >= _CHOSEN_ENTRIES:
+            memo.clear()
+        memo[key] = value
+    return value
 
 
 @contextmanager
@@ -220,34 +225,22 @@ def recording_offers() -> Iterator[Offers]:
 
 
 def accept_key(accept: str | None, offers: tuple[int, ...]) -> tuple[int, ...]:
-    """What `accept` chooses from each of `offers` (as `recording_offers` numbers them):
-    the index of the chosen format, -1 for none. Two headers with the same key get the
-    same answer where `offers` were the negotiations made. Asked on every request the
-    response cache answers, so remembered for the headers seen lately."""
+    """The index of the format `accept` chooses (-1: none) in each of `offers` (numbered
+    by `recording_offers`); remembered, as the response cache asks on every hit."""
     key = (accept, offers)
     found = _KEYS.get(key)
     if found is not None:
         return found
-    chosen = []
-    for number in offers:
-        formats = _OFFERED_BY_NUMBER[number]
-        fmt = choose(accept, formats)
-        chosen.append(-1 if fmt is None else formats.index(fmt))
-    made = tuple(chosen)
-    if len(accept or "") <= _CHOSEN_LENGTH:
-        if len(_KEYS) >= _CHOSEN_ENTRIES:
-            _KEYS.clear()
-        _KEYS[key] = made
-    return made
+    chosen = [(f, choose(accept, f)) for f in map(_OFFERED_BY_NUMBER.__getitem__, offers)]
+    made = tuple(-1 if fmt is None else formats.index(fmt) for formats, fmt in chosen)
+    return _remember(_KEYS, key, made, len(accept or ""))
 
 
 def _number_of(formats: Offered) -> int:
-    number = _OFFERED.get(formats)
-    if number is None:
-        with _NUMBERING:
-            number = _OFFERED.setdefault(formats, len(_OFFERED_BY_NUMBER))
-            if number == len(_OFFERED_BY_NUMBER):
-                _OFFERED_BY_NUMBER.append(formats)
+    with _NUMBERING:  # only while an answer is made (the cache's misses)
+        number = _OFFERED.setdefault(formats, len(_OFFERED_BY_NUMBER))
+        if number == len(_OFFERED_BY_NUMBER):
+            _OFFERED_BY_NUMBER.append(formats)
     return number
 
 

@@ -107,7 +107,7 @@ class Settings:
         default=300_000,
         metadata=about(
             "query processes copy the store into memory when it has at most this many "
-            "triples (3-5x faster queries, a copy per process; 0: always on disk)"
+            "triples (faster queries, a copy per process; 0: always on disk)"
         ),
     )
     pid_file: Path | None = field(

@@ -115,7 +115,7 @@ class BlockingStore(Store):
         self.entered.release()
         self.release.wait(10)
         body = b'{"head":{},"boolean":true}'
-        return QueryResponse(QueryForm.ASK, "application/sparql-results+json", body)
+        return QueryResponse(QueryForm.ASK, body)
 
     def describe(self, iri: str, media_type: str) -> Description | None:
         return None

@@ -119,7 +119,6 @@ def test_describe_of_an_unknown_iri_is_none(remote_store):
 def test_select_answers_parse_in_every_results_type(media_type: str, remote_store):
     text = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
     response = remote_store.query(QueryRequest(text, media_type, None))
-    assert response.media_type == media_type
     fmt = ox.QueryResultsFormat.from_media_type(media_type)
     if fmt == ox.QueryResultsFormat.CSV:  # lossy: pyoxigraph does not parse it
         lines = response.body.decode("utf-8").splitlines()
@@ -156,7 +155,6 @@ def test_construct_answers_parse_in_every_rdf_type(media_type: str, remote_store
 def test_answers_stop_at_max_rows_and_say_so(text, results, graphs, remote_store):
     capped = remote_store.query(QueryRequest(text, results, graphs, max_rows=5))
     assert capped.truncated
-    assert capped.row_count == 5
     if graphs:
         assert len(Graph().parse(data=capped.body, format="turtle")) == 5
     else:

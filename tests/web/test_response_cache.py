@@ -12,6 +12,7 @@ from ctc_kg.store.base import Description, Health, QueryRequest, QueryResponse, 
 from ctc_kg.store.version import DataVersion
 from ctc_kg.web.app import create_app
 from ctc_kg.web.response_cache import ResponseCache
+from ctc_kg.web.site import Site
 from flask import Flask
 
 from tests.web.conftest import BASE, World, embedded_only, web_settings
@@ -60,7 +61,42 @@ def test_each_accepted_format_gets_its_own_representation(fresh_app):
         json.loads(jsonld.data)
         assert html.mimetype == "text/html"
         assert default.status_code == 200
-    assert cache_of(fresh_app).hits == 4
+        assert default.data == html.data  # no Accept: the page, the same stored answer
+    assert cache_of(fresh_app).hits == 5
+
+
+@embedded_only
+def test_ways_of_asking_for_one_representation_share_one_stored_answer(world: World):
+    """Regression: a description was made again for each spelling of Accept and
+    Accept-Language (and kept twice: the response cache, and Site.cached behind it)."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    # A route that negotiates other formats (query results: `*/*` chooses JSON there) does
+    # not split the resources' answers by what the header would choose on that route.
+    ask = "/sparql?query=" + "ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
+    assert client.get(ask, headers={"Accept": "*/*"}).status_code == 200
+    spellings = [
+        "text/turtle",
+        "text/turtle;q=1.0, */*;q=0.1",
+        "application/x-turtle",
+        "text/turtle, application/x-unknown;q=0.5",
+    ]
+    answers = {client.get(MEETING, headers={"Accept": accept}).data for accept in spellings}
+    assert len(answers) == 1
+    graph = rdflib.Graph().parse(data=next(iter(answers)), format="turtle")
+    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
+    pages = {
+        client.get(MEETING, headers={"Accept": "text/html", "Accept-Language": language}).data
+        for language in ("fr", "fr-FR,fr;q=0.9,en;q=0.8", "fr-CA, de;q=0.5")
+    }
+    assert len(pages) == 1
+    assert b'lang="fr"' in next(iter(pages))
+    assert store.described == 2  # once as Turtle, once for the French page
+    assert cache_of(app).hits == 5  # and every other spelling answered before Flask
+    jsonld = client.get(MEETING, headers={"Accept": "application/ld+json"})
+    assert jsonld.mimetype == "application/ld+json"  # another format is not shared
+    assert store.described == 3
 
 
 @embedded_only
@@ -205,3 +241,94 @@ def test_a_new_data_version_is_never_answered_from_the_caches(world: World):
         "If-None-Match": asked.headers["ETag"],
     }
     assert client.get(query, headers=conditional).status_code == 200
+
+
+@embedded_only  # the version is the test's, whatever store answers
+def test_values_made_from_the_data_never_outlive_its_version(world: World):
+    """Regression: Site.cached kept the landing page's and the vocabulary's indexes of
+    every data version a remote store had been reloaded to, until the LRU pushed them
+    out (their keys named the version, so they were never served, only kept)."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    state: Site = app.extensions["ctc_kg"]
+    assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
+    with app.test_request_context("/"):
+        first = state.data_version().tag
+    made_from_data = [key for key in state._cache if first in key]
+    assert made_from_data  # the landing page's index
+    store.current = DataVersion("second")
+    page = client.get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert not [key for key in state._cache if first in key]
+    with app.test_request_context("/"):
+        assert [key for key in state._cache if state.data_version().tag in key]
+
+
+@embedded_only
+def test_a_browser_sending_its_domains_cookies_is_answered_from_the_cache(world: World):
+    """The description cache behind the response cache is gone: a request the response
+    cache passed by (it passed every request with a Cookie) made its description again."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client(use_cookies=False)  # else its own (empty) jar replaces Cookie
+    browser = {"Accept": "text/html", "Cookie": "_ga=GA1.2.3; consent=yes"}
+    first = client.get(MEETING, headers=browser)
+    second = client.get(MEETING, headers={**browser, "Cookie": "_ga=GA1.2.4"})
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data
+    assert "Set-Cookie" not in first.headers
+    assert store.described == 1
+    assert cache_of(app).hits == 1
+
+
+@embedded_only
+def test_a_head_is_answered_with_the_headers_of_the_stored_get(world: World):
+    """Link checkers send HEAD: with no description cache behind the response cache, each
+    HEAD made the description again."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    turtle = {"Accept": "text/turtle"}
+    head = client.head(MEETING, headers=turtle)
+    again = client.head(MEETING, headers=turtle)
+    get = client.get(MEETING, headers=turtle)
+    assert head.status_code == again.status_code == get.status_code == 200
+    assert head.data == again.data == b""
+    assert list(head.headers.items()) == list(get.headers.items())
+    assert int(head.headers["Content-Length"]) == len(get.data)
+    graph = rdflib.Graph().parse(data=get.data, format="turtle")
+    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
+    assert store.described == 1
+
+
+@embedded_only
+def test_a_resource_under_another_query_string_is_not_described_again(world: World):
+    """The response cache keys on the whole query string, so a link with tracking
+    parameters misses it; the RDF made for another request is used (per data version)."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    turtle = {"Accept": "text/turtle"}
+    bodies = {client.get(f"{MEETING}?utm_source={n}", headers=turtle).data for n in range(3)}
+    assert len(bodies) == 1
+    graph = rdflib.Graph().parse(data=next(iter(bodies)), format="turtle")
+    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
+    assert (store.described, cache_of(app).hits) == (1, 0)
+    store.current = DataVersion("second")
+    client.get(f"{MEETING}?utm_source=3", headers=turtle)
+    assert store.described == 2
+
+
+@embedded_only
+def test_a_pages_language_links_keep_its_own_query_string(fresh_app):
+    """Regression: the description cache (Site.cached) kept a page without its query
+    string, so the next request for the resource under another query string got the
+    first one's language links (`?utm_source=first&lang=fr`)."""
+    client = fresh_app.test_client()
+    html = {"Accept": "text/html"}
+    first = client.get(f"{MEETING}?utm_source=first", headers=html).data.decode()
+    second = client.get(f"{MEETING}?utm_source=second", headers=html).data.decode()
+    assert "utm_source=first&amp;lang=fr" in first
+    assert "utm_source=second&amp;lang=fr" in second
+    assert "utm_source=first" not in second

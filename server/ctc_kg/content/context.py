@@ -222,7 +222,7 @@ def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> byt
         )
     else:
         expanded = expanded_jsonld(graph)
-    # The input is expanded already: pyld would expand it again (40 % of the compaction).
+    # The input is expanded already: pyld would expand it again (docs/performance.md).
     options = pyld_options(base_iri, skipExpansion=True)
     compacted = jsonld.compact(expanded, str(context_iri(base_iri)), options)
     return _dump_json(compacted)
@@ -233,8 +233,8 @@ def expanded_jsonld(graph: Graph) -> list[JsonObject]:
 
     It gives what pyld's `from_rdf` gives for our graphs (no native types, nodes sorted by
     id, values in N-Triples order) without its duplicate check, which is quadratic in the
-    number of statements about one node: a hub such as the resolution made a 10k-triple
-    dump take 47 s instead of 1.5 s. RDF lists stay rdf:first/rdf:rest nodes (see
+    number of statements about one node, such as the resolution (docs/performance.md).
+    RDF lists stay rdf:first/rdf:rest nodes (see
     `to_compacted_jsonld`).
     """
     nodes: dict[str, JsonObject] = {}

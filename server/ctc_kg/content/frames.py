@@ -109,8 +109,8 @@ def framed(graph: Graph, iri: str, base_iri: str = CANONICAL_BASE_IRI) -> JsonOb
     The embedding is done here, in one pass over the nodes, with the semantics of the
     published frame given the resource's `@id` (`@embed: @once`, reverse keys nested under
     the resource, nothing else): pyld's `frame` compares every value added to a node with
-    the values already there, quadratic in the values of one property (2,400 statements
-    took 13 s, 6,900 took 23 s). pyld then compacts the tree with the context."""
+    the values already there, quadratic in the values of one property
+    (docs/performance.md). pyld then compacts the tree with the context."""
     frame = frame_for(graph, iri, base_iri)
     nodes = {node["@id"]: node for node in _native_integers(expanded_jsonld(graph))}
     definitions = context_document(base_iri)["@context"]

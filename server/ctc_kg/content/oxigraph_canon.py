@@ -4,7 +4,7 @@ Canonicalization only relabels blank nodes, and a blank node's label depends onl
 statements that hold a blank node. So the statements without one are written here by
 pyoxigraph's N-Quads writer, in Rust, and only those with one go through pyld's URDNA2015
 (`by_pyld`); the lines of both are sorted together, as pyld sorts its own. The data has
-no blank node (100k quads: 0.3 s instead of 4.9 s of CPU); the shapes have a few hundred.
+no blank node (docs/performance.md has the time saved); the shapes have a few hundred.
 pyoxigraph's own RDFC-1.0 is not used: it labels some graphs otherwise than pyld (a blank
 node with a loop to itself beside another blank node), tests/test_fast_build.py.
 

@@ -115,7 +115,8 @@ def canonical_by_pyld(quads: Iterable[Quad]) -> tuple[str, list[Quad]]:
 
     pyld's URDNA2015 is given the statements directly, as its RDF dataset: pyld's own
     N-Quads reader compares each statement with every earlier one of its graph (quadratic:
-    10k quads took 30 s of a 36 s build), and a graph holds no statement twice anyway.
+    most of a build's time, docs/performance.md), and a graph holds no statement twice
+    anyway.
     """
     graphs: dict[str, list[dict[str, PyldTerm]]] = {}
     statements: list[Quad] = []
@@ -339,8 +340,8 @@ class _SubjectIndex:
 
     The serializers ask for each subject's statements. rdflib's Memory store answers for one
     graph of a dataset by going through the subject's statements in every graph and listing
-    the graphs of each: most of a TriG dump's time (100k quads: about 150 s of 180 s in a
-    profile). The output is the same: the serializers sort what they are given.
+    the graphs of each: most of a TriG dump's time (docs/performance.md). The output is
+    the same: the serializers sort what they are given.
     """
 
     def __init__(self, graph: Graph) -> None:

@@ -1,7 +1,7 @@
 """The SHACL engines behind `validate`: pyshacl-turbo (fast) and pySHACL (the reference).
 
-pyshacl-turbo runs the same shapes in Rust on Oxigraph's SPARQL evaluator: on the
-benchmark's 100k-quad graph 1.8 s against pySHACL's 110 s. pySHACL stays the reference:
+pyshacl-turbo runs the same shapes in Rust on Oxigraph's SPARQL evaluator, far faster
+(docs/performance.md). pySHACL stays the reference:
 tests/test_shacl_engines.py runs both on every invalid fixture, the repository's data and
 generated graphs (with and without injected faults) and fails on any difference in
 conformance, focus nodes, source shapes, constraint components, paths, values, severities
@@ -120,7 +120,7 @@ def _turbo(
 
     The data goes in as a pyoxigraph store (its default graph): pyshacl-turbo reads a
     store's N-Quads natively, where an rdflib graph is read term by term in Python, and
-    no rdflib graph of the union has to be built (together 60 % of a validation's time).
+    no rdflib graph of the union has to be built (most of a validation's time otherwise).
     """
     validate = cast(Callable[..., Any], pyshacl_turbo.validate)
     store = ox.Store()

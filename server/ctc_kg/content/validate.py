@@ -9,8 +9,7 @@ pySHACL's `ont_graph` does) and no inference (shapes/ctc-kg-shapes.ttl: the prof
 the data to assert the widely used terms, so nothing may be inferred for it).
 
 Speed: pySHACL runs a SPARQL-based constraint once per focus node, as text, and rdflib
-parses that text every time: most of a validation's time (10k quads: 53 s of 74 s in a
-profile; 44 s of CPU for the whole `ctc-kg validate` before, 7 s after).
+parses that text every time: most of a validation's time (docs/performance.md).
 The graph pySHACL validates here (`_ValidationGraph`) parses each query text once and
 runs the prepared query after that; the ontology is mixed in while that graph is built,
 so pySHACL validates it in place instead of cloning the data first.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from ctc_kg.store.querytext import Analysis, analyse
@@ -57,12 +57,11 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class QueryResponse:
+    """An answer, serialized in the media type of the request for its `form`."""
+
     form: QueryForm
-    media_type: str
     body: bytes
     truncated: bool = False  # the answer stops at the request's `max_rows`
-    row_count: int | None = None  # solutions or triples in the body, when known
-    extra_headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

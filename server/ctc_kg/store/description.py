@@ -5,7 +5,7 @@ cut at that bound carries."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -20,11 +20,11 @@ GRAPH_CONTENT_LIMIT = 10_000
 #: index order (embedded), the first by subject and predicate (remote, ORDER BY); the
 #: same on every request to one store, a different sample on the other backend. The
 #: real graph (data/, ontology, shapes) has at most 52 links into one IRI
-#: (sh:PropertyShape; 35 under the base, a source document), so nothing of it is cut. A
-#: hub of the 1M-quad benchmark graph (the committee: 29,353 links) gets 7,008 quads
-#: (0.5 MB of Turtle, 0.47 s on disk) instead of 205,479 (15 MB, 12 s); 1,000 referrers
-#: are ten times what its HTML page lists per property (web/html/bounds.py), and the page
-#: counts them all and links to the query that lists them (docs/operations.md).
+#: (sh:PropertyShape; 35 under the base, a source document), so nothing of it is cut; a
+#: hub of a large graph gets a description a few percent of its size
+#: (docs/performance.md). 1,000 referrers are ten times what its HTML page lists per
+#: property (web/html/bounds.py), and the page counts them all and links to the query
+#: that lists them (docs/operations.md).
 INCOMING_LINK_LIMIT = 1_000
 
 FOAF_PRIMARY_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
@@ -77,3 +77,32 @@ def named_nodes(quads: Iterable[ox.Quad]) -> Iterator[ox.NamedNode]:
             if isinstance(term, ox.NamedNode) and term not in seen:
                 seen.add(term)
                 yield term
+
+
+#: The subjects a document IRI stands for: `doc#x` for every `x` (the ontology's terms).
+HASH_SUBJECTS_QUERY = (
+    'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
+)
+
+
+@dataclass(frozen=True)
+class HashChildren:
+    """The subjects `doc#x` of one data version, grouped by `doc`: a document IRI such as
+    the ontology's is described with the terms it defines. A full scan of the subjects,
+    so made once per version (`version`: the store's data version tag) and replaced,
+    never patched, when the store answers from another version."""
+
+    version: str
+    groups: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, version: str, subjects: Iterable[str]) -> HashChildren:
+        groups: dict[str, list[str]] = {}
+        for subject in subjects:
+            document, _, fragment = subject.partition("#")
+            if fragment:
+                groups.setdefault(document, []).append(subject)
+        return cls(version, {document: tuple(found) for document, found in groups.items()})
+
+    def of_document(self, iri: str) -> tuple[str, ...]:
+        return self.groups.get(iri, ())

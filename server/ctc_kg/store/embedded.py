@@ -5,8 +5,8 @@ pyoxigraph store; every worker opens it read-only (`Store.read_only`), so a repl
 worker is ready in a fraction of a second whatever the size of the data, and the
 operating system's page cache is shared by all of them. With `in_memory` (the server
 sets it for data of at most `memory_store_max_triples` triples) each worker copies the
-store into its own memory when it starts: queries run 3 to 5 times faster, for a copy of
-the data per worker and a replacement that takes the copy's time to be ready.
+store into its own memory when it starts: queries run faster (docs/performance.md), for
+a copy of the data per worker and a replacement that takes the copy's time to be ready.
 
 The default graph of a query is the RDF merge of all graphs (materialized once, when the
 store is written) unless the request names its own dataset (`default-graph-uri` /
@@ -86,8 +86,10 @@ class EmbeddedStore(Store):
         self.timeout = timeout
         self.service_allow_list = tuple(service_allow_list)
         where = "memory" if in_memory else "disk"
-        self._pool = WorkerPool([str(directory), json.dumps(dict(prefixes)), where], workers)
-        self._in_process = InProcess(directory, prefixes, in_memory)
+        # Each worker opens this version and builds what derives from it (store.worker).
+        arguments = [str(directory), json.dumps(dict(prefixes)), where, self._version.tag]
+        self._pool = WorkerPool(arguments, workers)
+        self._in_process = InProcess(directory, prefixes, in_memory, self._version.tag)
 
     def version(self) -> DataVersion:
         return self._version
@@ -128,10 +130,8 @@ class EmbeddedStore(Store):
             _raise(header)
         return QueryResponse(
             form=QueryForm(header["form"]),
-            media_type=header["media_type"],
             body=body,
             truncated=bool(header.get("truncated")),
-            row_count=header.get("rows"),
         )
 
     def describe(self, iri: str, media_type: str) -> Description | None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ctc_kg.store import bounded, degrees, queryshape
 from ctc_kg.store.querytext import Analysis, Operation
-from ctc_kg.store.worker import Worker, open_for_queries
+from ctc_kg.store.worker import Worker, open_for_queries, written_children
 
 #: Stores opened by a parent before a fork: kept, never closed, by the child (closing a
 #: RocksDB store would wait for threads that the fork did not copy).
@@ -37,8 +37,11 @@ FORMS = frozenset({Operation.SELECT, Operation.ASK, Operation.CONSTRUCT})
 class InProcess:
     """The web worker's own read-only view of an embedded store, for bounded queries."""
 
-    def __init__(self, directory: Path, prefixes: Mapping[str, str], in_memory: bool) -> None:
+    def __init__(
+        self, directory: Path, prefixes: Mapping[str, str], in_memory: bool, version: str = ""
+    ) -> None:
         self.directory = directory
+        self.version = version  # the store's version tag, as the query processes get it
         self.prefixes = dict(prefixes)
         self.in_memory = in_memory
         self.degrees = degrees.load(directory)
@@ -92,6 +95,8 @@ class InProcess:
             store = open_for_queries(str(self.directory), self.in_memory)
             if self._worker is not None and self._worker[0] != pid:
                 _INHERITED.append(self._worker[1])
-            self._worker = (pid, Worker(store, self.prefixes))
+            path = str(self.directory)
+            children = written_children(path, self.version)
+            self._worker = (pid, Worker(store, self.prefixes, self.version, children))
         finally:
             done.set()

@@ -33,11 +33,6 @@ from urllib.parse import urljoin
 from ctc_kg.errors import BadRequestError, ForbiddenError
 from ctc_kg.store.sparqltokens import SIGNIFICANT_TOKEN, decode_iri
 
-# Still importable from here for store.remote, until it imports them from
-# store.sparqltokens (another change is splitting it).
-from ctc_kg.store.sparqltokens import Kind as Kind
-from ctc_kg.store.sparqltokens import tokens as tokens
-
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )

@@ -31,24 +31,29 @@ import pyoxigraph as ox
 from ctc_kg import formats
 from ctc_kg.store import degrees, writing
 from ctc_kg.store.description import (
-    GRAPH_CONTENT_LIMIT,
     INCOMING_LINK_LIMIT,
-    LABEL_PREDICATES,
     BoundedDescription,
-    named_nodes,
+    HashChildren,
     truncation_note,
 )
-
-LABELS = tuple(ox.NamedNode(predicate) for predicate in LABEL_PREDICATES)
+from ctc_kg.store.oxigraph_description import bounded_description, hash_children
 
 
 class Worker:
-    """Answers requests against one store; stateless apart from a cache of hash IRIs."""
+    """Answers requests against one store, which holds one data version for the worker's
+    life (`version`: its tag, as the parent's `Store.version()` says it); what is derived
+    from that version is built here, once, when the worker opens it."""
 
-    def __init__(self, store: ox.Store, prefixes: dict[str, str]) -> None:
+    def __init__(
+        self,
+        store: ox.Store,
+        prefixes: dict[str, str],
+        version: str = "",
+        children: HashChildren | None = None,
+    ) -> None:
         self.store = store
         self.prefixes = prefixes
-        self._hash_subjects: dict[str, list[ox.NamedNode]] | None = None
+        self.hash_children = children or hash_children(store, version)
 
     # -- SPARQL ------------------------------------------------------------------------
 
@@ -77,8 +82,7 @@ class Worker:
             if fmt.supports_datasets:
                 items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
             body = ox.serialize(items, format=fmt, prefixes=self._prefixes_for(fmt))
-            header = _answer(form, media_type, len(triples), truncated)
-            return header, body or b""
+            return _answer(form, truncated), body or b""
         form = "ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
         media_type = request.get("results_media_type")
         if media_type is None:
@@ -86,7 +90,7 @@ class Worker:
         results_fmt = formats.results_format_of(media_type)
         if isinstance(result, ox.QueryBoolean) or limit is None:
             body = result.serialize(format=results_fmt)
-            return _answer(form, media_type, None, False), body or b""
+            return _answer(form, False), body or b""
         # One evaluation: the solutions are read once, as TSV (a row a line, so the cut is
         # exact), up to one row past the cap (the header line and `limit` rows are kept,
         # a row more says the answer was cut, and nothing after it is computed); then
@@ -97,7 +101,7 @@ class Worker:
             body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(
                 format=results_fmt
             )
-        return _answer(form, media_type, tsv.count(b"\n") - 1, truncated), body or b""
+        return _answer(form, truncated), body or b""
 
     # -- concise bounded description -----------------------------------------------------
 
@@ -114,8 +118,7 @@ class Worker:
         media_type = request["media_type"]
         fmt = formats.rdf_format_of(media_type)
         body = writing.serialize(quads, fmt, self.prefixes, ox.NamedNode(request["iri"]))
-        header = {"ok": True, "found": True, "media_type": media_type, "cut_at": found.cut_at}
-        return header, body
+        return {"ok": True, "found": True, "cut_at": found.cut_at}, body
 
     def description(
         self, iri: str, incoming_limit: int = INCOMING_LINK_LIMIT
@@ -127,107 +130,13 @@ class Worker:
     def bounded_description(
         self, iri: str, incoming_limit: int = INCOMING_LINK_LIMIT
     ) -> BoundedDescription | None:
-        """Outgoing quads (of the IRI and of its `#` children), the blank nodes they reach,
-        the quads of at most `incoming_limit` incoming triples (`_incoming`), a named
-        graph's own contents, and the labels of every IRI named."""
-        node = ox.NamedNode(iri)
-        subjects = [node, *self._hash_children().get(iri, [])]
-        found: dict[ox.Quad, None] = {}
-        frontier: list[ox.BlankNode] = []
-        seen_blank: set[ox.BlankNode] = set()
-        for subject in subjects:
-            for quad in self.store.quads_for_pattern(subject, None, None, None):
-                found[quad] = None
-        while True:
-            for quad in list(found):
-                if isinstance(quad.object, ox.BlankNode) and quad.object not in seen_blank:
-                    seen_blank.add(quad.object)
-                    frontier.append(quad.object)
-            if not frontier:
-                break
-            while frontier:
-                for quad in self.store.quads_for_pattern(frontier.pop(), None, None, None):
-                    found[quad] = None
-        incoming, cut = self._incoming(node, incoming_limit)
-        for quad in incoming:
-            found[quad] = None
-        if self.store.contains_named_graph(node):
-            for count, quad in enumerate(self.store.quads_for_pattern(None, None, None, node)):
-                if count >= GRAPH_CONTENT_LIMIT:
-                    break
-                found[quad] = None
-        if not found:
-            return None
-        found = {quad: None for quad in found if not self._is_merged_copy(quad)}
-        for mentioned in list(named_nodes(list(found))):
-            if mentioned == node:
-                continue
-            for predicate in LABELS:
-                for quad in self.store.quads_for_pattern(mentioned, predicate, None, None):
-                    found[quad] = None
-        return BoundedDescription(list(found), incoming_limit if cut else None)
-
-    def _incoming(self, node: ox.NamedNode, limit: int) -> tuple[list[ox.Quad], bool]:
-        """The quads of the first `limit` distinct triples `?s ?p node` in the store's index
-        order, each in every graph that states it (the merged copy is dropped later, so
-        the description holds at most `limit` incoming triples). Reads about `limit`
-        quads, not the hub's thousands; the order is the store's, so the same store gives
-        the same triples on every request. True with them when more triples point to it."""
-        quads: list[ox.Quad] = []
-        triples: dict[tuple[Any, ox.NamedNode], None] = {}
-        for quad in self.store.quads_for_pattern(None, None, node, None):
-            key = (quad.subject, quad.predicate)
-            if key not in triples:
-                if len(triples) >= limit:
-                    # Cut: a kept triple's other graphs may come later in the scan.
-                    kept = [
-                        found
-                        for subject, predicate in triples
-                        for found in self.store.quads_for_pattern(subject, predicate, node)
-                    ]
-                    return kept, True
-                triples[key] = None
-            quads.append(quad)
-        return quads, False
-
-    def _is_merged_copy(self, quad: ox.Quad) -> bool:
-        """A default-graph quad that only repeats a named graph's triple (see `write`)."""
-        if not isinstance(quad.graph_name, ox.DefaultGraph):
-            return False
-        return any(
-            not isinstance(other.graph_name, ox.DefaultGraph)
-            for other in self.store.quads_for_pattern(quad.subject, quad.predicate, quad.object)
-        )
-
-    def _hash_children(self) -> dict[str, list[ox.NamedNode]]:
-        """Subjects `doc#x` grouped by `doc`, computed once: a document IRI such as the
-        ontology's stands for the terms it defines."""
-        if self._hash_subjects is None:
-            groups: dict[str, list[ox.NamedNode]] = {}
-            solutions = self.store.query(
-                'SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && CONTAINS(STR(?s), "#")) }'
-            )
-            assert isinstance(solutions, ox.QuerySolutions)
-            for solution in solutions:
-                subject = solution["s"]
-                assert isinstance(subject, ox.NamedNode)
-                document, _, fragment = subject.value.partition("#")
-                if fragment:
-                    groups.setdefault(document, []).append(subject)
-            self._hash_subjects = groups
-        return self._hash_subjects
+        """`iri`'s description in this worker's store (store.oxigraph_description)."""
+        return bounded_description(self.store, self.hash_children, iri, incoming_limit)
 
     def _prefixes_for(self, fmt: ox.RdfFormat) -> dict[str, str] | None:
         if fmt in formats.PREFIXED_RDF_FORMATS:
             return self.prefixes
         return None
-
-    def count(self) -> tuple[dict[str, Any], bytes]:
-        solutions = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert isinstance(solutions, ox.QuerySolutions)
-        value = next(iter(solutions))["n"]
-        assert isinstance(value, ox.Literal)
-        return {"ok": True, "triples": int(value.value)}, b""
 
     def handle(self, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         operation = request.get("op")
@@ -236,18 +145,21 @@ class Worker:
         if operation == "describe":
             return self.describe(request)
         if operation == "count":
-            return self.count()
+            return count(self.store)
         return {"ok": False, "error": "internal", "message": f"unknown op {operation!r}"}, b""
 
 
-def _answer(form: str, media_type: str, rows: int | None, truncated: bool) -> dict[str, Any]:
-    return {
-        "ok": True,
-        "form": form,
-        "media_type": media_type,
-        "rows": rows,
-        "truncated": truncated,
-    }
+def count(store: ox.Store) -> tuple[dict[str, Any], bytes]:
+    """The number of distinct triples of the union graph (the default graph: the merge)."""
+    solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(solutions, ox.QuerySolutions)
+    value = next(iter(solutions))["n"]
+    assert isinstance(value, ox.Literal)
+    return {"ok": True, "triples": int(value.value)}, b""
+
+
+def _answer(form: str, truncated: bool) -> dict[str, Any]:
+    return {"ok": True, "form": form, "truncated": truncated}
 
 
 def capped(items: Iterable[Any], limit: int | None) -> tuple[list[Any], bool]:
@@ -361,30 +273,47 @@ def merge_into_default_graph(store: ox.Store) -> None:
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
+def hash_children_file(path: str) -> Path:
+    """Where the `#` subjects of the store at `path` are written beside it, once, with
+    the store: every worker that opens the store reads them instead of scanning it."""
+    return Path(path + ".hash-children.json")
+
+
 def write(path: str) -> int:
-    """Write the N-Quads read from stdin into a new on-disk store at `path`; print the
-    number of distinct triples of the union graph as JSON."""
+    """Write the N-Quads read from stdin into a new on-disk store at `path`, and its `#`
+    subjects beside it; print the number of distinct triples of the union graph as JSON."""
     store = ox.Store(path)
     store.bulk_load(sys.stdin.buffer.read(), format=ox.RdfFormat.N_QUADS)
     merge_into_default_graph(store)
     store.flush()
     degrees.save(degrees.of_store(store), Path(path))
-    header, _ = Worker(store, {}).count()
+    groups = hash_children(store, "").groups
+    hash_children_file(path).write_text(json.dumps(groups), encoding="utf-8")
+    header, _ = count(store)
     sys.stdout.write(json.dumps(header) + "\n")
     return 0
 
 
 def open_for_queries(path: str, in_memory: bool) -> ox.Store:
     """The store at `path`, read-only; or, `in_memory`, a copy of it in this process's
-    memory: pyoxigraph's in-memory store answers 3 to 5 times faster than its RocksDB
-    one (10k quads: a 50-row listing 16.5 -> 3.7 ms, counts per organization 27.6 ->
-    9.3 ms), at the cost of a copy of the data per query process."""
+    memory: pyoxigraph's in-memory store answers several times faster than its RocksDB
+    one (docs/performance.md), at the cost of a copy of the data per query process."""
     disk = ox.Store.read_only(path)
     if not in_memory:
         return disk
     memory = ox.Store()
     memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
     return memory
+
+
+def written_children(path: str, version: str) -> HashChildren | None:
+    """The `#` subjects `write` stored beside the store (None for a store without them:
+    the worker scans it then)."""
+    try:
+        groups = json.loads(hash_children_file(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return HashChildren(version, {document: tuple(found) for document, found in groups.items()})
 
 
 def main(argv: list[str]) -> int:
@@ -397,7 +326,9 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     in_memory = len(argv) > 2 and argv[2] == "memory"
-    worker = Worker(open_for_queries(path, in_memory), json.loads(prefixes_json))
+    version = argv[3] if len(argv) > 3 else ""
+    store = open_for_queries(path, in_memory)
+    worker = Worker(store, json.loads(prefixes_json), version, written_children(path, version))
     out = sys.stdout.fileno()
     _write(out, {"ok": True, "ready": True}, b"")
     while (request := _read(sys.stdin.buffer)) is not None:

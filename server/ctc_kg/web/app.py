@@ -28,12 +28,13 @@ from ctc_kg.web import (
     dumps,
     fragments,
     http,
+    i18n,
     memento,
     pages,
     resources,
     sparql,
 )
-from ctc_kg.web.response_cache import ResponseCache, in_one_piece
+from ctc_kg.web.response_cache import Negotiated, ResponseCache, in_one_piece
 from ctc_kg.web.site import Site, site
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
@@ -59,7 +60,9 @@ def create_app(settings: Settings, store: Store, dist: Path) -> Flask:
     app.before_request(_preflight)
     app.after_request(_cors)
     # Answers are kept per data version (a remote store is reloaded in place by
-    # `ctc-kg load` while the server runs): a new version empties the cache.
+    # `ctc-kg load` while the server runs): a new version empties the cache. They are
+    # keyed on what the app takes from Accept and Accept-Language (conneg, i18n), so a
+    # representation is made once per version however clients ask for it.
     # Compression sits inside the cache (an answer is gzipped once, then kept), and the
     # Accept-Encoding it keys on is reduced outside it (web.compression). Answers of
     # known, bounded length leave Flask in one piece (response_cache.in_one_piece).
@@ -68,6 +71,8 @@ def create_app(settings: Settings, store: Store, dist: Path) -> Flask:
             compression.Compressor(in_one_piece(app.wsgi_app)),
             max_bytes=settings.response_cache_bytes,
             version=lambda environ: _version_tag(site, environ),
+            reduced={"HTTP_ACCEPT_LANGUAGE": i18n.header_language},
+            negotiated=Negotiated("HTTP_ACCEPT", conneg.recording_offers, conneg.accept_key),
         )
     )
     return app

@@ -12,8 +12,12 @@ fallback. Profiles (Accept-Profile, `_profile=`) are negotiated here too, below.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from ctc_kg import formats
 from ctc_kg.content import profiles
@@ -106,32 +110,83 @@ def quality(ranges: Sequence[MediaRange], fmt: Format) -> float:
     return best
 
 
-# Answers of `choose` for the Accept headers seen lately, per offered tuple: clients send
-# the same few headers again and again, and parsing one costs more than the rest of a
-# negotiation. Keyed by the tuple's identity (kept alive in the entry, so its id cannot be
-# reused while the entry exists); cleared when full; long headers are not kept.
-_CHOSEN: dict[tuple[int, str | None, str | None], tuple[Sequence[Format], Format | None]] = {}
+# Answers of `choose` for the Accept headers seen lately (clients send the same few; a
+# parse costs more than the rest: docs/performance.md), by value (formats, header, override).
+_CHOSEN: dict[tuple[tuple[Format, ...], str | None, str | None], Format | None] = {}
 _CHOSEN_ENTRIES = 1024
 _CHOSEN_LENGTH = 1024
+T = TypeVar("T")
+#: Offered: the formats a route negotiates among; Offers: those an answer negotiated, by
+#: number in this process (`_OFFERED`: a few tuples, fixed by the routes).
+Offered = tuple[Format, ...]
+Offers = dict[int, None]
+_OFFERS: ContextVar[Offers | None] = ContextVar("ctc_kg_offers", default=None)
+_OFFERED: dict[Offered, int] = {}
+_OFFERED_BY_NUMBER: list[Offered] = []
+_KEYS: dict[tuple[str | None, tuple[int, ...]], tuple[int, ...]] = {}
 
 
 def choose(
     accept: str | None, offered: Sequence[Format], *, override: str | None = None
 ) -> Format | None:
     """The offered format the client prefers, or None when it accepts none of them."""
-    key = (id(offered), accept, override)
-    known = _CHOSEN.get(key)
-    if known is not None and known[0] is offered:
-        return known[1]
-    fmt = _choose(accept, offered, override)
-    if (
-        type(offered) is tuple  # a list could change under the entry
-        and len(accept or "") + len(override or "") <= _CHOSEN_LENGTH
-    ):
-        if len(_CHOSEN) >= _CHOSEN_ENTRIES:
-            _CHOSEN.clear()
-        _CHOSEN[key] = (offered, fmt)
-    return fmt
+    formats = tuple(offered)
+    recording = _OFFERS.get()
+    if recording is not None:
+        recording[_number_of(formats)] = None
+    key = (formats, accept, override)
+    try:
+        return _CHOSEN[key]
+    except KeyError:
+        pass
+    fmt = _choose(accept, formats, override)
+    return _remember(_CHOSEN, key, fmt, len(accept or "") + len(override or ""))
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: T, length: int) -> T:
+    """`value`, kept in `memo` under `key` unless its header is long; cleared when full."""
+    if length <= _CHOSEN_LENGTH:
+        if len(memo) >= _CHOSEN_ENTRIES:
+            memo.clear()
+        memo[key] = value
+    return value
+
+
+@contextmanager
+def recording_offers() -> Iterator[Offers]:
+    """Note every tuple of formats `choose` is offered inside the block: all an answer
+    made there takes from the Accept header is what it chooses from them (routes read
+    Accept only through `choose`), so web.response_cache keys the answer on `accept_key`
+    over them, and `text/turtle` and `text/turtle;q=1, */*;q=0.1` share one."""
+    offers: Offers = {}
+    token = _OFFERS.set(offers)
+    try:
+        yield offers
+    finally:
+        _OFFERS.reset(token)
+
+
+def accept_key(accept: str | None, offers: tuple[int, ...]) -> tuple[int, ...]:
+    """The index of the format `accept` chooses (-1: none) in each of `offers` (numbered
+    by `recording_offers`); remembered, as the response cache asks on every hit."""
+    key = (accept, offers)
+    found = _KEYS.get(key)
+    if found is not None:
+        return found
+    chosen = [(f, choose(accept, f)) for f in map(_OFFERED_BY_NUMBER.__getitem__, offers)]
+    made = tuple(-1 if fmt is None else formats.index(fmt) for formats, fmt in chosen)
+    return _remember(_KEYS, key, made, len(accept or ""))
+
+
+def _number_of(formats: Offered) -> int:
+    with _NUMBERING:  # only while an answer is made (the cache's misses)
+        number = _OFFERED.setdefault(formats, len(_OFFERED_BY_NUMBER))
+        if number == len(_OFFERED_BY_NUMBER):
+            _OFFERED_BY_NUMBER.append(formats)
+    return number
+
+
+_NUMBERING = threading.Lock()
 
 
 def _choose(accept: str | None, offered: Sequence[Format], override: str | None) -> Format | None:
@@ -141,12 +196,18 @@ def _choose(accept: str | None, offered: Sequence[Format], override: str | None)
             if wanted == fmt.name or wanted in fmt.names or fmt.accepts(wanted):
                 return fmt
         return None
-    ranges = parse_accept(accept)
+    index = _best(parse_accept(accept), offered)
+    return offered[index] if index >= 0 else None
+
+
+def _best(ranges: Sequence[MediaRange], offered: Sequence[Format]) -> int:
+    """The index in `offered` of the format `ranges` prefer (the first when there are no
+    ranges), -1 when they accept none."""
     if not ranges:
-        return offered[0]
-    scored = [(quality(ranges, fmt), -index, fmt) for index, fmt in enumerate(offered)]
-    q, _, fmt = max(scored, key=lambda item: (item[0], item[1]))
-    return fmt if q > 0 else None
+        return 0
+    scored = [(quality(ranges, fmt), -index) for index, fmt in enumerate(offered)]
+    q, negated = max(scored)
+    return -negated if q > 0 else -1
 
 
 def negotiate(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -92,10 +92,6 @@ def negotiated(
         if links:
             response.headers["Link"] = ", ".join(links)
     return response
-
-
-def allow(methods: Sequence[str]) -> str:
-    return ", ".join(methods)
 
 
 def profiled(

@@ -25,12 +25,31 @@ def choose_language(query_lang: str | None, accept_language: str | None) -> str:
         wanted = query_lang.strip().lower().split("-")[0]
         if wanted in LANGUAGES:
             return wanted
+    return header_language(accept_language)
+
+
+# The language of the Accept-Language headers seen lately (few clients, few headers).
+_HEADER_LANGUAGES: dict[str | None, str] = {}
+_HEADER_LANGUAGES_ENTRIES = 1024
+_HEADER_LANGUAGES_LENGTH = 1024
+
+
+def header_language(accept_language: str | None) -> str:
+    """The language an `Accept-Language` header alone chooses: all a page takes from the
+    header, so web.response_cache keys pages on it (one stored page per language, not
+    one per way of asking for it)."""
+    found = _HEADER_LANGUAGES.get(accept_language)
+    if found is not None:
+        return found
+    language = DEFAULT_LANGUAGE
     if accept_language:
         accepted = parse_accept_header(accept_language, LanguageAccept)
-        best = accepted.best_match(LANGUAGES)
-        if best:
-            return best
-    return DEFAULT_LANGUAGE
+        language = accepted.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    if len(accept_language or "") <= _HEADER_LANGUAGES_LENGTH:
+        if len(_HEADER_LANGUAGES) >= _HEADER_LANGUAGES_ENTRIES:
+            _HEADER_LANGUAGES.clear()
+        _HEADER_LANGUAGES[accept_language] = language
+    return language
 
 
 def label_languages(lang: str) -> tuple[str, ...]:

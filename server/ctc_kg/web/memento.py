@@ -64,7 +64,7 @@ def _worker(state: Site, release: Release) -> Worker:
     def load() -> Worker:
         store = ox.Store()
         store.bulk_load(release.nquads(), format=ox.RdfFormat.N_QUADS)
-        return Worker(store, dict(state.prefixes))
+        return Worker(store, dict(state.prefixes), f"release {release.version}")
 
     worker: Worker = state.cached(("release-store", release.version), load)
     return worker

@@ -44,9 +44,13 @@ def _respond(
     offered: tuple[Format, ...],
     make: Callable[[], Representation],
     profile: Profile | None = None,
+    *,
+    kind: str | None,
 ) -> Response:
     """A negotiated representation with its validators; in a `profile` (resources), with
-    the profile's headers too (web.http.profiled)."""
+    the profile's headers too (web.http.profiled). `kind`: what the route answers (a
+    resource and its list of profiles share an IRI and a format, not a body); None for an
+    answer made anew each time (the dataset's description, from values cached already)."""
     version = state.data_version()
     parts = [_variant(fmt)]
     if profile is not None and profile is not profiles.DEFAULT:
@@ -55,7 +59,12 @@ def _respond(
     if http.not_modified(request, etag, version.modified):
         response = http.vary(Response(status=304), fmt, profiled=profile is not None)
         return http.validators(response, etag, version.modified)
-    made = make()
+    if kind is None or fmt is conneg.HTML:
+        # A page links to itself with its own query string (the language switch): its
+        # body is its request's, kept by the response cache, which keys on that string.
+        made = make()
+    else:
+        made = state.representations.get_or_make((kind, etag), make, lambda r: len(r.body))
     response = Response(made.body)
     http.negotiated(response, fmt, offered, iri_map.outward(iri))
     if profile is not None:
@@ -72,15 +81,6 @@ def _respond(
 class Representation:
     body: bytes
     cut_at: int | None = None  # a description cut at this many incoming links
-
-
-def _remembered(
-    state: Site, key: tuple[str, ...], make: Callable[[], Representation]
-) -> Representation:
-    """A representation computed once per data version; unknown IRIs raise inside `make`
-    and are never remembered."""
-    found: Representation = state.cached((state.data_version().tag, *key), make)
-    return found
 
 
 def _dataset_description(state: Site, iri_map: IriMap) -> list[ox.Quad]:
@@ -102,7 +102,8 @@ def landing() -> Response:
             return Representation(pages.landing(iri_map, quads))
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, state.settings.base_iri, fmt, conneg.RESOURCE_FORMATS, make)
+    base = state.settings.base_iri
+    return _respond(state, iri_map, base, fmt, conneg.RESOURCE_FORMATS, make, kind=None)
 
 
 @bp.route("/.well-known/void", methods=["GET"])
@@ -116,7 +117,7 @@ def void() -> Response:
         quads = _dataset_description(state, iri_map)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make, kind=None)
 
 
 @bp.route("/profile/<token>", methods=["GET"])
@@ -138,10 +139,7 @@ def profile(token: str) -> Response:
         quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    def remembered() -> Representation:
-        return _remembered(state, ("profile", iri_map.public, token, fmt.name), make)
-
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, remembered)
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make, kind="profile")
 
 
 @bp.route("/<path:path>", methods=["GET"])
@@ -164,7 +162,7 @@ def _current(path: str) -> Response:
     offered = conneg.PROFILE_FORMATS[chosen.token]
     fmt = _negotiate(offered)
 
-    def describe() -> Representation:
+    def make() -> Representation:
         if chosen is not profiles.FULL:
             found = _described(state, iri_map, iri, render.GRAPH_PIVOT.media_type)
             quads = render.quads_of(found.body, render.GRAPH_PIVOT)
@@ -181,11 +179,7 @@ def _current(path: str) -> Response:
         body = render.graph(quads, fmt, iri_map, state.prefixes, about=iri)
         return Representation(body, found.cut_at)
 
-    def make() -> Representation:
-        key = ("resource", iri_map.public, iri, _variant(fmt), chosen.token)
-        return _remembered(state, key, describe)
-
-    return _respond(state, iri_map, iri, fmt, offered, make, chosen)
+    return _respond(state, iri_map, iri, fmt, offered, make, chosen, kind="resource")
 
 
 def _described(state: Site, iri_map: IriMap, iri: str, media_type: str) -> Description:
@@ -207,7 +201,7 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
     public = iri_map.public
     url = iri_map.outward(iri)
 
-    def listed() -> Representation:
+    def make() -> Representation:
         _described(state, iri_map, iri, conneg.NTRIPLES.media_type)
         offered = {p.token: p.media_types for p in profiles.PROFILES}
         default = (profiles.DEFAULT.token, profiles.DEFAULT.media_types[0])
@@ -217,11 +211,7 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
         quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
 
-    def make() -> Representation:
-        key = ("alternates", public, iri, _variant(fmt))
-        return _remembered(state, key, listed)
-
-    response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make)
+    response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make, kind="alternates")
     response.headers["Link"] = http.alternates_link(None, None, url, public)
     response.vary.add("Accept-Profile")
     return response

@@ -14,21 +14,32 @@ What it stores: 200 answers to GET with an `ETag`, a `Content-Length` of at most
 The key is the request target (path and query string), the `Host` and
 `X-Forwarded-*` headers (they can change the public IRIs in an answer), and the values
 of the request headers the answer's `Vary` names (the answer decides: conneg sets
-`Vary: Accept`, pages add `Accept-Language`). Requests it never answers, passing them
-to the app: other methods, conditional or range requests (the app computes 304s and
-knows `Last-Modified`), requests with `Authorization` or `Cookie`, requests whose data
-version cannot be known (`version` gives None). The total size is bounded (`max_bytes`);
-the least recently used answers go first.
+`Vary: Accept`, pages add `Accept-Language`), each value reduced to what the answer takes
+from it when web.app says how: for Accept, the format it chooses in each negotiation the
+answer made (`negotiated`: web.conneg records them), for Accept-Language the language it
+chooses (`reduced`); so two ways of asking for the same representation share one stored
+answer.
+A HEAD is answered with the headers of the stored GET (RFC 9110, 9.3.2); when there is
+none, the GET is made and kept, and its body left unsent (as nginx's cache does), so link
+checkers do not make a representation again. Requests it never answers, passing them to
+the app: other methods, conditional or range requests (the app computes 304s and knows
+`Last-Modified`), requests with `Authorization`, requests whose data version cannot be
+known (`version` gives None). A `Cookie` does not count: the app reads none (a browser
+sends the cookies of the site's domain, set by something else) and an answer that sets
+one is never stored. The total size is bounded (`max_bytes`); the least recently used
+answers go first.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Headers = list[tuple[str, str]]
 
@@ -41,7 +52,6 @@ _BYPASS = (
     "HTTP_IF_RANGE",
     "HTTP_RANGE",
     "HTTP_AUTHORIZATION",
-    "HTTP_COOKIE",
 )
 # Request headers that are always part of the key: they can change the public IRIs.
 _ALWAYS = (
@@ -59,10 +69,25 @@ class _Entry:
     body: bytes
 
 
-# For one request target: answers by the `Vary` of the answer (the WSGI names of the request
-# headers it varies on: a page varies on Accept-Language too, other formats on Accept only),
-# then by those headers' values in the request.
-_Variants = dict[tuple[str, ...], dict[tuple[str | None, ...], _Entry]]
+# For one request target: answers by their shape - the `Vary` of the answer (the WSGI names
+# of the request headers it varies on: a page varies on Accept-Language too, other formats
+# on Accept only) and the negotiations it made (`Negotiated`) - then by those headers'
+# values in the request, reduced to what the answer takes from them.
+_Shape = tuple[tuple[str, ...], tuple[int, ...]]
+_Variants = dict[_Shape, dict[tuple[Hashable, ...], _Entry]]
+#: For a WSGI header name: what of its value an answer depends on (web.app).
+Reductions = Mapping[str, Callable[[str | None], Hashable]]
+
+
+@dataclass(frozen=True)
+class Negotiated:
+    """A request header an answer depends on only through the negotiations the app makes
+    while it answers (web.app: Accept, through web.conneg). `recording` notes them while
+    the app answers; `key` is what a value of the header chooses in them."""
+
+    header: str  # its WSGI name
+    recording: Callable[[], AbstractContextManager[Mapping[int, None]]]
+    key: Callable[[str | None, tuple[int, ...]], Hashable]
 
 
 class ResponseCache:
@@ -75,9 +100,13 @@ class ResponseCache:
         max_bytes: int,
         max_entry_bytes: int = 1 << 20,
         version: Callable[[dict[str, Any]], str | None] = lambda environ: "",
+        reduced: Reductions | None = None,
+        negotiated: Negotiated | None = None,
     ) -> None:
         self.app = app
         self.version = version
+        self.reduced: Reductions = reduced or {}
+        self.negotiated = negotiated
         self._current: str | None = None  # the data version of the stored answers
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
@@ -105,7 +134,11 @@ class ResponseCache:
         found = self._lookup(target, environ)
         if found is not None:
             start_response(found.status, list(found.headers))
-            return [found.body]
+            return [found.body] if environ["REQUEST_METHOD"] == "GET" else []
+        if environ["REQUEST_METHOD"] == "HEAD":
+            as_get = {**environ, "REQUEST_METHOD": "GET"}
+            _close(self._fill(target, as_get, start_response, version))
+            return []
         return self._fill(target, environ, start_response, version)
 
     def _follow(self, version: str) -> None:
@@ -122,8 +155,13 @@ class ResponseCache:
             variants = self._targets.get(target)
             if variants is None:
                 return None
-            for vary, answers in variants.items():
-                entry = answers.get(_values(environ, vary))
+            shapes = list(variants)
+        # Reduced outside the lock: a header not seen before is parsed here.
+        keys = {shape: self._values(environ, shape) for shape in shapes}
+        with self._lock:
+            variants = self._targets.get(target) or {}
+            for shape, answers in variants.items():
+                entry = answers.get(keys[shape]) if shape in keys else None
                 if entry is not None:
                     self._targets.move_to_end(target)
                     self.hits += 1
@@ -145,13 +183,20 @@ class ResponseCache:
                 return start_response(status, headers, exc_info)
             return start_response(status, headers)
 
-        body = self.app(environ, capture)
+        offers: tuple[int, ...] = ()
+        if self.negotiated is None:
+            body = self.app(environ, capture)
+        else:
+            with self.negotiated.recording() as recorded:
+                body = self.app(environ, capture)
+            offers = tuple(recorded)
         if not captured or not self._storable(*captured[-1]):
             return body
         content = _read_all(body)
         status, headers = captured[-1]
         if len(content) == _content_length(headers):
-            self._store(target, environ, _Entry(status, list(headers), content), version)
+            entry = _Entry(status, list(headers), content)
+            self._store(target, environ, entry, version, offers)
         return [content]
 
     def _storable(self, status: str, headers: Headers) -> bool:
@@ -167,17 +212,23 @@ class ResponseCache:
         return length is not None and length <= self.max_entry_bytes
 
     def _store(
-        self, target: tuple[str, ...], environ: dict[str, Any], entry: _Entry, version: str
+        self,
+        target: tuple[str, ...],
+        environ: dict[str, Any],
+        entry: _Entry,
+        version: str,
+        offers: tuple[int, ...],
     ) -> None:
         vary = _vary(entry.headers)
         if vary is None:  # Vary: * - every request is different
             return
         size = len(entry.body) + sum(len(n) + len(v) for n, v in entry.headers) + 256
+        shape = (vary, offers)
+        key = self._values(environ, shape)
         with self._lock:
             if version != self._current:  # made under a version another request replaced
                 return
-            answers = self._targets.setdefault(target, {}).setdefault(vary, {})
-            key = _values(environ, vary)
+            answers = self._targets.setdefault(target, {}).setdefault(shape, {})
             if key in answers:
                 return
             answers[key] = entry
@@ -188,9 +239,24 @@ class ResponseCache:
                 oldest, _ = self._targets.popitem(last=False)
                 self._bytes -= self._sizes.pop(oldest, 0)
 
+    def _values(self, environ: dict[str, Any], shape: _Shape) -> tuple[Hashable, ...]:
+        """The key of a request for answers of `shape`: each header `Vary` names, reduced
+        to what such an answer takes from it (`negotiated`, `reduced`), else its value (None
+        for an absent one: not the same as empty)."""
+        names, offers = shape
+        negotiated = self.negotiated
+        return tuple(
+            negotiated.key(environ.get(name), offers)
+            if negotiated is not None and name == negotiated.header
+            else self.reduced[name](environ.get(name))
+            if name in self.reduced
+            else environ.get(name)
+            for name in names
+        )
+
 
 def _cacheable_request(environ: dict[str, Any]) -> bool:
-    if environ.get("REQUEST_METHOD") != "GET":
+    if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return False
     return not any(name in environ for name in _BYPASS)
 
@@ -229,9 +295,11 @@ def _read_all(body: Iterable[bytes]) -> bytes:
             close()
 
 
-def _values(environ: dict[str, Any], names: tuple[str, ...]) -> tuple[str | None, ...]:
-    """The values of the headers `names` (None for an absent one: not the same as empty)."""
-    return tuple(environ.get(name) for name in names)
+def _close(body: Iterable[bytes]) -> None:
+    """Close a WSGI body without reading it (the WSGI specification asks for the close)."""
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
 
 
 def _content_length(headers: Headers) -> int | None:
@@ -253,9 +321,8 @@ def in_one_piece(app: WSGIApp, max_bytes: int = ONE_PIECE_MAX_BYTES) -> WSGIApp:
 
     granian sends a list in one call; an iterator it drives from Rust, taking the GIL back
     for every chunk and for its end. Under load, with the request threads competing for the
-    GIL, that hand-over was the largest single cost of a SPARQL answer in a worker (23 % of
-    its GIL-held time, py-spy --gil, issue 16). Dumps and other large or unsized bodies are
-    still streamed."""
+    GIL, that hand-over was the largest single cost of a SPARQL answer in a worker (issue
+    16; docs/performance.md). Dumps and other large or unsized bodies are still streamed."""
 
     def one_piece(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         lengths: list[int | None] = []
@@ -275,3 +342,47 @@ def in_one_piece(app: WSGIApp, max_bytes: int = ONE_PIECE_MAX_BYTES) -> WSGIApp:
         return [content]
 
     return one_piece
+
+
+class Representations:
+    """The bodies of representations, by what identifies one (a route's kind of answer and
+    the ETag it computed before making the body: data version, public base, IRI, format,
+    language, profile). What the response cache cannot answer - the same resource under
+    another query string (a link's tracking parameters), a conditional request with an
+    old validator, a request with Authorization - gets the body made for another request
+    instead of making it again. Bounded by bytes, least recently used first; emptied when
+    the data version changes (web.site), so no body outlives its version."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        self._bodies: OrderedDict[tuple[str, ...], tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+
+    def get_or_make(
+        self, key: tuple[str, ...], make: Callable[[], T], size: Callable[[T], int]
+    ) -> T:
+        """The value kept for `key`, else `make()` kept (an error inside it is not)."""
+        with self._lock:
+            found = self._bodies.get(key)
+            if found is not None:
+                self._bodies.move_to_end(key)
+                kept: T = found[0]
+                return kept
+        value = make()
+        weight = size(value) + 256
+        if weight > self.max_bytes // 8:  # a few large bodies must not push out the rest
+            return value
+        with self._lock:
+            if key not in self._bodies:
+                self._bodies[key] = (value, weight)
+                self._bytes += weight
+            while self._bytes > self.max_bytes and self._bodies:
+                _, (_, dropped) = self._bodies.popitem(last=False)
+                self._bytes -= dropped
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._bodies.clear()
+            self._bytes = 0

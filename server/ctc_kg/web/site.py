@@ -28,15 +28,15 @@ from ctc_kg.errors import ServiceBusyError
 from ctc_kg.formats import CHECKSUMS
 from ctc_kg.store.base import Store
 from ctc_kg.store.version import DataVersion, build_version, combined
+from ctc_kg.web.response_cache import Representations
 from ctc_kg.web.rewrite import ForwardedHeaders, IriMap, public_base
 from flask import current_app, request
 
 __all__ = ["CHECKSUMS", "Site", "site", "version_of"]
 #: Where a request keeps the data version it was answered under (WSGI environ).
 DATA_VERSION_KEY = "ctc_kg.data_version"
-#: Values `Site.cached` keeps: the most recently used; one key per resource description,
-#: so on a large graph the cache turns over, and the shared values (the renderer, the
-#: landing page's totals) must not be dropped with the rest.
+#: Values `Site.cached` keeps: the most recently used (one per public base and format
+#: for some, and the public base can come from the request's forwarded headers).
 CACHED_KEYS = 256
 
 
@@ -47,15 +47,17 @@ class Site:
     dist: Path
     _cache: OrderedDict[tuple[str, ...], Any] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _data_tag: str | None = None  # the data version of the values `cached` keeps
 
     def __post_init__(self) -> None:
         self.build = build_version(self.dist)
         self.version = self.build.tag
         self.last_modified = self.build.modified
         self.prefixes = prefixes(self.settings.base_iri)
+        self.representations = Representations(self.settings.response_cache_bytes // 4)
         # The slots as tokens in a SimpleQueue: a C-level get/put, where threading's
         # Semaphore runs a Condition in Python (a lock, a notify, a waiter list) on every
-        # query (issue 16: 8 % of a worker's GIL-held time in Condition.notify).
+        # query (issue 16; docs/performance.md).
         self._query_slots: queue.SimpleQueue[None] = queue.SimpleQueue()
         for _ in range(max(1, self.settings.max_concurrent_queries)):
             self._query_slots.put(None)
@@ -91,8 +93,22 @@ class Site:
         found = where.get(DATA_VERSION_KEY)
         if found is None:
             found = where[DATA_VERSION_KEY] = combined(self.build, self.store.version())
+            self._follow(found.tag)
         assert isinstance(found, DataVersion)
         return found
+
+    def _follow(self, tag: str) -> None:
+        """Drop the cached values made under another data version (their keys name it):
+        nothing made from the store's data outlives the version it was made from."""
+        with self._lock:
+            if tag == self._data_tag:
+                return
+            stale = self._data_tag
+            self._data_tag = tag
+            self.representations.clear()
+            if stale is not None:
+                for key in [key for key in self._cache if stale in key]:
+                    del self._cache[key]
 
     def iri_map(self) -> IriMap:
         """The mapping between canonical IRIs and this request's public base."""
@@ -107,8 +123,11 @@ class Site:
         return IriMap(base, public_base(base, self.settings.public_url, forwarded))
 
     def cached(self, key: tuple[str, ...], make: Callable[[], Any]) -> Any:
-        """A value computed once per key (a description per resource, format and public
-        base; the pages' renderer and indexes), the CACHED_KEYS most recently used kept."""
+        """A value computed once per key (the pages' renderer and indexes, the build's
+        files as served under a public base), the CACHED_KEYS most recently used kept.
+        A value made from the store's data has the data version's tag in its key, and is
+        dropped when the store answers from another version (`data_version`). Whole
+        answers are cached by web.response_cache, not here."""
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)

@@ -24,12 +24,12 @@ plus, where the quads hold only part of something, how much there is in all:
 The queries read the default graph (the union of all graphs on both backends) and use
 `GRAPH ?g` only for what a given passage says. Subjects are bound with VALUES, and a few
 predicates of a bound subject are read with one lookup each (`_any_of`): pyoxigraph 0.5
-joins `VALUES ?p {...}` with every triple of those predicates (1.5 s at 1M quads), and
+joins `VALUES ?p {...}` with every triple of those predicates, and
 `?s ?p ?o FILTER(?p IN (...))` reads every statement of ?s (a series' 29,000 sub-events
 for its label). Patterns whose join order pyoxigraph gets wrong are avoided: the host
 cities' containment test is a MINUS after the places are found, and what the claim
-graphs say comes from the description rather than from `GRAPH ?g { <iri> ?p ?o }` (55 ms
-on a series at 100k).
+graphs say comes from the description rather than from `GRAPH ?g { <iri> ?p ?o }`
+(docs/performance.md has the times).
 """
 
 from __future__ import annotations
@@ -262,7 +262,7 @@ def landing_aggregates_query(base_iri: str) -> str:
             f"{{ SELECT (MAX(STR(?d)) AS ?last) WHERE {{ ?m a {meeting} ; {end} ?d "
             f"FILTER(datatype(?d) = {date}) }} }}",
             # The places of the meetings first, then the containment test as MINUS:
-            # FILTER NOT EXISTS per meeting took 3.7 s at 100k quads, this 30 ms.
+            # FILTER NOT EXISTS per meeting is a hundred times slower (docs/performance.md).
             f"{{ SELECT DISTINCT ?city WHERE {{ "
             f"{{ SELECT DISTINCT ?city WHERE {{ ?m a {meeting} ; {_iri(SDO.location)} ?city }} }} "
             f"?city {within} ?country FILTER(isIRI(?city)) "

@@ -38,7 +38,7 @@ def among(var: str, predicates: Iterable[str | Node]) -> str:
 def any_of(predicates: Iterable[str | Node], s: str = "s", p: str = "p", o: str = "o") -> str:
     """`?s ?p ?o` for ?p among `predicates`, ?s bound before: a UNION of one lookup per
     predicate. `?s ?p ?o FILTER(?p IN (...))` would read every statement of ?s, which
-    for a series means all its sub-events (120 ms against 50 ms at 1M quads)."""
+    for a series means all its sub-events (docs/performance.md)."""
     return (
         "{ "
         + " UNION ".join(f"{{ ?{s} {iri(x)} ?{o} BIND({iri(x)} AS ?{p}) }}" for x in predicates)

@@ -5,7 +5,7 @@ two runs give isomorphic graphs with different labels (and, where output follows
 labels, a different order). A representation with blank nodes is therefore rendered
 again from its own N-Quads (or N-Triples) capture: canonical labels (URDNA2015, as the
 build's dumps use), statements in canonical order, serialized by the server's renderer
-(web.render.graph) at the same public base. The graph is the one the server answered;
+(web.outward.graph) at the same public base. The graph is the one the server answered;
 only labels and order are fixed. Representations without blank nodes keep the server's
 bytes unchanged.
 """
@@ -21,7 +21,7 @@ from ctc_kg.content.context import to_compacted_jsonld
 from ctc_kg.content.names import prefixes
 from ctc_kg.content.serialize import canonical_nquads, dataset_from_nquads, union_of
 from ctc_kg.formats import Format
-from ctc_kg.web import conneg, render
+from ctc_kg.web import conneg, outward
 from ctc_kg.web.rewrite import IriMap
 
 
@@ -48,12 +48,12 @@ class Stabilizer:
 
     def render(self, quads: list[ox.Quad], fmt: Format, about: str | None = None) -> bytes:
         if fmt is conneg.JSONLD:
-            # web.render.jsonld, but parsing with the canonical labels kept (rdflib's
+            # web.outward.jsonld, but parsing with the canonical labels kept (rdflib's
             # N-Triples parser would invent new ones).
             text = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
             union = union_of(dataset_from_nquads(text, self.iri_map.public))
             return to_compacted_jsonld(union, self.iri_map.public)
-        return render.graph(quads, fmt, self.iri_map, self.prefixes, about)
+        return outward.graph(quads, fmt, self.iri_map, self.prefixes, about)
 
     def representations(
         self,
@@ -67,7 +67,7 @@ class Stabilizer:
         blank nodes; the statements about `about` (a public IRI: the resource described)
         first, as the server writes them. Returns whether anything was replaced."""
         fmt = conneg.NQUADS if source.endswith(".nq") else conneg.NTRIPLES
-        quads = render.quads_of(files[source], fmt)
+        quads = outward.quads_of(files[source], fmt)
         if not has_blank_nodes(quads):
             return False
         canonical = canonical_quads(quads)

@@ -13,6 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
+
 from ctc_kg.config import Settings
 from ctc_kg.errors import (
     CtcKgError,
@@ -36,8 +39,6 @@ from ctc_kg.web import (
 )
 from ctc_kg.web.response_cache import Negotiated, ResponseCache, in_one_piece
 from ctc_kg.web.site import Site, site
-from flask import Flask, Response, request
-from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
 
 
 def create_app(settings: Settings, store: Store, dist: Path) -> Flask:

@@ -13,16 +13,17 @@ from __future__ import annotations
 import hashlib
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, jsonify, request
+from rdflib import Graph
+
 from ctc_kg import formats
 from ctc_kg.content.catalog import catalog_iri, describe_catalog
 from ctc_kg.content.context import context_bytes
 from ctc_kg.content.frames import FRAMES, RESOURCE_FRAME, frame_bytes, frame_named
 from ctc_kg.content.serialize import dataset_from_nquads, ntriples, union_of
 from ctc_kg.errors import NotFoundError
-from ctc_kg.web import conneg, http, published, render
+from ctc_kg.web import conneg, http, outward, published
 from ctc_kg.web.site import site
-from flask import Blueprint, Response, jsonify, request
-from rdflib import Graph
 
 bp = Blueprint("dumps", __name__)
 
@@ -111,11 +112,11 @@ def catalog() -> Response:
         data_file = state.dist / formats.file_name(formats.DATA_DUMP, formats.NTRIPLES)
         data = Graph().parse(data_file, format=formats.NTRIPLES.rdflib_name)
         graph = describe_catalog(description, data, state.settings.base_iri)
-        return render.quads_of(ntriples(graph), conneg.NTRIPLES)
+        return outward.quads_of(ntriples(graph), conneg.NTRIPLES)
 
     def make() -> bytes:
         stated = published.stating_served(state, iri_map, state.cached(("catalog",), quads))
-        return render.graph(stated, fmt, iri_map, state.prefixes)
+        return outward.graph(stated, fmt, iri_map, state.prefixes)
 
     body: bytes = state.cached(("catalog", iri_map.public, fmt.name), make)
     etag = http.etag_for(state.version, iri_map.public, iri, fmt.name)

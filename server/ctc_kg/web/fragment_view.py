@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+
 from ctc_kg.store.fragments import Fragment
 from ctc_kg.web.rewrite import IriMap
 

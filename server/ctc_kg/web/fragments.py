@@ -27,15 +27,16 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
 from ctc_kg.content.names import FRAGMENTS_PATH
 from ctc_kg.errors import BadRequestError
 from ctc_kg.formats import Format
 from ctc_kg.store.fragments import EMPTY, Fragment, QuadPattern, read_fragment
-from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web import conneg, http, outward, pages
 from ctc_kg.web.fragment_view import FragmentView, fragment_view
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
-from flask import Blueprint, Response, request
 
 bp = Blueprint("fragments", __name__)
 
@@ -267,7 +268,7 @@ def serialize(
     descriptions, which repeat every statement in the default graph, would turn the
     metadata into default-graph data. The other formats hold one graph anyway."""
     if not fmt.datasets:
-        return render.graph(quads, fmt, iri_map, prefixes)
+        return outward.graph(quads, fmt, iri_map, prefixes)
     mapped = [iri_map.quad(quad) for quad in quads]
     chosen = iri_map.prefixes(prefixes) if fmt is conneg.TRIG else None
     return ox.serialize(mapped, format=fmt.rdf_format, prefixes=chosen) or b""

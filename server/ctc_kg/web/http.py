@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import urlencode
 
+from flask import Request, Response
+
 from ctc_kg.content import profiles
 from ctc_kg.content.profiles import Profile
 from ctc_kg.formats import Format
 from ctc_kg.web import conneg
 from ctc_kg.web.i18n import choose_language
-from flask import Request, Response
 
 CACHE_CONTROL = "public, max-age=300"
 #: Says an answer was cut at a limit (`true; limit=N`): query results at

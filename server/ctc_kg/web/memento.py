@@ -20,6 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from rdflib import Graph
+from rdflib.namespace import DCTERMS
+from werkzeug.http import http_date, parse_date
+
 from ctc_kg.content.names import dataset_iri
 from ctc_kg.content.releases import (
     DCAT,
@@ -31,12 +36,8 @@ from ctc_kg.content.releases import (
 from ctc_kg.errors import BadRequestError, NotFoundError
 from ctc_kg.formats import Format
 from ctc_kg.store.worker import Worker
-from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web import conneg, http, outward, pages
 from ctc_kg.web.site import Site, site
-from flask import Blueprint, Response, current_app, request
-from rdflib import Graph
-from rdflib.namespace import DCTERMS
-from werkzeug.http import http_date, parse_date
 
 bp = Blueprint("memento", __name__)
 ACCEPT_DATETIME = "Accept-Datetime"
@@ -228,7 +229,7 @@ def memento(version: str, path: str) -> Response:
         response = _error(NotFoundError(f"Release {version} holds no resource <{iri}>."))
         response.headers.update(headers)
         return response
-    body = render.graph(found.quads, fmt, state.iri_map(), state.prefixes, about=iri)
+    body = outward.graph(found.quads, fmt, state.iri_map(), state.prefixes, about=iri)
     response = Response(body, headers=headers)
     http.negotiated(response, fmt)
     response.headers["Cache-Control"] = IMMUTABLE
@@ -281,7 +282,7 @@ def _rdf(state: Site, graph: Graph, fmt: Format) -> Response:
     quads = list(
         ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     )
-    body = render.graph(
+    body = outward.graph(
         [ox.Quad(t.subject, t.predicate, t.object) for t in quads],
         fmt,
         state.iri_map(),

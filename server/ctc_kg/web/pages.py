@@ -26,6 +26,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, after_this_request, request, send_file, url_for
+
 from ctc_kg import iris
 from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import QueryRequest
@@ -43,7 +45,6 @@ from ctc_kg.web.html.sparql_results import CellMaker, QueryForm, graph_table, so
 from ctc_kg.web.i18n import choose_language
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
-from flask import Blueprint, Response, after_this_request, request, send_file, url_for
 
 bp = Blueprint("pages", __name__)
 

@@ -6,7 +6,7 @@ and names each resource it mentions that has no `schema:name` with its `rdfs:lab
 `schema:name` (what search engines show; the pages' embedded markup, web/html/jsonld.py,
 does the same), with no bound on the number of values.
 Their JSON-LD is framed for the resource (content.frames); the other formats are written
-as every graph is (web.render).
+as every graph is (web.outward).
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 import rdflib
+
 from ctc_kg.content import profiles
 from ctc_kg.content.frames import framed_bytes
 from ctc_kg.content.names import SCHEMA
 from ctc_kg.content.profiles import Profile
 from ctc_kg.formats import Format
-from ctc_kg.web import conneg, render
+from ctc_kg.web import conneg, outward
 from ctc_kg.web.rewrite import IriMap
 
 SCHEMA_ORG = str(SCHEMA)
@@ -43,12 +44,12 @@ def representation(
         triples = _schema_org_view(triples)
     if target is conneg.JSONLD and profile.framed:
         mapped = [iri_map.quad(ox.Quad(t.subject, t.predicate, t.object)) for t in triples]
-        outward = [ox.Triple(q.subject, q.predicate, q.object) for q in mapped]
-        ntriples = ox.serialize(outward, format=ox.RdfFormat.N_TRIPLES) or b""
+        public = [ox.Triple(q.subject, q.predicate, q.object) for q in mapped]
+        ntriples = ox.serialize(public, format=ox.RdfFormat.N_TRIPLES) or b""
         graph = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
         return framed_bytes(graph, iri_map.outward(iri), iri_map.public)
     in_default_graph = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    return render.graph(in_default_graph, target, iri_map, prefixes)
+    return outward.graph(in_default_graph, target, iri_map, prefixes)
 
 
 def _schema_org_view(triples: list[ox.Triple]) -> list[ox.Triple]:

@@ -25,15 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib.namespace import DCAT, XSD
+
 from ctc_kg import formats
 from ctc_kg.content.build import checksums, gzip_bytes
 from ctc_kg.content.context import context_bytes
 from ctc_kg.content.names import SPDX
 from ctc_kg.formats import CHECKSUMS, CONTEXT_FILE, Format
-from ctc_kg.web import render
+from ctc_kg.web import outward
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site
-from rdflib.namespace import DCAT, XSD
 
 # The description's own statements are read from its N-Triples file: canonical labels.
 DESCRIPTION_SOURCE = formats.file_name(formats.DESCRIPTION_DUMP, formats.NTRIPLES)
@@ -161,7 +162,7 @@ def _rewritten(state: Site, name: str, iri_map: IriMap) -> bytes:
         quads = description(state, iri_map)
     else:
         quads = _parsed(_source(state, name, fmt))
-    return render.graph(quads, fmt, iri_map, state.prefixes)
+    return outward.graph(quads, fmt, iri_map, state.prefixes)
 
 
 def _source(state: Site, name: str, fmt: Format) -> Path:

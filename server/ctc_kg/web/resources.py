@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
 from ctc_kg.content import profiles
 from ctc_kg.content.profiles import Profile
 from ctc_kg.content.serialize import ntriples
 from ctc_kg.errors import NotFoundError
 from ctc_kg.formats import Format
 from ctc_kg.store.base import Description
-from ctc_kg.web import conneg, http, memento, pages, profiled, published, render
+from ctc_kg.web import conneg, http, memento, outward, pages, profiled, published
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.site import Site, site
-from flask import Blueprint, Response, request
 
 bp = Blueprint("resources", __name__)
 
@@ -100,7 +101,7 @@ def landing() -> Response:
         quads = _dataset_description(state, iri_map)
         if fmt is conneg.HTML:
             return Representation(pages.landing(iri_map, quads))
-        return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
+        return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
     base = state.settings.base_iri
     return _respond(state, iri_map, base, fmt, conneg.RESOURCE_FORMATS, make, kind=None)
@@ -115,7 +116,7 @@ def void() -> Response:
 
     def make() -> Representation:
         quads = _dataset_description(state, iri_map)
-        return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
+        return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
     return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make, kind=None)
 
@@ -136,8 +137,8 @@ def profile(token: str) -> Response:
 
     def make() -> Representation:
         graph = profiles.describe_profiles(state.settings.base_iri)
-        quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
-        return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
+        quads = outward.quads_of(ntriples(graph), conneg.NTRIPLES)
+        return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
     return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make, kind="profile")
 
@@ -164,19 +165,19 @@ def _current(path: str) -> Response:
 
     def make() -> Representation:
         if chosen is not profiles.FULL:
-            found = _described(state, iri_map, iri, render.GRAPH_PIVOT.media_type)
-            quads = render.quads_of(found.body, render.GRAPH_PIVOT)
+            found = _described(state, iri_map, iri, outward.GRAPH_PIVOT.media_type)
+            quads = outward.quads_of(found.body, outward.GRAPH_PIVOT)
             body = profiled.representation(quads, chosen, fmt, iri_map, state.prefixes, iri)
             return Representation(body, found.cut_at)
-        direct = fmt is not conneg.HTML and not render.needs_pivot(fmt, iri_map)
-        media_type = fmt.media_type if direct else render.GRAPH_PIVOT.media_type
+        direct = fmt is not conneg.HTML and not outward.needs_pivot(fmt, iri_map)
+        media_type = fmt.media_type if direct else outward.GRAPH_PIVOT.media_type
         found = _described(state, iri_map, iri, media_type)
         if direct:
             return Representation(found.body, found.cut_at)
-        quads = render.quads_of(found.body, render.GRAPH_PIVOT)
+        quads = outward.quads_of(found.body, outward.GRAPH_PIVOT)
         if fmt is conneg.HTML:
             return Representation(pages.resource(iri_map, iri, quads, found.cut_at), found.cut_at)
-        body = render.graph(quads, fmt, iri_map, state.prefixes, about=iri)
+        body = outward.graph(quads, fmt, iri_map, state.prefixes, about=iri)
         return Representation(body, found.cut_at)
 
     return _respond(state, iri_map, iri, fmt, offered, make, chosen, kind="resource")
@@ -208,8 +209,8 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
         if fmt is conneg.HTML:
             return Representation(pages.alternates(iri_map, iri, _rows()))
         graph = profiles.describe_alternates(state.settings.base_iri, iri, offered, default)
-        quads = render.quads_of(ntriples(graph), conneg.NTRIPLES)
-        return Representation(render.graph(quads, fmt, iri_map, state.prefixes))
+        quads = outward.quads_of(ntriples(graph), conneg.NTRIPLES)
+        return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
     response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make, kind="alternates")
     response.headers["Link"] = http.alternates_link(None, None, url, public)

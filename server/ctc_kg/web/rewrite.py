@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
+
 from ctc_kg import iris
 from ctc_kg.store.sparqltokens import map_iris
 

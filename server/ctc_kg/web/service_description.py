@@ -4,9 +4,10 @@ canonical IRIs. The dataset description (VoID + DCAT, from the build) is publish
 from __future__ import annotations
 
 import pyoxigraph as ox
+from rdflib import Graph
+
 from ctc_kg.content.dataset_description import service_description as _service_description
 from ctc_kg.content.names import dataset_iri, sparql_iri
-from rdflib import Graph
 
 
 def _quads(graph: Graph) -> list[ox.Quad]:

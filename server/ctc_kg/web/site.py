@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask import current_app, request
+
 from ctc_kg.config import Settings
 from ctc_kg.content.names import prefixes
 from ctc_kg.errors import ServiceBusyError
@@ -30,7 +32,6 @@ from ctc_kg.store.base import Store
 from ctc_kg.store.version import DataVersion, build_version, combined
 from ctc_kg.web.response_cache import Representations
 from ctc_kg.web.rewrite import ForwardedHeaders, IriMap, public_base
-from flask import current_app, request
 
 __all__ = ["CHECKSUMS", "Site", "site", "version_of"]
 #: Where a request keeps the data version it was answered under (WSGI environ).

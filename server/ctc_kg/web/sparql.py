@@ -12,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from flask import Blueprint, Request, Response, request
+
 from ctc_kg.errors import BadRequestError, ForbiddenError, UnsupportedMediaTypeError
 from ctc_kg.formats import Format
 from ctc_kg.store.base import QueryRequest, QueryResponse
 from ctc_kg.store.querytext import Operation, analyse, require_text
-from ctc_kg.web import conneg, http, pages, render
+from ctc_kg.web import conneg, http, outward, pages
 from ctc_kg.web.rewrite import IriMap
 from ctc_kg.web.service_description import service_description
 from ctc_kg.web.site import Site, site
-from flask import Blueprint, Request, Response, request
 
 bp = Blueprint("sparql", __name__)
 
@@ -131,7 +132,7 @@ def _query(protocol: ProtocolRequest) -> Response:
         graph_fmt,
         page,
         pivot_results=results_fmt is not None and not iri_map.identity and not page,
-        pivot_graph=graph_fmt is not None and render.needs_pivot(graph_fmt, iri_map) and not page,
+        pivot_graph=graph_fmt is not None and outward.needs_pivot(graph_fmt, iri_map) and not page,
     )
     max_rows = state.settings.max_result_rows if state.settings.max_result_rows > 0 else None
     with state.query_slot():
@@ -169,12 +170,12 @@ class _Plan:
 
     def results_media_type(self) -> str | None:
         if self.pivot_results:
-            return render.RESULTS_PIVOT.media_type
+            return outward.RESULTS_PIVOT.media_type
         return self.results.media_type if self.results else None
 
     def graph_media_type(self) -> str | None:
         if self.pivot_graph:
-            return render.GRAPH_PIVOT.media_type
+            return outward.GRAPH_PIVOT.media_type
         return self.graph.media_type if self.graph else None
 
 
@@ -201,12 +202,12 @@ def _public_answer(
     if answer.form.returns_graph:
         assert plan.graph is not None
         if plan.pivot_graph:
-            quads = render.quads_of(answer.body, render.GRAPH_PIVOT)
-            return render.graph(quads, plan.graph, iri_map, state.prefixes), plan.graph
+            quads = outward.quads_of(answer.body, outward.GRAPH_PIVOT)
+            return outward.graph(quads, plan.graph, iri_map, state.prefixes), plan.graph
         return answer.body, plan.graph
     assert plan.results is not None
     if plan.pivot_results:
-        return render.results(answer.body, plan.results, iri_map), plan.results
+        return outward.results(answer.body, plan.results, iri_map), plan.results
     return answer.body, plan.results
 
 
@@ -240,7 +241,7 @@ def _answer_formats(
         raise conneg.not_acceptable(GRAPH_OR_PAGE)
     if conneg.HTML is (graph_fmt if graphs else results_fmt):
         # the page shows the store's answer in canonical IRIs, parsed
-        return render.RESULTS_PIVOT, render.GRAPH_PIVOT, True
+        return outward.RESULTS_PIVOT, outward.GRAPH_PIVOT, True
     return results_fmt, graph_fmt, False
 
 
@@ -260,7 +261,7 @@ def _without_query(override: str | None) -> Response:
     else:
         body = state.cached(
             ("sd", iri_map.public, fmt.name),
-            lambda: render.graph(
+            lambda: outward.graph(
                 service_description(state.settings.base_iri), fmt, iri_map, state.prefixes
             ),
         )

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SDO
+from rdflib.term import Node
+
 from ctc_kg.content.catalog import host_cities, temporal_coverage
 from ctc_kg.content.names import IANA_MEDIA_TYPES
 from ctc_kg.web.html.bounds import HOST_CITIES
 from ctc_kg.web.html.quads import QuadIndex
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SDO
-from rdflib.term import Node
 
 
 def dataset_markup(

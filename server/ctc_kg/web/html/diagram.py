@@ -12,14 +12,15 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
+from rdflib import BNode, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.labels import label, local_name
 from ctc_kg.web.html.ontology_docs import rdf_list
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.reused_terms import curie, prefixes
-from rdflib import BNode, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
-from rdflib.term import Node
 
 _FONT = "Helvetica,Arial,sans-serif"
 

@@ -40,6 +40,10 @@ from itertools import chain
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, SDO, SKOS, XSD
+from rdflib.term import Node
+
 from ctc_kg.content.names import ontology_iri, ontology_namespace, shapes_iri
 from ctc_kg.store.description import LABEL_PREDICATES
 from ctc_kg.web.html.bounds import HOST_CITIES, MATRIX_PARTICIPATIONS, MEETINGS, PER_PROPERTY
@@ -57,9 +61,6 @@ from ctc_kg.web.html.sparql_text import quad as _quad
 from ctc_kg.web.html.sparql_text import rows as _rows
 from ctc_kg.web.html.sparql_text import select as _select
 from ctc_kg.web.html.sparql_text import values as _values
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, SDO, SKOS, XSD
-from rdflib.term import Node
 
 
 @dataclass(frozen=True)

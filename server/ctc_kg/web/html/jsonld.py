@@ -15,12 +15,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ctc_kg.content.rebase import moved_term
-from ctc_kg.web.html.bounds import PER_PROPERTY, first_values
-from ctc_kg.web.html.quads import QuadIndex, Triple
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SDO
 from rdflib.term import Node
+
+from ctc_kg.content.rebase import moved_term
+from ctc_kg.web.html.bounds import PER_PROPERTY, first_values
+from ctc_kg.web.html.quads import QuadIndex, Triple
 
 _SCHEMA = str(SDO)
 

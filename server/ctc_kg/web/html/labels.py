@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from ctc_kg.web.html.quads import QuadIndex
-from ctc_kg.web.html.reused_terms import LABELS
-from ctc_kg.web.i18n import label_languages
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SDO, SH, SKOS
 from rdflib.term import Node
+
+from ctc_kg.web.html.quads import QuadIndex
+from ctc_kg.web.html.reused_terms import LABELS
+from ctc_kg.web.i18n import label_languages
 
 LABEL_PROPERTIES: tuple[URIRef, ...] = (
     SKOS.prefLabel,

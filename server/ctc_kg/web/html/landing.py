@@ -14,6 +14,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, SDO, VOID
+from rdflib.term import Node
+
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.bounds import (
     MATRIX_ORGANIZATIONS,
@@ -28,9 +32,6 @@ from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.terms import Shown, TermShower
 from ctc_kg.web.html.timeline import Timeline, timeline
 from ctc_kg.web.i18n import label_languages
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, SDO, VOID
-from rdflib.term import Node
 
 SPDX = "http://spdx.org/rdf/terms#"
 

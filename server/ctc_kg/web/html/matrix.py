@@ -14,6 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rdflib import URIRef
+from rdflib.namespace import RDF, SDO
+from rdflib.term import Node
+
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.bounds import MATRIX_PARTICIPATIONS, first_values
 from ctc_kg.web.html.labels import label
@@ -21,9 +25,6 @@ from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.record import ROLE_ORDER
 from ctc_kg.web.html.terms import Shown, TermShower
-from rdflib import URIRef
-from rdflib.namespace import RDF, SDO
-from rdflib.term import Node
 
 if TYPE_CHECKING:
     from ctc_kg.web.html.landing import Meeting

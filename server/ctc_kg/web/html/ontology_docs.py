@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
+from rdflib.term import Node
+
 from ctc_kg.web.html.bounds import term_key
 from ctc_kg.web.html.labels import COMMENT_PROPERTIES, LABEL_PROPERTIES, label, local_name
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.terms import Shown, TermShower
 from ctc_kg.web.i18n import label_languages
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
-from rdflib.term import Node
 
 VANN_PREFIX = URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")
 

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from ctc_kg.content.terms import rdflib_term
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
+
+from ctc_kg.content.terms import rdflib_term
 
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, URIRef | None]

@@ -19,6 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SDO
+from rdflib.term import Node
+
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.bounds import RECORD, first_values
 from ctc_kg.web.html.labels import label, pick
@@ -26,9 +30,6 @@ from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.terms import Shown, TermShower
 from ctc_kg.web.i18n import label_languages
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SDO
-from rdflib.term import Node
 
 Cite = Callable[[Iterable[URIRef]], tuple[int, ...]]
 """Numbers the passages (named graphs) a row cites, in the page's source notes."""

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SDO, SKOS
+from rdflib.term import Node
+
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.bounds import RECORD
 from ctc_kg.web.html.labels import LABEL_PROPERTIES
 from ctc_kg.web.html.quads import Quad
 from ctc_kg.web.html.record import participation_links
 from ctc_kg.web.html.sparql_text import Run, any_of, iri, quad, rows, select
-from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SDO, SKOS
-from rdflib.term import Node
 
 
 def record_links(base_iri: str) -> tuple[URIRef, ...]:

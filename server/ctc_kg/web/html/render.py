@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from rdflib import Literal
+
 from ctc_kg.web.fragment_view import FragmentView
 from ctc_kg.web.html.dataset_markup import dataset_markup
 from ctc_kg.web.html.dates import format_date, format_range
@@ -24,9 +28,6 @@ from ctc_kg.web.html.resource import ResourceTotals, resource_view
 from ctc_kg.web.html.reused_terms import prefixes
 from ctc_kg.web.html.sparql_results import QueryForm
 from ctc_kg.web.i18n import LANGUAGE_NAMES, LANGUAGES
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
-from rdflib import Literal
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 

@@ -15,6 +15,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS
+from rdflib.term import Node
+
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.web.html.bounds import PER_PROPERTY, first_values
 from ctc_kg.web.html.labels import comment, label, pick
@@ -23,9 +27,6 @@ from ctc_kg.web.html.quads import QuadIndex, Triple
 from ctc_kg.web.html.record import RecordView, participation_links, record_view
 from ctc_kg.web.html.reused_terms import prefixes
 from ctc_kg.web.html.terms import Shown, Statement, TermShower
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SDO, SKOS
-from rdflib.term import Node
 
 MAX_NESTING = 4
 _PREFIXED = re.compile(r"\b([a-z][a-z0-9]*):([A-Za-z_][A-Za-z0-9_]*)")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ctc_kg.content.names import ontology_namespace, shapes_namespace
 from rdflib import URIRef
+
+from ctc_kg.content.names import ontology_namespace, shapes_namespace
 
 VOCABULARY_PREFIXES: Mapping[str, str] = {
     "schema": "https://schema.org/",

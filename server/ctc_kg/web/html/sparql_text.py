@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
-from ctc_kg.web.html.quads import Quad, term_from_json
 from rdflib import URIRef
 from rdflib.term import Node
+
+from ctc_kg.web.html.quads import Quad, term_from_json
 
 Run = Callable[[str], Mapping[str, Any]]
 """Runs a SPARQL SELECT against the store and returns its SPARQL 1.1 JSON results."""

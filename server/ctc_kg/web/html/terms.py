@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
 from ctc_kg.content.rebase import moved_term
 from ctc_kg.web.html.labels import label
 from ctc_kg.web.html.page import PageContext
 from ctc_kg.web.html.quads import QuadIndex
 from ctc_kg.web.html.reused_terms import curie, prefixes
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 
 @dataclass(frozen=True)

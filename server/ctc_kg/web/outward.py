@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
+
 from ctc_kg.content.context import to_compacted_jsonld
 from ctc_kg.content.serialize import dataset_from_nquads
 from ctc_kg.formats import Format

@@ -1,0 +1,1 @@
+"""HTTP: the Flask app, its routes, content negotiation, the response cache and the HTML pages."""

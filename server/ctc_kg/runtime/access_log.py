@@ -11,9 +11,8 @@ inside its string) and writes it in one call. A line reaches stdout at most
 Why not granian's own access log: it builds a dict of fields (a time zone conversion and a
 `strftime` per request), then goes through `logging` (a LogRecord per request) to a handler,
 all in the request thread with the GIL held. With a plain StreamHandler every thread also
-took the handler's lock to write (1 worker, wrk -c20: 6,541 req/s without access log, 3,776
-with); a queue with a writer woken per line still cost a thread switch and a GIL hand-over
-per request. Issue 16 measured the access-log path at 38 % of a worker's GIL-held time.
+took the handler's lock to write; a queue with a writer woken per line still cost a thread
+switch and a GIL hand-over per request (the measurements: docs/performance.md).
 
 Lines still pending when a worker ends are written by its exit hooks (`atexit` and
 multiprocessing's finalizers, which granian's forked workers run).

@@ -9,7 +9,8 @@ subjects); Turtle output is already sorted by rdflib.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 from pyld.canon import URDNA2015
@@ -21,10 +22,12 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI
-from ctc_kg.content import oxigraph_canon
+from ctc_kg.content import oxigraph_canon, writers
 from ctc_kg.content.names import prefixes
 
 Quad = tuple[Node, Node, Node, Node]
+Note = Callable[[str], None]  # told when a file is written by rdflib's writer, and why
+_log = logging.getLogger(__name__)
 
 
 class _KeepLabels(dict[str, BNode]):
@@ -205,8 +208,20 @@ def nquads(dataset: Dataset) -> bytes:
     return canonical_nquads(dataset).encode("utf-8")
 
 
-def turtle(graph: Graph) -> bytes:
-    """Turtle; rdflib sorts subjects, predicates and objects."""
+def turtle(graph: Graph, note: Note | None = None) -> bytes:
+    """Turtle as rdflib writes the sorted graph (content/writers.py, or rdflib's own writer
+    where that one would not give rdflib's bytes: `note` is told why)."""
+    names = new_graph()
+    _copy_namespaces(graph, names)
+    try:
+        return writers.turtle(graph.triples((None, None, None)), names)
+    except writers.Refused as refusal:
+        _fell_back("Turtle", refusal, note)
+    return turtle_by_rdflib(graph)
+
+
+def turtle_by_rdflib(graph: Graph) -> bytes:
+    """Turtle by rdflib's writer; rdflib sorts subjects, predicates and objects."""
     copy = new_graph()
     _copy_namespaces(graph, copy)
     for triple in sorted(graph):
@@ -216,8 +231,24 @@ def turtle(graph: Graph) -> bytes:
     return stream.getvalue()
 
 
-def trig(dataset: Dataset) -> bytes:
-    """TriG with the default graph first, then the named graphs in name order."""
+def trig(dataset: Dataset, note: Note | None = None) -> bytes:
+    """TriG with the default graph first, then the named graphs in name order; as `turtle`."""
+    names = new_graph()
+    _copy_namespaces(dataset, names)
+    graphs: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    for subject, predicate, obj, name in _all_quads(dataset):
+        key = DATASET_DEFAULT_GRAPH_ID if name is None else name
+        graphs.setdefault(key, []).append((subject, predicate, obj))
+    order = sorted(graphs, key=lambda name: (name != DATASET_DEFAULT_GRAPH_ID, str(name)))
+    try:
+        return writers.trig([(name, graphs[name]) for name in order], DATASET_DEFAULT_GRAPH_ID, names)
+    except writers.Refused as refusal:
+        _fell_back("TriG", refusal, note)
+    return trig_by_rdflib(dataset)
+
+
+def trig_by_rdflib(dataset: Dataset) -> bytes:
+    """TriG by rdflib's writer, the graphs in a stable order (SortedTrigSerializer)."""
     copy = new_dataset()
     _copy_namespaces(dataset, copy)
     for quad in sorted_quads(dataset):
@@ -227,13 +258,31 @@ def trig(dataset: Dataset) -> bytes:
     return stream.getvalue()
 
 
-def rdfxml(graph: Graph) -> bytes:
-    """RDF/XML, subjects and their properties in sorted order."""
+def rdfxml(graph: Graph, note: Note | None = None) -> bytes:
+    """RDF/XML, subjects and their properties in sorted order; as `turtle`."""
+    names = new_graph()
+    _copy_namespaces(graph, names)
+    try:
+        return writers.rdfxml(graph.triples((None, None, None)), names)
+    except writers.Refused as refusal:
+        _fell_back("RDF/XML", refusal, note)
+    return rdfxml_by_rdflib(graph)
+
+
+def rdfxml_by_rdflib(graph: Graph) -> bytes:
+    """RDF/XML by rdflib's writer, of the graph's statements in sorted order."""
     copy = Graph(store="SimpleMemory", bind_namespaces="none")
     _copy_namespaces(graph, copy)
     for triple in sorted(graph):
         copy.add(triple)
     return copy.serialize(format="xml", encoding="utf-8")
+
+
+def _fell_back(format_name: str, refusal: Exception, note: Note | None) -> None:
+    message = f"{format_name} written by rdflib's writer, not the one-pass writer: {refusal}"
+    _log.info(message)
+    if note is not None:
+        note(message)
 
 
 def add_quad(dataset: Dataset, quad: Quad) -> None:

@@ -33,24 +33,23 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from ctc_kg.content.context import context_bytes, to_compacted_jsonld
 from ctc_kg.content.describe import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
 from ctc_kg.content.names import W3C_FORMATS
-from ctc_kg.content.parallel import Job, default_processes, run_jobs
+from ctc_kg.content.parallel import Job, default_processes, run_jobs_while
 from ctc_kg.content.serialize import (
-    canonical_dataset_and_nquads,
     canonical_graph,
-    nquads,
+    canonical_statements,
+    graph_of,
     ntriples,
     rdfxml,
     trig,
     turtle,
-    union_of,
-    with_union_in_default_graph,
 )
+from ctc_kg.content.writers import Statements
 from ctc_kg.errors import UnusableInputError
 
 Progress = Callable[[str], None]
@@ -108,9 +107,7 @@ def build(
     files: dict[str, bytes] = {}
 
     step("canonicalize blank nodes")
-    quads = with_union_in_default_graph(content.data_quads())
-    data, data_nquads = canonical_dataset_and_nquads(quads, base)
-    union = union_of(data)
+    data, union, data_nquads = canonical_statements(content.data_quads(), base)
 
     jobs: dict[str, Job] = {}
     for fmt in GRAPH_FORMATS + DATASET_FORMATS:
@@ -118,16 +115,19 @@ def build(
         if fmt.suffix == "nq":
             jobs[name] = partial(bytes, data_nquads)  # canonical N-Quads, from above
         elif fmt.keeps_graphs:
-            jobs[name] = partial(_dataset_bytes, fmt.suffix, data)
+            jobs[name] = partial(_dataset_bytes, fmt.suffix, data, step)
         else:
-            jobs[name] = partial(_graph_bytes, fmt.suffix, union, base)
+            jobs[name] = partial(_graph_bytes, fmt.suffix, union, base, step)
     for label, graph in (("ontology", content.ontology), ("shapes", content.shapes)):
         canonical = canonical_graph(graph, base)
         for fmt in GRAPH_FORMATS:
-            jobs[f"{label}.{fmt.suffix}"] = partial(_graph_bytes, fmt.suffix, canonical, base)
+            jobs[f"{label}.{fmt.suffix}"] = partial(_graph_bytes, fmt.suffix, canonical, base, step)
     processes = default_processes() if processes is None else processes
     step(f"serialize {len(jobs)} files in {processes} processes")
-    built = run_jobs(jobs, _SERIALIZING_COST, processes, gzip_bytes)
+    # The description reads the union as an rdflib graph: built here while the jobs run.
+    built, union_graph = run_jobs_while(
+        jobs, _SERIALIZING_COST, processes, gzip_bytes, partial(graph_of, union)
+    )
     dumps: list[DumpFile] = []
     for fmt in GRAPH_FORMATS + DATASET_FORMATS:
         name = f"{DATA_DUMP}.{fmt.suffix}"
@@ -141,7 +141,7 @@ def build(
     files[CONTEXT_FILE] = context_bytes(base)
 
     step("describe the dataset")
-    description = describe_dataset(union, dumps, base)
+    description = describe_dataset(union_graph, dumps, base)
     files["void.ttl"] = turtle(description)
     files["void.nt"] = ntriples(description)
     files["void.jsonld"] = to_compacted_jsonld(description, base)
@@ -211,23 +211,21 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _graph_bytes(suffix: str, graph: Graph, base_iri: str) -> bytes:
+def _graph_bytes(suffix: str, graph: Graph | Statements, base_iri: str, note: Progress) -> bytes:
     if suffix == "ttl":
-        return turtle(graph)
+        return turtle(graph, note)
     if suffix == "nt":
         return ntriples(graph)
     if suffix == "jsonld":
         return to_compacted_jsonld(graph, base_iri)
     if suffix == "rdf":
-        return rdfxml(graph)
+        return rdfxml(graph, note)
     raise ValueError(suffix)
 
 
-def _dataset_bytes(suffix: str, dataset: Dataset) -> bytes:
+def _dataset_bytes(suffix: str, dataset: Statements, note: Progress) -> bytes:
     if suffix == "trig":
-        return trig(dataset)
-    if suffix == "nq":
-        return nquads(dataset)
+        return trig(dataset, note)
     raise ValueError(suffix)
 
 

@@ -7,7 +7,7 @@ memory and refuses every other URL: reading or writing JSON-LD never touches the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pyld import jsonld
@@ -19,6 +19,7 @@ from rdflib.term import Node
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content.names import context_iri, prefixes
 from ctc_kg.content.serialize import ntriples
+from ctc_kg.content.writers import Statements
 
 JsonObject = dict[str, Any]
 DocumentLoader = Callable[[str, dict[str, Any]], JsonObject]
@@ -206,13 +207,14 @@ def refused_url(error: BaseException) -> str | None:
     return None
 
 
-def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> bytes:
+def to_compacted_jsonld(graph: Graph | Statements, base_iri: str = CANONICAL_BASE_IRI) -> bytes:
     """The graph as JSON-LD compacted with the published context, cited by IRI.
 
     Deterministic when the graph's blank nodes carry canonical labels
     (ctc_kg.content.serialize.canonical_graph): nodes and values are sorted, keys by json.
     """
-    if (None, RDF.first, None) in graph:
+    triples = graph.triples if isinstance(graph, Statements) else graph
+    if _has_list(graph):
         # pyld turns RDF lists (the shapes' sh:in, sh:or) into @list; the one-pass
         # expansion does not, so graphs with lists (small vocabularies) keep pyld's.
         expanded: Any = jsonld.from_rdf(
@@ -220,14 +222,21 @@ def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> byt
             {"format": "application/n-quads", "useNativeTypes": False, "rdfDirection": None},
         )
     else:
-        expanded = expanded_jsonld(graph)
+        expanded = expanded_jsonld(triples)
     # The input is expanded already: pyld would expand it again (40 % of the compaction).
     options = pyld_options(base_iri, skipExpansion=True)
     compacted = jsonld.compact(expanded, str(context_iri(base_iri)), options)
     return _dump_json(compacted)
 
 
-def expanded_jsonld(graph: Graph) -> list[JsonObject]:
+def _has_list(graph: Graph | Statements) -> bool:
+    if isinstance(graph, Graph):
+        return (None, RDF.first, None) in graph
+    first = RDF.first
+    return any(predicate == first for _, predicate, _ in graph.triples)
+
+
+def expanded_jsonld(graph: Iterable[tuple[Node, Node, Node]]) -> list[JsonObject]:
     """The graph in expanded JSON-LD, one node object per subject, in one pass.
 
     It gives what pyld's `from_rdf` gives for our graphs (no native types, nodes sorted by

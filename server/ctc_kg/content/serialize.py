@@ -17,6 +17,7 @@ from pyld.canon import URDNA2015
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD, NamespaceManager, split_uri
+from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 from rdflib.term import Node
@@ -24,6 +25,7 @@ from rdflib.term import Node
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content import oxigraph_canon, writers
 from ctc_kg.content.names import prefixes
+from ctc_kg.content.writers import Statements
 
 Quad = tuple[Node, Node, Node, Node]
 Note = Callable[[str], None]  # told when a file is written by rdflib's writer, and why
@@ -197,9 +199,12 @@ def canonical_graph(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> Graph:
     return result
 
 
-def ntriples(graph: Graph) -> bytes:
-    """N-Triples, one line per triple, lines sorted."""
-    text = graph.serialize(format="nt", encoding="utf-8")
+def ntriples(source: Graph | Statements) -> bytes:
+    """N-Triples, one line per triple, lines sorted (rdflib's N-Triples lines)."""
+    if isinstance(source, Graph):
+        text = source.serialize(format="nt", encoding="utf-8")
+    else:
+        text = "".join(_nt_row(triple) for triple in source.triples).encode("utf-8")
     return _sorted_lines(text)
 
 
@@ -208,16 +213,14 @@ def nquads(dataset: Dataset) -> bytes:
     return canonical_nquads(dataset).encode("utf-8")
 
 
-def turtle(graph: Graph, note: Note | None = None) -> bytes:
+def turtle(source: Graph | Statements, note: Note | None = None) -> bytes:
     """Turtle as rdflib writes the sorted graph (content/writers.py, or rdflib's own writer
     where that one would not give rdflib's bytes: `note` is told why)."""
-    names = new_graph()
-    _copy_namespaces(graph, names)
     try:
-        return writers.turtle(graph.triples((None, None, None)), names)
-    except writers.Refused as refusal:
+        return writers.turtle(_triples(source), _names(source))
+    except writers.RefusedError as refusal:
         _fell_back("Turtle", refusal, note)
-    return turtle_by_rdflib(graph)
+    return turtle_by_rdflib(_graph(source))
 
 
 def turtle_by_rdflib(graph: Graph) -> bytes:
@@ -231,20 +234,17 @@ def turtle_by_rdflib(graph: Graph) -> bytes:
     return stream.getvalue()
 
 
-def trig(dataset: Dataset, note: Note | None = None) -> bytes:
+def trig(source: Dataset | Statements, note: Note | None = None) -> bytes:
     """TriG with the default graph first, then the named graphs in name order; as `turtle`."""
-    names = new_graph()
-    _copy_namespaces(dataset, names)
-    graphs: dict[Node, list[tuple[Node, Node, Node]]] = {}
-    for subject, predicate, obj, name in _all_quads(dataset):
-        key = DATASET_DEFAULT_GRAPH_ID if name is None else name
-        graphs.setdefault(key, []).append((subject, predicate, obj))
-    order = sorted(graphs, key=lambda name: (name != DATASET_DEFAULT_GRAPH_ID, str(name)))
+    if isinstance(source, Statements):
+        statements = source
+    else:
+        statements = statements_of(_all_quads(source), source)
     try:
-        return writers.trig([(name, graphs[name]) for name in order], DATASET_DEFAULT_GRAPH_ID, names)
-    except writers.Refused as refusal:
+        return writers.trig(statements.graphs, DATASET_DEFAULT_GRAPH_ID, _names(statements))
+    except writers.RefusedError as refusal:
         _fell_back("TriG", refusal, note)
-    return trig_by_rdflib(dataset)
+    return trig_by_rdflib(_dataset(source))
 
 
 def trig_by_rdflib(dataset: Dataset) -> bytes:
@@ -258,15 +258,13 @@ def trig_by_rdflib(dataset: Dataset) -> bytes:
     return stream.getvalue()
 
 
-def rdfxml(graph: Graph, note: Note | None = None) -> bytes:
+def rdfxml(source: Graph | Statements, note: Note | None = None) -> bytes:
     """RDF/XML, subjects and their properties in sorted order; as `turtle`."""
-    names = new_graph()
-    _copy_namespaces(graph, names)
     try:
-        return writers.rdfxml(graph.triples((None, None, None)), names)
-    except writers.Refused as refusal:
+        return writers.rdfxml(_triples(source), _names(source))
+    except writers.RefusedError as refusal:
         _fell_back("RDF/XML", refusal, note)
-    return rdfxml_by_rdflib(graph)
+    return rdfxml_by_rdflib(_graph(source))
 
 
 def rdfxml_by_rdflib(graph: Graph) -> bytes:
@@ -276,6 +274,82 @@ def rdfxml_by_rdflib(graph: Graph) -> bytes:
     for triple in sorted(graph):
         copy.add(triple)
     return copy.serialize(format="xml", encoding="utf-8")
+
+
+def statements_of(quads: Iterable[Quad], namespaces: Graph) -> Statements:
+    """The writers' statements, by graph, with the prefixes `namespaces` carries."""
+    graphs: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    for subject, predicate, obj, name in quads:
+        key = DATASET_DEFAULT_GRAPH_ID if name is None else name
+        graphs.setdefault(key, []).append((subject, predicate, obj))
+    names = sorted(graphs, key=lambda name: (name != DATASET_DEFAULT_GRAPH_ID, str(name)))
+    ordered = [(name, graphs[name]) for name in names]
+    met = namespaces_met(triple for _, triples in ordered for triple in triples)
+    return Statements(ordered, sorted(namespaces.namespaces()), frozenset(met))
+
+
+def canonical_statements(
+    quads: Iterable[Quad], base_iri: str = CANONICAL_BASE_IRI
+) -> tuple[Statements, Statements, bytes]:
+    """The data's statements with canonical blank node labels, for the writers: by graph
+    (the default graph holding their union as well, with_union_in_default_graph), and their
+    union; and their canonical N-Quads. The prefixes are those of the rdflib dataset
+    (`canonical_dataset_and_nquads`) and union graph (`union_of`) they stand for."""
+    text, relabelled = _canonical(with_union_in_default_graph(quads))
+    dataset_names = new_dataset(base_iri)
+    data = statements_of(relabelled, dataset_names)
+    union_names = new_graph()
+    _copy_namespaces(dataset_names, union_names, data.met)
+    union = Statements(data.graphs[:1], sorted(union_names.namespaces()), data.met)
+    return data, union, text.encode("utf-8")
+
+
+def graph_of(statements: Statements) -> Graph:
+    """An rdflib graph of the statements (their union), with their prefixes."""
+    return _graph(statements)
+
+
+def _triples(source: Graph | Statements) -> Iterable[tuple[Node, Node, Node]]:
+    if isinstance(source, Statements):
+        return source.triples
+    return source.triples((None, None, None))
+
+
+def _names(source: Graph | Statements) -> Graph:
+    """A graph holding no statement and the prefixes rdflib's writer would see."""
+    names = new_graph()
+    _carry_namespaces(source, names)
+    return names
+
+
+def _carry_namespaces(source: Graph | Statements, target: Graph) -> None:
+    if isinstance(source, Statements):
+        for prefix, namespace in source.namespaces:
+            target.bind(prefix, namespace, override=False)
+        _bind_needed(target, source.met)
+    else:
+        _copy_namespaces(source, target)
+
+
+def _graph(source: Graph | Statements) -> Graph:
+    if isinstance(source, Graph):
+        return source
+    graph = new_graph()
+    _carry_namespaces(source, graph)
+    for triple in source.triples:
+        graph.add(triple)
+    return graph
+
+
+def _dataset(source: Dataset | Statements) -> Dataset:
+    if isinstance(source, Dataset):
+        return source
+    dataset = new_dataset()
+    _carry_namespaces(source, dataset)
+    for name, triples in source.graphs:
+        for triple in triples:
+            add_quad(dataset, (*triple, name))
+    return dataset
 
 
 def _fell_back(format_name: str, refusal: Exception, note: Note | None) -> None:
@@ -315,27 +389,36 @@ def union_of(dataset: Dataset, exclude: Iterable[Node] = ()) -> Graph:
     return union
 
 
-def _copy_namespaces(source: Graph, target: Graph) -> None:
-    """Copy the source's prefixes, and name every other namespace the serializer will need.
+def _copy_namespaces(source: Graph, target: Graph, met: Iterable[str] | None = None) -> None:
+    """Copy the source's prefixes, and name every other namespace the serializer will need
+    (`met`: those of the source's predicates and classes, found here when not given).
 
     rdflib invents `ns1`, `ns2`, ... for unbound namespaces of predicates and classes in
     the order it meets them, which is store order; binding them here, sorted, fixes them.
     """
     for prefix, namespace in sorted(source.namespaces()):
         target.bind(prefix, namespace, override=False)
-    bound = {str(namespace) for _, namespace in target.namespaces()}
-    needed: set[str] = set()
+    _bind_needed(target, namespaces_met(_statements(source)) if met is None else met)
+
+
+def namespaces_met(statements: Iterable[tuple[Node, ...]]) -> set[str]:
+    """The namespaces of the statements' predicates and classes (split as rdflib splits)."""
+    met: set[str] = set()
     seen: set[Node] = set()  # a few dozen predicates and classes, met on every statement
-    for _, predicate, obj, *_ in _statements(source):
+    for _, predicate, obj, *_ in statements:
         for term in (predicate, obj) if predicate == RDF.type else (predicate,):
             if isinstance(term, URIRef) and term not in seen:
                 seen.add(term)
                 try:
-                    space = str(split_uri(term)[0])
+                    met.add(str(split_uri(term)[0]))
                 except ValueError:
                     continue
-                if space not in bound:
-                    needed.add(space)
+    return met
+
+
+def _bind_needed(target: Graph, met: Iterable[str]) -> None:
+    bound = {str(namespace) for _, namespace in target.namespaces()}
+    needed = {space for space in met if space not in bound}
     for number, space in enumerate(sorted(needed), start=1):
         target.bind(f"ns{number}", space, override=False)
 

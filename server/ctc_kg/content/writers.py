@@ -26,7 +26,9 @@ tests/test_writers.py holds every writer to rdflib's bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -41,29 +43,45 @@ INDENT = "    "
 _FIRST_PREDICATES = (RDF.type, RDFS.label)
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """Statements these writers would not lay out as rdflib does."""
+
+
+@dataclass(frozen=True)
+class Statements:
+    """Statements as the writers read them, without an rdflib graph to hold them.
+
+    `graphs`: (graph name, triples), the default graph first, then by name (a graph's
+    triples are its union when there is one graph); `namespaces`: the prefixes an rdflib
+    graph of them would carry, sorted; `met`: the namespaces of their predicates and
+    classes (serialize.namespaces_met), which get `ns1`, ... when they have no prefix.
+    """
+
+    graphs: Sequence[tuple[Node, Sequence[Triple]]]
+    namespaces: Sequence[tuple[str, str]]
+    met: frozenset[str]
+
+    @property
+    def triples(self) -> Iterator[Triple]:
+        for _, triples in self.graphs:
+            yield from triples
 
 
 def turtle(triples: Iterable[Triple], names: Graph) -> bytes:
     """rdflib's Turtle of the statements; `names` holds the prefixes (and no statement).
-    Raises Refused when rdflib's bytes are not certain (the caller then asks rdflib)."""
+    Raises RefusedError when rdflib's bytes are not certain (the caller then asks rdflib)."""
     terms = _Terms(names)
     subjects = _by_subject(triples)
     terms.meet_statements(subjects)
     terms.refuse_invented_prefixes()
     references = _references(subjects)
     out: list[str] = [terms.prefix_lines()]
-    _Layout(out, subjects, references, terms).statements(
-        _ordered_subjects(subjects, references), 0
-    )
+    _Layout(out, subjects, references, terms).statements(_ordered_subjects(subjects, references), 0)
     out.append("\n")
     return "".join(out).encode("utf-8", "replace")
 
 
-def trig(
-    graphs: Sequence[tuple[Node, Iterable[Triple]]], default: Node, names: Graph
-) -> bytes:
+def trig(graphs: Sequence[tuple[Node, Iterable[Triple]]], default: Node, names: Graph) -> bytes:
     """rdflib's TriG of the graphs (name, statements), in the order given (the default graph,
     named `default`, first); as `turtle`."""
     terms = _Terms(names)
@@ -74,7 +92,7 @@ def trig(
         if not subjects:
             continue  # rdflib skips an empty graph
         if type(name) is not URIRef:
-            raise Refused(f"a graph named by {name!r}")
+            raise RefusedError(f"a graph named by {name!r}")
         # rdflib lists the default graph twice (Dataset.contexts() and its own
         # default_context) and counts it each time; the second count orders it.
         for _ in range(2 if name == default else 1):
@@ -109,11 +127,11 @@ def rdfxml(triples: Iterable[Triple], names: Graph) -> bytes:
         if type(subject) is BNode:
             out.append(f'  <rdf:Description rdf:nodeID="{subject}">\n')
         else:
-            out.append(f"  <rdf:Description rdf:about={quoteattr(subject)}>\n")
+            out.append(f"  <rdf:Description rdf:about={quoteattr(str(subject))}>\n")
         predicates = subjects[subject]
         for predicate in sorted(predicates, key=str):
             qname = qnames[predicate]
-            for obj in sorted(predicates[predicate]):
+            for obj in _sorted_terms(predicates[predicate]):
                 out.append(_xml_property(qname, obj))
         out.append("  </rdf:Description>\n")
     out.append("</rdf:RDF>\n")
@@ -136,7 +154,7 @@ def _xml_names(
                 bindings[prefix] = namespace
                 qnames[predicate] = manager.qname_strict(str(predicate))
     if set(manager.namespaces()) != before:
-        raise Refused("a namespace rdflib would invent a prefix for")
+        raise RefusedError("a namespace rdflib would invent a prefix for")
     bindings.setdefault("rdf", str(RDF))
     return qnames, bindings
 
@@ -151,7 +169,7 @@ def _xml_property(qname: str, obj: Node) -> str:
         return f"    <{qname}{attributes}>{escape(obj, ESCAPE_ENTITIES)}</{qname}>\n"
     if type(obj) is BNode:
         return f'    <{qname} rdf:nodeID="{obj}"/>\n'
-    return f"    <{qname} rdf:resource={quoteattr(obj)}/>\n"
+    return f"    <{qname} rdf:resource={quoteattr(str(obj))}/>\n"
 
 
 def _by_subject(triples: Iterable[Triple]) -> dict[Node, Predicates]:
@@ -160,7 +178,7 @@ def _by_subject(triples: Iterable[Triple]) -> dict[Node, Predicates]:
     subjects: dict[Node, Predicates] = {}
     for subject, predicate, obj in triples:
         if type(predicate) is not URIRef or type(subject) not in (URIRef, BNode):
-            raise Refused((subject, predicate, obj))
+            raise RefusedError((subject, predicate, obj))
         predicates = subjects.get(subject)
         if predicates is None:
             predicates = subjects[subject] = {}
@@ -216,7 +234,11 @@ class _Layout:
     named once are nested (`[ ... ]`), the others written by label."""
 
     def __init__(
-        self, out: list[str], subjects: dict[Node, Predicates], references: dict[Node, int], terms: _Terms
+        self,
+        out: list[str],
+        subjects: dict[Node, Predicates],
+        references: dict[Node, int],
+        terms: _Terms,
     ) -> None:
         self._out = out
         self._subjects = subjects
@@ -246,11 +268,11 @@ class _Layout:
         for predicate in _ordered_predicates(predicates):
             self._out.append(separator + self._terms.label(predicate, verb=True))
             separator = " ;\n" + INDENT * (depth + 1)
+            # rdflib's objectList means to go one level deeper for several objects only, but
+            # its `(count == 1) and 0 or 1` always gives 1: it matters for nested nodes.
             objects = predicates[predicate]
-            if len(objects) == 1:
-                self._object(objects[0], depth, newline=False)
-                continue
-            objects.sort()
+            if len(objects) > 1:
+                objects = _sorted_terms(objects)
             self._object(objects[0], depth + 1, newline=False)
             between = ",\n" + INDENT * (depth + 2)
             for obj in objects[1:]:
@@ -265,11 +287,16 @@ class _Layout:
             self._out.append(self._terms.label(node, verb=False))
             return
         if RDF.first in self._subjects.get(node, ()):
-            raise Refused("an RDF list, which rdflib may write as ( ... )")
+            raise RefusedError("an RDF list, which rdflib may write as ( ... )")
         self._done.add(node)
         self._out.append("[")
         self._predicate_list(node, depth + 1)
         self._out.append(" ]")
+
+
+def _sorted_terms(terms: list[Node]) -> list[Node]:
+    """Objects in rdflib's order (its writers sort them with the terms' own comparisons)."""
+    return sorted(cast(list[Any], terms))
 
 
 def _ordered_predicates(predicates: Predicates) -> list[Node]:
@@ -287,7 +314,9 @@ class _Terms:
         self._serializer = TurtleSerializer(names)
         self._pnames: dict[tuple[Node, bool], str | None] = {}
         self._labels: dict[tuple[object, ...], str] = {}
-        self._datatype: Callable[[str], str | None] = lambda uri: self.pname(URIRef(uri), verb=False)
+        self._datatype: Callable[[str], str | None] = lambda uri: self.pname(
+            URIRef(uri), verb=False
+        )
 
     def pname(self, node: Node, *, verb: bool) -> str | None:
         key = (node, verb)
@@ -313,9 +342,9 @@ class _Terms:
 
     def refuse_invented_prefixes(self) -> None:
         if set(self._names.namespace_manager.namespaces()) != self._before:
-            raise Refused("rdflib would invent a prefix, in the order it meets the statements")
+            raise RefusedError("rdflib would invent a prefix, in the order it meets the statements")
         if self._serializer._ns_rewrite:
-            raise Refused("rdflib would rename a prefix")
+            raise RefusedError("rdflib would rename a prefix")
 
     def prefix_lines(self) -> str:
         namespaces = sorted(self._serializer.namespaces.items())

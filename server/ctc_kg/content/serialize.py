@@ -279,9 +279,17 @@ def rdfxml_by_rdflib(graph: Graph) -> bytes:
 def statements_of(quads: Iterable[Quad], namespaces: Graph) -> Statements:
     """The writers' statements, by graph, with the prefixes `namespaces` carries."""
     graphs: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    # One object per IRI and blank node: the writers' dictionaries then find a term by
+    # identity instead of calling rdflib's __eq__ (a literal is left alone: rdflib's
+    # equality ignores the case of its language tag, its bytes do not).
+    terms: dict[Node, Node] = {}
+    same = terms.setdefault
     for subject, predicate, obj, name in quads:
         key = DATASET_DEFAULT_GRAPH_ID if name is None else name
-        graphs.setdefault(key, []).append((subject, predicate, obj))
+        triple = (same(subject, subject), same(predicate, predicate), obj)
+        if not isinstance(obj, Literal):
+            triple = (triple[0], triple[1], same(obj, obj))
+        graphs.setdefault(key, []).append(triple)
     names = sorted(graphs, key=lambda name: (name != DATASET_DEFAULT_GRAPH_ID, str(name)))
     ordered = [(name, graphs[name]) for name in names]
     met = namespaces_met(triple for _, triples in ordered for triple in triples)

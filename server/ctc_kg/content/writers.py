@@ -40,7 +40,9 @@ from rdflib.term import Node
 Triple = tuple[Node, Node, Node]
 Predicates = dict[Node, list[Node]]
 INDENT = "    "
-_FIRST_PREDICATES = (RDF.type, RDFS.label)
+# rdflib's namespace attributes are looked up by a Python __getattr__: once, here.
+_RDF_TYPE, _RDF_NIL, _RDF_FIRST, _RDFS_CLASS = RDF.type, RDF.nil, RDF.first, RDFS.Class
+_FIRST_PREDICATES = (_RDF_TYPE, RDFS.label)
 
 
 class RefusedError(Exception):
@@ -217,7 +219,7 @@ def _ordered_subjects(subjects: dict[Node, Predicates], references: dict[Node, i
         (
             subject
             for subject, predicates in subjects.items()
-            if RDFS.Class in predicates.get(RDF.type, ())
+            if _RDFS_CLASS in predicates.get(_RDF_TYPE, ())
         ),
         key=_node_key,
     )
@@ -286,7 +288,7 @@ class _Layout:
         if type(node) is not BNode or node in self._done or self._references.get(node, 0) > 1:
             self._out.append(self._terms.label(node, verb=False))
             return
-        if RDF.first in self._subjects.get(node, ()):
+        if _RDF_FIRST in self._subjects.get(node, ()):
             raise RefusedError("an RDF list, which rdflib may write as ( ... )")
         self._done.add(node)
         self._out.append("[")
@@ -332,7 +334,7 @@ class _Terms:
         for subject, predicates in subjects.items():
             pname(subject, verb=False)
             for predicate, objects in predicates.items():
-                if predicate != RDF.type:
+                if predicate != _RDF_TYPE:
                     pname(predicate, verb=True)
                 for obj in objects:
                     if type(obj) is URIRef:
@@ -361,9 +363,9 @@ class _Terms:
             return self._labels[key]
         except KeyError:
             pass
-        if node == RDF.nil:
+        if node == _RDF_NIL:
             text = "()"
-        elif verb and node == RDF.type:
+        elif verb and node == _RDF_TYPE:
             text = "a"
         elif isinstance(node, Literal):
             text = node._literal_n3(use_plain=True, qname_callback=self._datatype)

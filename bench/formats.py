@@ -20,18 +20,20 @@ from pathlib import Path
 from ctc_kg.config import load_settings
 from ctc_kg.content.context import to_compacted_jsonld
 from ctc_kg.content.load import content_files, load_content
-from ctc_kg.content.serialize import (
-    add_quad,
-    canonical_statements,
-    graph_of,
-    new_dataset,
-    ntriples,
+from ctc_kg.content.rdf_files import (
     rdfxml,
     rdfxml_by_rdflib,
     trig,
     trig_by_rdflib,
     turtle,
     turtle_by_rdflib,
+)
+from ctc_kg.content.serialize import (
+    add_quad,
+    canonical_statements,
+    graph_of,
+    new_dataset,
+    ntriples,
 )
 from rdflib import Dataset
 

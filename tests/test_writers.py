@@ -16,18 +16,20 @@ from pathlib import Path
 import pytest
 from ctc_kg.config import Settings, load_settings
 from ctc_kg.content.load import Content, content_files, load_content
-from ctc_kg.content.serialize import (
-    canonical_graph,
-    canonical_statements,
-    graph_of,
-    new_dataset,
-    new_graph,
+from ctc_kg.content.rdf_files import (
     rdfxml,
     rdfxml_by_rdflib,
     trig,
     trig_by_rdflib,
     turtle,
     turtle_by_rdflib,
+)
+from ctc_kg.content.serialize import (
+    canonical_graph,
+    canonical_statements,
+    graph_of,
+    new_dataset,
+    new_graph,
 )
 from ctc_kg.content.writers import Statements
 from hypothesis import HealthCheck, given, settings

@@ -40,15 +40,8 @@ from ctc_kg.content.describe import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
 from ctc_kg.content.names import W3C_FORMATS
 from ctc_kg.content.parallel import Job, default_processes, run_jobs_while
-from ctc_kg.content.serialize import (
-    canonical_graph,
-    canonical_statements,
-    graph_of,
-    ntriples,
-    rdfxml,
-    trig,
-    turtle,
-)
+from ctc_kg.content.rdf_files import rdfxml, trig, turtle
+from ctc_kg.content.serialize import canonical_graph, canonical_statements, graph_of, ntriples
 from ctc_kg.content.writers import Statements
 from ctc_kg.errors import UnusableInputError
 

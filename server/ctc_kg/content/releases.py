@@ -41,7 +41,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV
 
 from ctc_kg.content.build import CHECKSUMS, checksums, gzip_bytes, sha256
 from ctc_kg.content.names import dataset_iri, ontology_iri
-from ctc_kg.content.serialize import turtle
+from ctc_kg.content.rdf_files import turtle
 from ctc_kg.content.terms import rdflib_term
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (dcat:version, dcat:isVersionOf)

@@ -46,14 +46,15 @@ from ctc_kg.content.writers import Statements
 from ctc_kg.errors import UnusableInputError
 
 Progress = Callable[[str], None]
-# Relative CPU time of the data dumps' serializations (100k quads), to start the longest first.
+# CPU time of the data dumps' serializations and gzip (100k quads, tenths of a second,
+# python -m bench.formats), to start the longest first.
 _SERIALIZING_COST = {
-    "ctc-kg.trig": 11,
-    "ctc-kg.ttl": 9,
-    "ctc-kg.jsonld": 6,
-    "ctc-kg.rdf": 5,
-    "ctc-kg.nt": 1,
-    "ctc-kg.nq": 1,
+    "ctc-kg.jsonld": 45,
+    "ctc-kg.trig": 24,
+    "ctc-kg.nq": 17,
+    "ctc-kg.ttl": 14,
+    "ctc-kg.nt": 8,
+    "ctc-kg.rdf": 6,
 }
 
 
@@ -106,7 +107,7 @@ def build(
     for fmt in GRAPH_FORMATS + DATASET_FORMATS:
         name = f"{DATA_DUMP}.{fmt.suffix}"
         if fmt.suffix == "nq":
-            jobs[name] = partial(bytes, data_nquads)  # canonical N-Quads, from above
+            jobs[name] = data_nquads  # canonical N-Quads, written in a job of their own
         elif fmt.keeps_graphs:
             jobs[name] = partial(_dataset_bytes, fmt.suffix, data, step)
         else:

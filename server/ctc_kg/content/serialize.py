@@ -8,7 +8,7 @@ subjects); Turtle output is already sorted by rdflib.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 from pyld.canon import URDNA2015
@@ -229,18 +229,20 @@ def statements_of(quads: Iterable[Quad], namespaces: Graph) -> Statements:
 
 def canonical_statements(
     quads: Iterable[Quad], base_iri: str = CANONICAL_BASE_IRI
-) -> tuple[Statements, Statements, bytes]:
+) -> tuple[Statements, Statements, Callable[[], bytes]]:
     """The data's statements with canonical blank node labels, for the writers: by graph
     (the default graph holding their union as well, with_union_in_default_graph), and their
-    union; and their canonical N-Quads. The prefixes are those of the rdflib dataset
-    (`canonical_dataset_and_nquads`) and union graph (`union_of`) they stand for."""
-    text, relabelled = _canonical(with_union_in_default_graph(quads))
+    union; and a function that writes their canonical N-Quads (in a job of the build). The
+    prefixes are those of the rdflib dataset (`canonical_dataset_and_nquads`) and union
+    graph (`union_of`) they stand for."""
+    statements = list(with_union_in_default_graph(quads))
+    relabelled, text = oxigraph_canon.canonical_later(statements, canonical_by_pyld)
     dataset_names = new_dataset(base_iri)
     data = statements_of(relabelled, dataset_names)
     union_names = new_graph()
     _copy_namespaces(dataset_names, union_names, data.met)
     union = Statements(data.graphs[:1], sorted(union_names.namespaces()), data.met)
-    return data, union, text.encode("utf-8")
+    return data, union, lambda: text().encode("utf-8")
 
 
 def _carry_namespaces(source: Graph | Statements, target: Graph) -> None:

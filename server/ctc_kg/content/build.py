@@ -22,13 +22,15 @@ renames, so a reader sees either the old complete folder or the new complete one
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -96,6 +98,27 @@ def build(
     The files are serialized in `processes` parallel processes (default: two, or one on a
     one-core machine; content/parallel.py); the bytes do not depend on it.
     """
+    with _without_cyclic_gc():
+        return _build(content, out, progress, processes)
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Python's cycle collector paused: the build makes millions of objects and few cycles,
+    and each collection walks them all (the more the larger the graph), and in the forked
+    processes would copy every page it touches. Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(
+    content: Content, out: Path, progress: Progress | None, processes: int | None
+) -> BuildResult:
     step = progress or (lambda _: None)
     base = content.base_iri
     files: dict[str, bytes] = {}

@@ -5,14 +5,15 @@
 ROOT is a ctc-kg root (see bench/phases.py). Each of the build's data dump formats is
 written from the canonical statements the build writes them from, and timed with
 `time.process_time` (this process only: the machine may be shared, so wall time says
-less). `--rdflib` also times rdflib's own Turtle, TriG and RDF/XML writers on the same
-statements (the reference the one-pass writers must match: content/writers.py) and checks
-that both give the same bytes.
+less), the cycle collector paused as in the build. `--rdflib` also times rdflib's own
+Turtle, TriG and RDF/XML writers on the same statements (the reference the one-pass
+writers must match: content/writers.py) and checks that both give the same bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +48,7 @@ def _timed(work: Callable[[], bytes]) -> tuple[float, bytes]:
 def main(root: Path, *, reference: bool) -> list[str]:
     settings = load_settings({"root": root, "cache": False}, environ={})
     content = load_content(content_files(settings), settings.base_iri)
+    gc.disable()  # as the build runs (content/build.py)
     began = time.process_time()
     data, union, _ = canonical_statements(content.data_quads(), settings.base_iri)
     lines = [f"canonical statements {time.process_time() - began:.2f} CPU-s"]

@@ -223,7 +223,15 @@ def statements_of(quads: Iterable[Quad], namespaces: Graph) -> Statements:
         graphs.setdefault(key, []).append(triple)
     names = sorted(graphs, key=lambda name: (name != DATASET_DEFAULT_GRAPH_ID, str(name)))
     ordered = [(name, graphs[name]) for name in names]
-    met = namespaces_met(triple for _, triples in ordered for triple in triples)
+    # The namespaces of the distinct predicates and classes: one object per term, so the
+    # sets below compare by identity.
+    rdf_type = terms.get(RDF.type, RDF.type)
+    predicates = {triple[1] for _, triples in ordered for triple in triples}
+    classes = {t[2] for _, triples in ordered for t in triples if t[1] is rdf_type}
+    met = namespaces_met(
+        [(rdf_type, predicate, rdf_type) for predicate in predicates]
+        + [(rdf_type, rdf_type, cls) for cls in classes]
+    )
     return Statements(ordered, sorted(namespaces.namespaces()), frozenset(met))
 
 

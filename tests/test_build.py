@@ -348,7 +348,7 @@ def test_crash_while_serializing_leaves_the_old_folder_intact(
     out.mkdir()
     (out / "previous.txt").write_text("the previous build")
 
-    def crash(graph: Graph) -> bytes:
+    def crash(*_: object) -> bytes:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(build_module, "rdfxml", crash)

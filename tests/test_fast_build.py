@@ -1,7 +1,8 @@
 """The build's engine swap and parallelism change no byte: canonical N-Quads written by
 pyoxigraph where it can (content/oxigraph_canon.py) are pyld's, and the parallel build
-writes what the one-process build with pyld alone wrote (the reference, kept as
-`serialize.canonical_by_pyld` and `processes=1`), on the repository's data and on generated
+with the one-pass writers (content/writers.py) writes what the one-process build with pyld
+and rdflib's writers alone wrote (the reference, kept as `serialize.canonical_by_pyld`,
+`serialize.*_by_rdflib` and `processes=1`), on the repository's data and on generated
 graphs, with and without blank nodes."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from ctc_kg.config import Settings, load_settings
-from ctc_kg.content import oxigraph_canon
+from ctc_kg.content import oxigraph_canon, writers
 from ctc_kg.content.build import build
 from ctc_kg.content.load import Content, content_files, load_content
 from ctc_kg.content.parallel import run_jobs
@@ -145,9 +146,16 @@ def _files(folder: Path) -> dict[str, bytes]:
 def _reference_build(
     content: Content, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, bytes]:
-    """What the build wrote before: one process, canonical N-Quads by pyld."""
+    """What the build wrote before: one process, canonical N-Quads by pyld, Turtle, TriG and
+    RDF/XML by rdflib's writers (the one-pass writers refuse everything)."""
+
+    def refuse(*_: object) -> bytes:
+        raise writers.RefusedError("the reference build")
+
     with monkeypatch.context() as patched:
         patched.setattr(oxigraph_canon, "written_lines", lambda statements: None)
+        for name in ("turtle", "trig", "rdfxml"):
+            patched.setattr(writers, name, refuse)
         build(content, out, processes=1)
     return _files(out)
 

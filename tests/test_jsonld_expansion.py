@@ -4,12 +4,20 @@ node, and made ctc-kg build take minutes at 10k triples)."""
 
 from __future__ import annotations
 
-from ctc_kg.config import Settings
-from ctc_kg.content.context import expanded_jsonld
+import json
+from pathlib import Path
+
+from ctc_kg.config import Settings, load_settings
+from ctc_kg.content.context import expanded_jsonld, pyld_options, to_compacted_jsonld
 from ctc_kg.content.load import content_files, load_content, union_graph
+from ctc_kg.content.names import context_iri
 from ctc_kg.content.serialize import canonical_graph, ntriples
 from pyld import jsonld
 from rdflib import Graph
+
+from bench.generate import generate, write_root
+
+ROOT = Path(__file__).resolve().parents[1]
 
 HUB = """
 @prefix schema: <https://schema.org/> .
@@ -38,3 +46,27 @@ def test_expansion_of_the_repository_data_equals_pyld(settings: Settings) -> Non
 def test_expansion_of_literals_blank_nodes_and_shared_objects_equals_pyld() -> None:
     graph = canonical_graph(Graph().parse(data=HUB, format="turtle"))
     assert expanded_jsonld(graph) == _pyld(graph)
+
+
+def _compacted_by_pyld_alone(graph: Graph, base_iri: str) -> bytes:
+    """What `to_compacted_jsonld` gave before it remembered compacted IRIs."""
+    options = pyld_options(base_iri, skipExpansion=True)
+    compacted = jsonld.compact(expanded_jsonld(graph), str(context_iri(base_iri)), options)
+    return (json.dumps(compacted, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def test_compaction_remembering_iris_equals_pylds_on_the_repository(settings: Settings) -> None:
+    content = load_content(content_files(settings))
+    graph = canonical_graph(union_graph(content.data_dataset()))
+    base = content.base_iri
+    assert to_compacted_jsonld(graph, base) == _compacted_by_pyld_alone(graph, base)
+
+
+def test_compaction_remembering_iris_equals_pylds_on_a_generated_graph(
+    tmp_path: Path,
+) -> None:
+    write_root(generate(3000, seed=7), tmp_path, ROOT)
+    content = load_content(content_files(load_settings({"root": tmp_path}, environ={})))
+    graph = union_graph(content.data_dataset())
+    base = content.base_iri
+    assert to_compacted_jsonld(graph, base) == _compacted_by_pyld_alone(graph, base)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from ctc_kg.config import Settings
 from ctc_kg.content.load import Content, content_files, load_content
+from ctc_kg.content.rdf_files import trig, turtle
 from ctc_kg.content.serialize import (
     _copy_namespaces,
     canonical_dataset,
@@ -19,8 +20,6 @@ from ctc_kg.content.serialize import (
     new_graph,
     nquads,
     sorted_quads,
-    trig,
-    turtle,
     union_of,
 )
 from pyld import jsonld

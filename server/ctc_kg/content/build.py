@@ -22,35 +22,29 @@ renames, so a reader sees either the old complete folder or the new complete one
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from ctc_kg import formats
 from ctc_kg.content.context import context_bytes, to_compacted_jsonld
 from ctc_kg.content.dataset_description import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
-from ctc_kg.content.parallel import Job, default_processes, run_jobs
-from ctc_kg.content.serialize import (
-    canonical_dataset_and_nquads,
-    canonical_graph,
-    nquads,
-    ntriples,
-    rdfxml,
-    trig,
-    turtle,
-    union_of,
-    with_union_in_default_graph,
-)
+from ctc_kg.content.parallel import Job, default_processes, run_jobs_while
+from ctc_kg.content.rdf_files import rdfxml, trig, turtle
+from ctc_kg.content.serialize import canonical_graph, canonical_statements, graph_of, ntriples
+from ctc_kg.content.writers import Statements
 from ctc_kg.errors import UnusableInputError
 from ctc_kg.formats import (
     CHECKSUMS,
@@ -66,16 +60,17 @@ from ctc_kg.formats import (
 )
 
 Progress = Callable[[str], None]
-# Relative CPU time of the data dumps' serializations (100k quads), to start the longest first.
+# CPU time of the data dumps' serializations and gzip (100k quads, tenths of a second,
+# python -m bench.formats), to start the longest first.
 _SERIALIZING_COST = {
     file_name(DATA_DUMP, fmt): cost
     for fmt, cost in (
-        (formats.TRIG, 11),
-        (formats.TURTLE, 9),
-        (formats.JSONLD, 6),
-        (formats.RDFXML, 5),
-        (formats.NTRIPLES, 1),
-        (formats.NQUADS, 1),
+        (formats.JSONLD, 45),
+        (formats.TRIG, 24),
+        (formats.NQUADS, 17),
+        (formats.TURTLE, 14),
+        (formats.NTRIPLES, 8),
+        (formats.RDFXML, 6),
     )
 }
 
@@ -100,31 +95,53 @@ def build(
     The files are serialized in `processes` parallel processes (default: two, or one on a
     one-core machine; content/parallel.py); the bytes do not depend on it.
     """
+    with _without_cyclic_gc():
+        return _build(content, out, progress, processes)
+
+
+@contextmanager
+def _without_cyclic_gc() -> Iterator[None]:
+    """Python's cycle collector paused: the build makes millions of objects and few cycles,
+    and each collection walks them all (the more the larger the graph), and in the forked
+    processes would copy every page it touches. Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(
+    content: Content, out: Path, progress: Progress | None, processes: int | None
+) -> BuildResult:
     step = progress or (lambda _: None)
     base = content.base_iri
     files: dict[str, bytes] = {}
 
     step("canonicalize blank nodes")
-    quads = with_union_in_default_graph(content.data_quads())
-    data, data_nquads = canonical_dataset_and_nquads(quads, base)
-    union = union_of(data)
+    data, union, data_nquads = canonical_statements(content.data_quads(), base)
 
     jobs: dict[str, Job] = {}
     for fmt in DUMP_FORMATS:
         name = file_name(DATA_DUMP, fmt)
         if fmt == formats.NQUADS:
-            jobs[name] = partial(bytes, data_nquads)  # canonical N-Quads, from above
+            jobs[name] = data_nquads  # canonical N-Quads, written in a job of their own
         elif fmt.datasets:
-            jobs[name] = partial(_dataset_bytes, fmt, data)
+            jobs[name] = partial(_dataset_bytes, fmt, data, step)
         else:
-            jobs[name] = partial(_graph_bytes, fmt, union, base)
+            jobs[name] = partial(_graph_bytes, fmt, union, base, step)
     for stem, graph in ((ONTOLOGY_DUMP, content.ontology), (SHAPES_DUMP, content.shapes)):
         canonical = canonical_graph(graph, base)
         for fmt in UNION_FORMATS:
-            jobs[file_name(stem, fmt)] = partial(_graph_bytes, fmt, canonical, base)
+            jobs[file_name(stem, fmt)] = partial(_graph_bytes, fmt, canonical, base, step)
     processes = default_processes() if processes is None else processes
     step(f"serialize {len(jobs)} files in {processes} processes")
-    built = run_jobs(jobs, _SERIALIZING_COST, processes, gzip_bytes)
+    # The description reads the union as an rdflib graph: built here while the jobs run.
+    built, union_graph = run_jobs_while(
+        jobs, _SERIALIZING_COST, processes, gzip_bytes, partial(graph_of, union)
+    )
     dumps: list[DumpFile] = []
     for fmt in DUMP_FORMATS:
         body, packed = built[file_name(DATA_DUMP, fmt)]
@@ -137,9 +154,9 @@ def build(
     files[CONTEXT_FILE] = context_bytes(base)
 
     step("describe the dataset")
-    description = describe_dataset(union, dumps, base)
+    description = describe_dataset(union_graph, dumps, base)
     for fmt in DESCRIPTION_FORMATS:
-        files[file_name(DESCRIPTION_DUMP, fmt)] = _graph_bytes(fmt, description, base)
+        files[file_name(DESCRIPTION_DUMP, fmt)] = _graph_bytes(fmt, description, base, step)
 
     files[CHECKSUMS] = checksums(files)
     step(f"write {out}")
@@ -206,25 +223,23 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-# The serializers that write canonical bytes (content.serialize); compared by value, not
-# identity: the jobs run in other processes, with their own copy of the format.
-def _graph_bytes(fmt: Format, graph: Graph, base_iri: str) -> bytes:
+# The serializers that write canonical bytes (content.rdf_files, content.serialize);
+# compared by value, not identity: the jobs run in other processes, with their own copy.
+def _graph_bytes(fmt: Format, graph: Graph | Statements, base_iri: str, note: Progress) -> bytes:
     if fmt == formats.TURTLE:
-        return turtle(graph)
+        return turtle(graph, note)
     if fmt == formats.NTRIPLES:
         return ntriples(graph)
     if fmt == formats.JSONLD:
         return to_compacted_jsonld(graph, base_iri)
     if fmt == formats.RDFXML:
-        return rdfxml(graph)
+        return rdfxml(graph, note)
     raise ValueError(fmt.name)
 
 
-def _dataset_bytes(fmt: Format, dataset: Dataset) -> bytes:
+def _dataset_bytes(fmt: Format, dataset: Statements, note: Progress) -> bytes:
     if fmt == formats.TRIG:
-        return trig(dataset)
-    if fmt == formats.NQUADS:
-        return nquads(dataset)
+        return trig(dataset, note)
     raise ValueError(fmt.name)
 
 

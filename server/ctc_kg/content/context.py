@@ -7,7 +7,7 @@ memory and refuses every other URL: reading or writing JSON-LD never touches the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pyld import jsonld
@@ -19,6 +19,7 @@ from rdflib.term import Node
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content.names import context_iri, prefixes
 from ctc_kg.content.serialize import ntriples
+from ctc_kg.content.writers import Statements
 from ctc_kg.formats import JSONLD, NQUADS
 
 JsonObject = dict[str, Any]
@@ -207,13 +208,14 @@ def refused_url(error: BaseException) -> str | None:
     return None
 
 
-def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> bytes:
+def to_compacted_jsonld(graph: Graph | Statements, base_iri: str = CANONICAL_BASE_IRI) -> bytes:
     """The graph as JSON-LD compacted with the published context, cited by IRI.
 
     Deterministic when the graph's blank nodes carry canonical labels
     (ctc_kg.content.serialize.canonical_graph): nodes and values are sorted, keys by json.
     """
-    if (None, RDF.first, None) in graph:
+    triples = graph.triples if isinstance(graph, Statements) else graph
+    if _has_list(graph):
         # pyld turns RDF lists (the shapes' sh:in, sh:or) into @list; the one-pass
         # expansion does not, so graphs with lists (small vocabularies) keep pyld's.
         expanded: Any = jsonld.from_rdf(
@@ -221,14 +223,59 @@ def to_compacted_jsonld(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> byt
             {"format": NQUADS.media_type, "useNativeTypes": False, "rdfDirection": None},
         )
     else:
-        expanded = expanded_jsonld(graph)
+        expanded = expanded_jsonld(triples)
     # The input is expanded already: pyld would expand it again (docs/performance.md).
     options = pyld_options(base_iri, skipExpansion=True)
-    compacted = jsonld.compact(expanded, str(context_iri(base_iri)), options)
+    compacted = _RememberingProcessor().compact(expanded, str(context_iri(base_iri)), options)
     return _dump_json(compacted)
 
 
-def expanded_jsonld(graph: Graph) -> list[JsonObject]:
+class _RememberingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor, compacting each IRI given without a value once per context.
+
+    pyld compacts an IRI that is no term by trying every term of the context as a prefix:
+    each node's and each reference's `@id` costs a hundred comparisons, most of a dump's
+    compaction (docs/performance.md). Without a value to choose a term by,
+    the answer depends only on the arguments (`_compact_iri` reads nothing else, and pyld
+    makes a new context rather than change one), so it is remembered. The contexts are kept
+    so that their ids, the key, are not reused while the processor lives.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._compacted: dict[tuple[int, str, bool, Any, bool], Any] = {}
+        self._contexts: dict[int, Any] = {}
+
+    def _compact_iri(
+        self,
+        active_ctx: Any,
+        iri: Any,
+        value: Any = None,
+        vocab: bool = False,
+        base: Any = None,
+        reverse: bool = False,
+    ) -> Any:
+        if value is not None or not isinstance(iri, str) or not isinstance(base, str | None):
+            return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+        key = (id(active_ctx), iri, vocab, base, reverse)
+        try:
+            return self._compacted[key]
+        except KeyError:
+            self._contexts[id(active_ctx)] = active_ctx
+            found = self._compacted[key] = super()._compact_iri(
+                active_ctx, iri, None, vocab, base, reverse
+            )
+            return found
+
+
+def _has_list(graph: Graph | Statements) -> bool:
+    if isinstance(graph, Graph):
+        return (None, RDF.first, None) in graph
+    first = RDF.first
+    return any(predicate == first for _, predicate, _ in graph.triples)
+
+
+def expanded_jsonld(graph: Iterable[tuple[Node, Node, Node]]) -> list[JsonObject]:
     """The graph in expanded JSON-LD, one node object per subject, in one pass.
 
     It gives what pyld's `from_rdf` gives for our graphs (no native types, nodes sorted by
@@ -238,9 +285,13 @@ def expanded_jsonld(graph: Graph) -> list[JsonObject]:
     `to_compacted_jsonld`).
     """
     nodes: dict[str, JsonObject] = {}
+    rdf_type = RDF.type  # rdflib's namespace lookup, once rather than per statement
     for subject, predicate, obj in graph:
-        node = nodes.setdefault(_node_id(subject), {"@id": _node_id(subject)})
-        if predicate == RDF.type and not isinstance(obj, Literal):
+        node_id = _node_id(subject)
+        node = nodes.get(node_id)
+        if node is None:
+            node = nodes[node_id] = {"@id": node_id}
+        if predicate == rdf_type and not isinstance(obj, Literal):
             node.setdefault("@type", []).append((_ntriples_term(obj), _node_id(obj)))
         else:
             node.setdefault(str(predicate), []).append((_ntriples_term(obj), _value(obj)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 import pyoxigraph as ox
@@ -55,6 +56,34 @@ def canonical_nquads(
     lines.extend(line.encode("utf-8") for line in blank_text.splitlines(keepends=True))
     lines.sort()  # UTF-8 byte order is code point order, pyld's order for its strings
     return b"".join(lines).decode("utf-8"), plain + relabelled
+
+
+def canonical_later(
+    statements: Sequence[Quad], by_pyld: Callable[[Sequence[Quad]], Canonical]
+) -> tuple[list[Quad], Callable[[], str]]:
+    """The statements with their blank nodes relabelled canonically, now, and a function
+    that writes their canonical N-Quads (what `canonical_nquads` gives), later: the build
+    runs it in one of its parallel jobs rather than before them all."""
+    plain: list[Quad] = []
+    blank: list[Quad] = []
+    for quad in statements:
+        (blank if any(isinstance(term, BNode) for term in quad) else plain).append(quad)
+    blank_text, relabelled = by_pyld(blank) if blank else ("", [])
+    return plain + relabelled, partial(_joined, statements, plain, blank_text, by_pyld)
+
+
+def _joined(
+    statements: Sequence[Quad],
+    plain: Sequence[Quad],
+    blank_text: str,
+    by_pyld: Callable[[Sequence[Quad]], Canonical],
+) -> str:
+    lines = written_lines(plain)
+    if lines is None:
+        return by_pyld(statements)[0]
+    lines.extend(line.encode("utf-8") for line in blank_text.splitlines(keepends=True))
+    lines.sort()  # UTF-8 byte order is code point order, pyld's order for its strings
+    return b"".join(lines).decode("utf-8")
 
 
 def written_lines(statements: Sequence[Quad]) -> list[bytes] | None:

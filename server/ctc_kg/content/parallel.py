@@ -15,9 +15,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 Job = Callable[[], bytes]
 Pack = Callable[[bytes], bytes]
+T = TypeVar("T")
 
 # The jobs of the run under way: set before the pool forks, so every process has them.
 _JOBS: dict[str, Job] = {}
@@ -34,16 +36,31 @@ def run_jobs(
 ) -> dict[str, tuple[bytes, bytes]]:
     """Each job's bytes and `pack` of them (the gzip), by the job's name; `costs` ranks the
     jobs (costliest first). One process (or one job): they run here, in this process."""
+    results, _ = run_jobs_while(jobs, costs, processes, pack, lambda: None)
+    return results
+
+
+def run_jobs_while(
+    jobs: Mapping[str, Job],
+    costs: Mapping[str, int],
+    processes: int,
+    pack: Pack,
+    meanwhile: Callable[[], T],
+) -> tuple[dict[str, tuple[bytes, bytes]], T]:
+    """`run_jobs`, and what `meanwhile()` gives, computed here while the processes work (or
+    first, when the jobs run here)."""
     order = sorted(jobs, key=lambda name: (-costs.get(name, 0), name))
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return {name: _packed(jobs[name], pack) for name in order}
+        extra = meanwhile()
+        return {name: _packed(jobs[name], pack) for name in order}, extra
     global _JOBS, _PACK
     _JOBS, _PACK = dict(jobs), pack
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(min(processes, len(jobs))) as pool:
             done = pool.imap_unordered(_run, order, chunksize=1)
-            return {name: (body, packed) for name, body, packed in done}
+            extra = meanwhile()
+            return {name: (body, packed) for name, body, packed in done}, extra
     finally:
         _JOBS, _PACK = {}, bytes
 

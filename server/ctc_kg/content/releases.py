@@ -42,7 +42,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV
 from ctc_kg.config import Settings
 from ctc_kg.content.build import checksums, gzip_bytes, sha256
 from ctc_kg.content.names import dataset_iri, ontology_iri
-from ctc_kg.content.serialize import turtle
+from ctc_kg.content.rdf_files import turtle
 from ctc_kg.content.terms import rdflib_term
 from ctc_kg.errors import UsageError
 from ctc_kg.formats import (

@@ -8,21 +8,20 @@ subjects); Turtle output is already sorted by rdflib.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, cast
 
 from pyld.canon import URDNA2015
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, XSD, NamespaceManager, split_uri
-from rdflib.plugins.serializers.trig import TrigSerializer
-from rdflib.plugins.serializers.turtle import TurtleSerializer
+from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.term import Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI
 from ctc_kg.content import oxigraph_canon
 from ctc_kg.content.names import prefixes
+from ctc_kg.content.writers import Statements
 from ctc_kg.formats import NQUADS
 
 Quad = tuple[Node, Node, Node, Node]
@@ -196,9 +195,12 @@ def canonical_graph(graph: Graph, base_iri: str = CANONICAL_BASE_IRI) -> Graph:
     return result
 
 
-def ntriples(graph: Graph) -> bytes:
-    """N-Triples, one line per triple, lines sorted."""
-    text = graph.serialize(format="nt", encoding="utf-8")
+def ntriples(source: Graph | Statements) -> bytes:
+    """N-Triples, one line per triple, lines sorted (rdflib's N-Triples lines)."""
+    if isinstance(source, Graph):
+        text = source.serialize(format="nt", encoding="utf-8")
+    else:
+        text = "".join(_nt_row(triple) for triple in source.triples).encode("utf-8")
     return _sorted_lines(text)
 
 
@@ -207,35 +209,79 @@ def nquads(dataset: Dataset) -> bytes:
     return canonical_nquads(dataset).encode("utf-8")
 
 
-def turtle(graph: Graph) -> bytes:
-    """Turtle; rdflib sorts subjects, predicates and objects."""
-    copy = new_graph()
-    _copy_namespaces(graph, copy)
-    for triple in sorted(graph):
-        copy.add(triple)
-    stream = io.BytesIO()
-    _IndexedTurtleSerializer(copy).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
+def statements_of(quads: Iterable[Quad], namespaces: Graph) -> Statements:
+    """The writers' statements, by graph, with the prefixes `namespaces` carries."""
+    graphs: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    # One object per IRI and blank node: the writers' dictionaries then find a term by
+    # identity instead of calling rdflib's __eq__ (a literal is left alone: rdflib's
+    # equality ignores the case of its language tag, its bytes do not).
+    terms: dict[Node, Node] = {}
+    same = terms.setdefault
+    for subject, predicate, obj, name in quads:
+        key = DATASET_DEFAULT_GRAPH_ID if name is None else name
+        triple = (same(subject, subject), same(predicate, predicate), obj)
+        if not isinstance(obj, Literal):
+            triple = (triple[0], triple[1], same(obj, obj))
+        graphs.setdefault(key, []).append(triple)
+    names = sorted(graphs, key=lambda name: (name != DATASET_DEFAULT_GRAPH_ID, str(name)))
+    ordered = [(name, graphs[name]) for name in names]
+    # The namespaces of the distinct predicates and classes: one object per term, so the
+    # sets below compare by identity.
+    rdf_type = terms.get(RDF.type, RDF.type)
+    predicates = {triple[1] for _, triples in ordered for triple in triples}
+    classes = {t[2] for _, triples in ordered for t in triples if t[1] is rdf_type}
+    met = namespaces_met(
+        [(rdf_type, predicate, rdf_type) for predicate in predicates]
+        + [(rdf_type, rdf_type, cls) for cls in classes]
+    )
+    return Statements(ordered, sorted(namespaces.namespaces()), frozenset(met))
 
 
-def trig(dataset: Dataset) -> bytes:
-    """TriG with the default graph first, then the named graphs in name order."""
-    copy = new_dataset()
-    _copy_namespaces(dataset, copy)
-    for quad in sorted_quads(dataset):
-        add_quad(copy, quad)
-    stream = io.BytesIO()
-    SortedTrigSerializer(copy).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
+def canonical_statements(
+    quads: Iterable[Quad], base_iri: str = CANONICAL_BASE_IRI
+) -> tuple[Statements, Statements, Callable[[], bytes]]:
+    """The data's statements with canonical blank node labels, for the writers: by graph
+    (the default graph holding their union as well, with_union_in_default_graph), and their
+    union; and a function that writes their canonical N-Quads (in a job of the build). The
+    prefixes are those of the rdflib dataset (`canonical_dataset_and_nquads`) and union
+    graph (`union_of`) they stand for."""
+    statements = list(with_union_in_default_graph(quads))
+    relabelled, text = oxigraph_canon.canonical_later(statements, canonical_by_pyld)
+    dataset_names = new_dataset(base_iri)
+    data = statements_of(relabelled, dataset_names)
+    union_names = new_graph()
+    _copy_namespaces(dataset_names, union_names, data.met)
+    union = Statements(data.graphs[:1], sorted(union_names.namespaces()), data.met)
+    return data, union, lambda: text().encode("utf-8")
 
 
-def rdfxml(graph: Graph) -> bytes:
-    """RDF/XML, subjects and their properties in sorted order."""
-    copy = Graph(store="SimpleMemory", bind_namespaces="none")
-    _copy_namespaces(graph, copy)
-    for triple in sorted(graph):
-        copy.add(triple)
-    return copy.serialize(format="xml", encoding="utf-8")
+def _carry_namespaces(source: Graph | Statements, target: Graph) -> None:
+    """The prefixes rdflib's writers would see: the source's, and `ns1`, ... for the rest."""
+    if isinstance(source, Statements):
+        for prefix, namespace in source.namespaces:
+            target.bind(prefix, namespace, override=False)
+        _bind_needed(target, source.met)
+    else:
+        _copy_namespaces(source, target)
+
+
+def graph_of(statements: Statements) -> Graph:
+    """An rdflib graph of the statements (their union), with their prefixes."""
+    graph = new_graph()
+    _carry_namespaces(statements, graph)
+    for triple in statements.triples:
+        graph.add(triple)
+    return graph
+
+
+def dataset_of(statements: Statements) -> Dataset:
+    """An rdflib dataset of the statements, with their prefixes."""
+    dataset = new_dataset()
+    _carry_namespaces(statements, dataset)
+    for name, triples in statements.graphs:
+        for triple in triples:
+            add_quad(dataset, (*triple, name))
+    return dataset
 
 
 def add_quad(dataset: Dataset, quad: Quad) -> None:
@@ -268,27 +314,36 @@ def union_of(dataset: Dataset, exclude: Iterable[Node] = ()) -> Graph:
     return union
 
 
-def _copy_namespaces(source: Graph, target: Graph) -> None:
-    """Copy the source's prefixes, and name every other namespace the serializer will need.
+def _copy_namespaces(source: Graph, target: Graph, met: Iterable[str] | None = None) -> None:
+    """Copy the source's prefixes, and name every other namespace the serializer will need
+    (`met`: those of the source's predicates and classes, found here when not given).
 
     rdflib invents `ns1`, `ns2`, ... for unbound namespaces of predicates and classes in
     the order it meets them, which is store order; binding them here, sorted, fixes them.
     """
     for prefix, namespace in sorted(source.namespaces()):
         target.bind(prefix, namespace, override=False)
-    bound = {str(namespace) for _, namespace in target.namespaces()}
-    needed: set[str] = set()
+    _bind_needed(target, namespaces_met(_statements(source)) if met is None else met)
+
+
+def namespaces_met(statements: Iterable[tuple[Node, ...]]) -> set[str]:
+    """The namespaces of the statements' predicates and classes (split as rdflib splits)."""
+    met: set[str] = set()
     seen: set[Node] = set()  # a few dozen predicates and classes, met on every statement
-    for _, predicate, obj, *_ in _statements(source):
+    for _, predicate, obj, *_ in statements:
         for term in (predicate, obj) if predicate == RDF.type else (predicate,):
             if isinstance(term, URIRef) and term not in seen:
                 seen.add(term)
                 try:
-                    space = str(split_uri(term)[0])
+                    met.add(str(split_uri(term)[0]))
                 except ValueError:
                     continue
-                if space not in bound:
-                    needed.add(space)
+    return met
+
+
+def _bind_needed(target: Graph, met: Iterable[str]) -> None:
+    bound = {str(namespace) for _, namespace in target.namespaces()}
+    needed = {space for space in met if space not in bound}
     for number, space in enumerate(sorted(needed), start=1):
         target.bind(f"ns{number}", space, override=False)
 
@@ -302,62 +357,3 @@ def _statements(source: Graph) -> Iterable[tuple[Node, ...]]:
 def _sorted_lines(text: bytes) -> bytes:
     lines = sorted({line for line in text.decode("utf-8").splitlines() if line.strip()})
     return "".join(line + "\n" for line in lines).encode("utf-8")
-
-
-class SortedTrigSerializer(TrigSerializer):
-    """rdflib's TriG serializer with the graphs in a stable order (default graph first).
-
-    rdflib lists a dataset's graphs in its store's set order, which changes between runs.
-    """
-
-    def preprocess(self) -> None:
-        # rdflib counts references to subjects across the graphs in the order it meets
-        # them, and orders each graph's subjects by those counts: meet them sorted.
-        self.contexts = sorted(
-            self.contexts,
-            key=lambda graph: (graph.identifier != self.default_context, str(graph.identifier)),
-        )
-        super().preprocess()
-        default = self.default_context
-        ordered = sorted(
-            self._contexts.items(),
-            key=lambda item: (item[0].identifier != default, str(item[0].identifier)),
-        )
-        self._contexts = {cast(Graph, _SubjectIndex(graph)): found for graph, found in ordered}
-
-
-class _IndexedTurtleSerializer(TurtleSerializer):
-    """rdflib's Turtle serializer, reading each subject's statements from an index."""
-
-    def preprocess(self) -> None:
-        super().preprocess()
-        self.store = cast(Graph, _SubjectIndex(self.store))
-
-
-class _SubjectIndex:
-    """A graph whose `triples((s, None, None))` is answered from an index of that graph alone;
-    everything else is the graph's own.
-
-    The serializers ask for each subject's statements. rdflib's Memory store answers for one
-    graph of a dataset by going through the subject's statements in every graph and listing
-    the graphs of each: most of a TriG dump's time (docs/performance.md). The output is
-    the same: the serializers sort what they are given.
-    """
-
-    def __init__(self, graph: Graph) -> None:
-        self._graph = graph
-        index: dict[Node, list[tuple[Node, Node, Node]]] = {}
-        for triple in graph:
-            index.setdefault(triple[0], []).append(triple)
-        self._index = index
-
-    def triples(
-        self, pattern: tuple[Node | None, Node | None, Node | None]
-    ) -> Iterator[tuple[Node, Node, Node]]:
-        subject, predicate, obj = pattern
-        if subject is not None and predicate is None and obj is None:
-            return iter(self._index.get(subject, ()))
-        return cast(Iterator[tuple[Node, Node, Node]], self._graph.triples(pattern))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._graph, name)

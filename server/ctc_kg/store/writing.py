@@ -11,7 +11,7 @@ dataset description) through `serialize`, so they all agree on three things:
   `rdf:type`, `rdfs:label` and the other predicates by IRI, then by object):
   pyoxigraph's Turtle and TriG writers group runs of one subject and one predicate, so
   each subject gets one block with its predicates grouped, as rdflib writes the Turtle
-  dump (content.serialize.turtle).
+  dump (content.rdf_files.turtle).
 - Turtle and TriG declare only the prefixes the text uses (pyoxigraph declares every
   prefix it is given).
 

@@ -303,32 +303,88 @@ def test_a_head_is_answered_with_the_headers_of_the_stored_get(world: World):
 
 
 @embedded_only
-def test_a_resource_under_another_query_string_is_not_described_again(world: World):
-    """The response cache keys on the whole query string, so a link with tracking
-    parameters misses it; the RDF made for another request is used (per data version)."""
+def test_tracking_parameters_share_one_stored_answer(world: World):
+    """Regression (issue 15): the response cache keyed on the whole query string, so each
+    `?utm_source=N` made the page again and a second cache (Site.representations) kept
+    the RDF bodies. An answer now says which parameters it reads; the others share it."""
     store = Reloadable(world.store)
     app = create_app(web_settings(), store, dist=world.dist)
     client = app.test_client()
-    turtle = {"Accept": "text/turtle"}
-    bodies = {client.get(f"{MEETING}?utm_source={n}", headers=turtle).data for n in range(3)}
-    assert len(bodies) == 1
-    graph = rdflib.Graph().parse(data=next(iter(bodies)), format="turtle")
-    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in graph
-    assert (store.described, cache_of(app).hits) == (1, 0)
+    for accept, count in (("text/turtle", 1), ("text/html", 2)):
+        answers = [
+            client.get(f"{MEETING}?utm_source={n}&utm_medium=x", headers={"Accept": accept})
+            for n in range(3)
+        ]
+        assert {answer.status_code for answer in answers} == {200}
+        assert len({answer.data for answer in answers}) == 1
+        assert store.described == count  # described once for all three
+    assert cache_of(app).hits == 4
+    turtle = client.get(f"{MEETING}?utm_source=9", headers={"Accept": "text/turtle"}).data
+    parsed = rdflib.Graph().parse(data=turtle, format="turtle")
+    assert (rdflib.URIRef(BASE + MEETING[1:]), None, None) in parsed
     store.current = DataVersion("second")
-    client.get(f"{MEETING}?utm_source=3", headers=turtle)
-    assert store.described == 2
+    client.get(f"{MEETING}?utm_source=3", headers={"Accept": "text/turtle"})
+    assert store.described == 3  # a new data version is described again
 
 
 @embedded_only
-def test_a_pages_language_links_keep_its_own_query_string(fresh_app):
-    """Regression: the description cache (Site.cached) kept a page without its query
-    string, so the next request for the resource under another query string got the
-    first one's language links (`?utm_source=first&lang=fr`)."""
+def test_the_parameters_an_answer_reads_keep_their_own_answers(world: World):
+    """`format`, `_profile` and `lang` choose another representation: each has its own
+    stored answer, the right one, under any tracking parameters; the first of a repeated
+    parameter wins, as the app reads it."""
+    store = Reloadable(world.store)
+    app = create_app(web_settings(), store, dist=world.dist)
+    client = app.test_client()
+    html = {"Accept": "text/html"}
+    for extra in ("", "&utm_source=x"):
+        jsonld = client.get(f"{MEETING}?format=jsonld{extra}")
+        assert jsonld.mimetype == "application/ld+json"
+        json.loads(jsonld.data)
+        plain = client.get(f"{MEETING}?_profile=plain{extra}", headers={"Accept": "text/turtle"})
+        assert plain.mimetype == "text/turtle"
+        assert "/profile/plain>" in plain.headers["Content-Profile"]
+        full = client.get(f"{MEETING}?utm_medium=y{extra}", headers={"Accept": "text/turtle"})
+        assert "/profile/full>" in full.headers["Content-Profile"]
+        assert plain.data != full.data
+        french = client.get(f"{MEETING}?lang=fr{extra}", headers=html)
+        english = client.get(f"{MEETING}?lang=en{extra}", headers=html)
+        assert b'lang="fr"' in french.data
+        assert b'lang="en"' in english.data
+        first_jsonld = client.get(f"{MEETING}?format=jsonld&format=ttl{extra}")
+        first_turtle = client.get(f"{MEETING}?format=ttl&format=jsonld{extra}")
+        assert first_jsonld.mimetype == "application/ld+json"
+        assert first_turtle.mimetype == "text/turtle"
+    # Seven representations, each made once: the second round (with utm_source) came
+    # from the first round's answers.
+    assert store.described == 7
+    assert cache_of(app).hits == 7
+
+
+@embedded_only
+def test_queries_on_one_path_stay_distinct(fresh_app):
+    """/sparql does not declare the parameters it reads: its whole query string counts."""
+    client = fresh_app.test_client()
+    results = {"Accept": "application/sparql-results+json"}
+    ask = "/sparql?query=" + "ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"
+    none = "/sparql?query=" + "ASK%20%7B%20%3Fs%20%3Fp%20%22none%22%20%7D"
+    for _ in range(2):
+        assert json.loads(client.get(ask, headers=results).data)["boolean"] is True
+        assert json.loads(client.get(none, headers=results).data)["boolean"] is False
+    assert cache_of(fresh_app).hits == 2
+
+
+@embedded_only
+def test_a_pages_language_links_keep_only_the_parameters_it_reads(fresh_app):
+    """Regression: a page's language links carried its whole query string, tracking
+    parameters too (`?utm_source=x&lang=en`), so each tracking link made a page of its
+    own; they keep what chooses the representation (`_profile`)."""
     client = fresh_app.test_client()
     html = {"Accept": "text/html"}
-    first = client.get(f"{MEETING}?utm_source=first", headers=html).data.decode()
-    second = client.get(f"{MEETING}?utm_source=second", headers=html).data.decode()
-    assert "utm_source=first&amp;lang=fr" in first
-    assert "utm_source=second&amp;lang=fr" in second
-    assert "utm_source=first" not in second
+    page = client.get(f"{MEETING}?utm_source=x&lang=fr&_profile=full", headers=html)
+    assert page.status_code == 200
+    text = page.data.decode()
+    assert "utm_source" not in text
+    assert "_profile=full&amp;lang=en" in text
+    other = client.get(f"{MEETING}?lang=fr&_profile=full&utm_source=y", headers=html)
+    assert other.data == page.data
+    assert cache_of(fresh_app).hits == 1

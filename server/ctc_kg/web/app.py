@@ -63,7 +63,9 @@ def create_app(settings: Settings, store: Store, dist: Path) -> Flask:
     # Answers are kept per data version (a remote store is reloaded in place by
     # `ctc-kg load` while the server runs): a new version empties the cache. They are
     # keyed on what the app takes from Accept and Accept-Language (conneg, i18n), so a
-    # representation is made once per version however clients ask for it.
+    # representation is made once per version however clients ask for it; and on the
+    # query parameters an answer reads when it says which (web.http.reads_parameters),
+    # so a link's tracking parameters (`?utm_source=`) share the answer without them.
     # Compression sits inside the cache (an answer is gzipped once, then kept), and the
     # Accept-Encoding it keys on is reduced outside it (web.compression). Answers of
     # known, bounded length leave Flask in one piece (response_cache.in_one_piece).
@@ -74,6 +76,7 @@ def create_app(settings: Settings, store: Store, dist: Path) -> Flask:
             version=lambda environ: _version_tag(site, environ),
             reduced={"HTTP_ACCEPT_LANGUAGE": i18n.header_language},
             negotiated=Negotiated("HTTP_ACCEPT", conneg.recording_offers, conneg.accept_key),
+            parameters=http.recording_parameters,
         )
     )
     return app

@@ -232,9 +232,13 @@ def not_acceptable(offered: Iterable[Format]) -> NotAcceptableError:
     )
 
 
+#: The query parameters that name a format (`override_of`), the first one set wins.
+OVERRIDE_PARAMETERS = ("format", "_mediatype")
+
+
 def override_of(args: Mapping[str, str]) -> str | None:
     """The `?format=` or `_mediatype=` value of a request, if any."""
-    return args.get("format") or args.get("_mediatype") or None
+    return next((args[name] for name in OVERRIDE_PARAMETERS if args.get(name)), None)
 
 
 # -- profiles (W3C Content Negotiation by Profile) ----------------------------------------

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import Request, Response
+from flask import Request, Response, g
 
 from ctc_kg.content import profiles
 from ctc_kg.content.profiles import Profile
@@ -29,6 +31,48 @@ CORS_HEADERS = {
     ),
     "Access-Control-Max-Age": "86400",
 }
+
+
+#: The query parameters a resource's answer reads (web.resources): its format
+#: (`conneg.override_of`), its profile, and a page's language (web.i18n, web.pages).
+RESOURCE_PARAMETERS = (*conneg.OVERRIDE_PARAMETERS, conneg.PROFILE_PARAMETER, "lang")
+
+# The declarations of the answer being made while the response cache records them.
+_DECLARED: ContextVar[list[Collection[str]] | None] = ContextVar(
+    "ctc_kg_query_parameters", default=None
+)
+
+
+def reads_parameters(names: Collection[str]) -> None:
+    """Declare that this request's answer takes nothing from its query string but the
+    parameters `names` (a route's whole answer: every read of `request.args` it makes,
+    errors aside). The response cache then keys the answer on those parameters only, so a
+    link's tracking parameters (`?utm_source=`) share the answer without them; a page's
+    language links keep only them (web.pages). A route that declares nothing depends on
+    its whole query string."""
+    g.setdefault("query_parameters", set()).update(names)
+    recording = _DECLARED.get()
+    if recording is not None:
+        recording.append(names)
+
+
+def parameters_read() -> frozenset[str] | None:
+    """The query parameters this request's answer declared it reads; None if it did not
+    say (it may depend on any)."""
+    found: set[str] | None = g.get("query_parameters")
+    return None if found is None else frozenset(found)
+
+
+@contextmanager
+def recording_parameters() -> Iterator[list[Collection[str]]]:
+    """Note every `reads_parameters` declaration made inside the block (for
+    web.response_cache: no declaration, the answer depends on the whole query string)."""
+    declared: list[Collection[str]] = []
+    token = _DECLARED.set(declared)
+    try:
+        yield declared
+    finally:
+        _DECLARED.reset(token)
 
 
 def etag_for(*parts: str) -> str:

@@ -31,7 +31,7 @@ from flask import Blueprint, Response, after_this_request, request, send_file, u
 from ctc_kg import iris
 from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import QueryRequest
-from ctc_kg.web import conneg
+from ctc_kg.web import conneg, http
 from ctc_kg.web.assets import IMMUTABLE, EditorAssets, editor_assets
 from ctc_kg.web.fragment_view import FragmentView
 from ctc_kg.web.html import gather
@@ -84,7 +84,15 @@ def _language() -> str:
 
 
 def _lang_query(code: str) -> str:
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    """This page's query string with `lang=code`: the parameters its answer reads
+    (web.http.reads_parameters; all of them when it did not say), so a link's tracking
+    parameters are not carried on, and the page is one answer whatever they are."""
+    read = http.parameters_read()
+    args = [
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k != "lang" and (read is None or k in read)
+    ]
     return urlencode([*args, ("lang", code)])
 
 

@@ -45,13 +45,13 @@ def _respond(
     offered: tuple[Format, ...],
     make: Callable[[], Representation],
     profile: Profile | None = None,
-    *,
-    kind: str | None,
 ) -> Response:
     """A negotiated representation with its validators; in a `profile` (resources), with
-    the profile's headers too (web.http.profiled). `kind`: what the route answers (a
-    resource and its list of profiles share an IRI and a format, not a body); None for an
-    answer made anew each time (the dataset's description, from values cached already)."""
+    the profile's headers too (web.http.profiled). The whole answer is kept by the
+    response cache (web.response_cache), keyed on the parameters declared here."""
+    # Everything in this answer reads the query through the parameters declared here:
+    # a link's other parameters (`?utm_source=`) share the answer made without them.
+    http.reads_parameters(http.RESOURCE_PARAMETERS)
     version = state.data_version()
     parts = [_variant(fmt)]
     if profile is not None and profile is not profiles.DEFAULT:
@@ -60,12 +60,7 @@ def _respond(
     if http.not_modified(request, etag, version.modified):
         response = http.vary(Response(status=304), fmt, profiled=profile is not None)
         return http.validators(response, etag, version.modified)
-    if kind is None or fmt is conneg.HTML:
-        # A page links to itself with its own query string (the language switch): its
-        # body is its request's, kept by the response cache, which keys on that string.
-        made = make()
-    else:
-        made = state.representations.get_or_make((kind, etag), make, lambda r: len(r.body))
+    made = make()
     response = Response(made.body)
     http.negotiated(response, fmt, offered, iri_map.outward(iri))
     if profile is not None:
@@ -104,7 +99,7 @@ def landing() -> Response:
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
     base = state.settings.base_iri
-    return _respond(state, iri_map, base, fmt, conneg.RESOURCE_FORMATS, make, kind=None)
+    return _respond(state, iri_map, base, fmt, conneg.RESOURCE_FORMATS, make)
 
 
 @bp.route("/.well-known/void", methods=["GET"])
@@ -118,7 +113,7 @@ def void() -> Response:
         quads = _dataset_description(state, iri_map)
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make, kind=None)
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
 
 
 @bp.route("/profile/<token>", methods=["GET"])
@@ -140,7 +135,7 @@ def profile(token: str) -> Response:
         quads = outward.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make, kind="profile")
+    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
 
 
 @bp.route("/<path:path>", methods=["GET"])
@@ -180,7 +175,7 @@ def _current(path: str) -> Response:
         body = outward.graph(quads, fmt, iri_map, state.prefixes, about=iri)
         return Representation(body, found.cut_at)
 
-    return _respond(state, iri_map, iri, fmt, offered, make, chosen, kind="resource")
+    return _respond(state, iri_map, iri, fmt, offered, make, chosen)
 
 
 def _described(state: Site, iri_map: IriMap, iri: str, media_type: str) -> Description:
@@ -212,7 +207,7 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
         quads = outward.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
-    response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make, kind="alternates")
+    response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make)
     response.headers["Link"] = http.alternates_link(None, None, url, public)
     response.vary.add("Accept-Profile")
     return response

@@ -11,7 +11,7 @@ the server would, and inside it so every deployment gets it.
 
 What it stores: 200 answers to GET with an `ETag`, a `Content-Length` of at most
 `max_entry_bytes`, no `Set-Cookie`, and no `no-store` or `private` in `Cache-Control`.
-The key is the request target (path and query string), the `Host` and
+The key is the request's path, its query string, the `Host` and
 `X-Forwarded-*` headers (they can change the public IRIs in an answer), and the values
 of the request headers the answer's `Vary` names (the answer decides: conneg sets
 `Vary: Accept`, pages add `Accept-Language`), each value reduced to what the answer takes
@@ -19,6 +19,11 @@ from it when web.app says how: for Accept, the format it chooses in each negotia
 answer made (`negotiated`: web.conneg records them), for Accept-Language the language it
 chooses (`reduced`); so two ways of asking for the same representation share one stored
 answer.
+Of the query string, only the parameters an answer declares it reads count when it says
+which (`parameters`: web.http.reads_parameters), as decoded pairs by name: so the links
+that add tracking parameters (`?utm_source=N`) to a resource share one stored answer,
+while `?format=`, `?_profile=` or `?lang=` keep their own; an answer that does not say
+depends on the whole query string.
 A HEAD is answered with the headers of the stored GET (RFC 9110, 9.3.2); when there is
 none, the GET is made and kept, and its body left unsent (as nginx's cache does), so link
 checkers do not make a representation again. Requests it never answers, passing them to
@@ -34,12 +39,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
+from urllib.parse import parse_qsl
 
-T = TypeVar("T")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Headers = list[tuple[str, str]]
 
@@ -69,12 +74,14 @@ class _Entry:
     body: bytes
 
 
-# For one request target: answers by their shape - the `Vary` of the answer (the WSGI names
-# of the request headers it varies on: a page varies on Accept-Language too, other formats
-# on Accept only) and the negotiations it made (`Negotiated`) - then by those headers'
-# values in the request, reduced to what the answer takes from them.
-_Shape = tuple[tuple[str, ...], tuple[int, ...]]
-_Variants = dict[_Shape, dict[tuple[Hashable, ...], _Entry]]
+# For one request target (path and the headers that are always in the key): the shapes of
+# its stored answers - the `Vary` of an answer (the WSGI names of the request headers it
+# varies on: a page varies on Accept-Language too, other formats on Accept only), the
+# negotiations it made (`Negotiated`) and the query parameters it declared it reads (None:
+# the whole query string) - with how many answers of each shape are stored.
+_Shape = tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...] | None]
+# A stored answer's key: its target, its shape, and its request's values for that shape.
+_Key = tuple[tuple[str, ...], _Shape, tuple[Hashable, ...]]
 #: For a WSGI header name: what of its value an answer depends on (web.app).
 Reductions = Mapping[str, Callable[[str | None], Hashable]]
 
@@ -90,6 +97,11 @@ class Negotiated:
     key: Callable[[str | None, tuple[int, ...]], Hashable]
 
 
+#: Notes the query parameters the app declares its answer reads, while it answers
+#: (web.http.recording_parameters): no declaration, the whole query string counts.
+ParameterRecording = Callable[[], AbstractContextManager[Sequence[Collection[str]]]]
+
+
 class ResponseCache:
     """WSGI middleware: answers repeated GETs from memory (see the module's docstring)."""
 
@@ -102,17 +114,19 @@ class ResponseCache:
         version: Callable[[dict[str, Any]], str | None] = lambda environ: "",
         reduced: Reductions | None = None,
         negotiated: Negotiated | None = None,
+        parameters: ParameterRecording | None = None,
     ) -> None:
         self.app = app
         self.version = version
         self.reduced: Reductions = reduced or {}
         self.negotiated = negotiated
+        self.parameters = parameters
         self._current: str | None = None  # the data version of the stored answers
         self.max_bytes = max_bytes
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
         self._lock = threading.Lock()
-        self._targets: OrderedDict[tuple[str, ...], _Variants] = OrderedDict()
-        self._sizes: dict[tuple[str, ...], int] = {}
+        self._shapes: dict[tuple[str, ...], dict[_Shape, int]] = {}
+        self._entries: OrderedDict[_Key, tuple[_Entry, int]] = OrderedDict()
         self._bytes = 0
         self.hits = 0
 
@@ -145,27 +159,25 @@ class ResponseCache:
         """Empty the cache when the data version is no longer the one its answers have."""
         with self._lock:
             if version != self._current:
-                self._targets.clear()
-                self._sizes.clear()
+                self._shapes.clear()
+                self._entries.clear()
                 self._bytes = 0
                 self._current = version
 
     def _lookup(self, target: tuple[str, ...], environ: dict[str, Any]) -> _Entry | None:
         with self._lock:
-            variants = self._targets.get(target)
-            if variants is None:
-                return None
-            shapes = list(variants)
+            shapes = list(self._shapes.get(target, ()))
+        if not shapes:
+            return None
         # Reduced outside the lock: a header not seen before is parsed here.
-        keys = {shape: self._values(environ, shape) for shape in shapes}
+        keys = [(target, shape, self._values(environ, shape)) for shape in shapes]
         with self._lock:
-            variants = self._targets.get(target) or {}
-            for shape, answers in variants.items():
-                entry = answers.get(keys[shape]) if shape in keys else None
-                if entry is not None:
-                    self._targets.move_to_end(target)
+            for key in keys:
+                found = self._entries.get(key)
+                if found is not None:
+                    self._entries.move_to_end(key)
                     self.hits += 1
-                    return entry
+                    return found[0]
             return None
 
     def _fill(
@@ -184,19 +196,28 @@ class ResponseCache:
             return start_response(status, headers)
 
         offers: tuple[int, ...] = ()
-        if self.negotiated is None:
+        names: tuple[str, ...] | None = None
+        with ExitStack() as recordings:
+            recorded = (
+                None
+                if self.negotiated is None
+                else recordings.enter_context(self.negotiated.recording())
+            )
+            declared = (
+                None if self.parameters is None else recordings.enter_context(self.parameters())
+            )
             body = self.app(environ, capture)
-        else:
-            with self.negotiated.recording() as recorded:
-                body = self.app(environ, capture)
-            offers = tuple(recorded)
+            if recorded is not None:
+                offers = tuple(recorded)
+            if declared:
+                names = tuple(sorted(set().union(*declared)))
         if not captured or not self._storable(*captured[-1]):
             return body
         content = _read_all(body)
         status, headers = captured[-1]
         if len(content) == _content_length(headers):
             entry = _Entry(status, list(headers), content)
-            self._store(target, environ, entry, version, offers)
+            self._store(target, environ, entry, version, (offers, names))
         return [content]
 
     def _storable(self, status: str, headers: Headers) -> bool:
@@ -217,41 +238,50 @@ class ResponseCache:
         environ: dict[str, Any],
         entry: _Entry,
         version: str,
-        offers: tuple[int, ...],
+        made: tuple[tuple[int, ...], tuple[str, ...] | None],
     ) -> None:
         vary = _vary(entry.headers)
         if vary is None:  # Vary: * - every request is different
             return
         size = len(entry.body) + sum(len(n) + len(v) for n, v in entry.headers) + 256
-        shape = (vary, offers)
-        key = self._values(environ, shape)
+        shape = (vary, *made)
+        key = (target, shape, self._values(environ, shape))
         with self._lock:
             if version != self._current:  # made under a version another request replaced
                 return
-            answers = self._targets.setdefault(target, {}).setdefault(shape, {})
-            if key in answers:
+            if key in self._entries:
                 return
-            answers[key] = entry
-            self._sizes[target] = self._sizes.get(target, 0) + size
+            self._entries[key] = (entry, size)
+            shapes = self._shapes.setdefault(target, {})
+            shapes[shape] = shapes.get(shape, 0) + 1
             self._bytes += size
-            self._targets.move_to_end(target)
-            while self._bytes > self.max_bytes and self._targets:
-                oldest, _ = self._targets.popitem(last=False)
-                self._bytes -= self._sizes.pop(oldest, 0)
+            while self._bytes > self.max_bytes and self._entries:
+                (old_target, old_shape, _), (_, dropped) = self._entries.popitem(last=False)
+                self._bytes -= dropped
+                left = self._shapes[old_target]
+                left[old_shape] -= 1
+                if not left[old_shape]:
+                    del left[old_shape]
+                    if not left:
+                        del self._shapes[old_target]
 
     def _values(self, environ: dict[str, Any], shape: _Shape) -> tuple[Hashable, ...]:
         """The key of a request for answers of `shape`: each header `Vary` names, reduced
         to what such an answer takes from it (`negotiated`, `reduced`), else its value (None
         for an absent one: not the same as empty)."""
-        names, offers = shape
+        names, offers, parameters = shape
         negotiated = self.negotiated
-        return tuple(
-            negotiated.key(environ.get(name), offers)
-            if negotiated is not None and name == negotiated.header
-            else self.reduced[name](environ.get(name))
-            if name in self.reduced
-            else environ.get(name)
-            for name in names
+        query = environ.get("QUERY_STRING", "")
+        return (
+            query if parameters is None else _parameters_of(query, parameters),
+            *(
+                negotiated.key(environ.get(name), offers)
+                if negotiated is not None and name == negotiated.header
+                else self.reduced[name](environ.get(name))
+                if name in self.reduced
+                else environ.get(name)
+                for name in names
+            ),
         )
 
 
@@ -262,12 +292,21 @@ def _cacheable_request(environ: dict[str, Any]) -> bool:
 
 
 def _target(environ: dict[str, Any]) -> tuple[str, ...]:
+    """What is always in the key (the query string is in it through the answer's shape)."""
     return (
         environ.get("SCRIPT_NAME", ""),
         environ.get("PATH_INFO", ""),
-        environ.get("QUERY_STRING", ""),
         *(environ.get(name, "") for name in _ALWAYS),
     )
+
+
+def _parameters_of(query: str, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The pairs of `query` whose name is one of `names`, decoded as Werkzeug reads
+    `request.args` (UTF-8, `+` a space; bytes that are not UTF-8 kept apart, not replaced)
+    and ordered by name - the values of one name keep their order: the app reads the first."""
+    text = query.encode("latin-1").decode("utf-8", "surrogateescape")
+    pairs = parse_qsl(text, keep_blank_values=True, errors="surrogateescape")
+    return tuple(sorted(((k, v) for k, v in pairs if k in names), key=lambda pair: pair[0]))
 
 
 def _vary(headers: Headers) -> tuple[str, ...] | None:
@@ -342,47 +381,3 @@ def in_one_piece(app: WSGIApp, max_bytes: int = ONE_PIECE_MAX_BYTES) -> WSGIApp:
         return [content]
 
     return one_piece
-
-
-class Representations:
-    """The bodies of representations, by what identifies one (a route's kind of answer and
-    the ETag it computed before making the body: data version, public base, IRI, format,
-    language, profile). What the response cache cannot answer - the same resource under
-    another query string (a link's tracking parameters), a conditional request with an
-    old validator, a request with Authorization - gets the body made for another request
-    instead of making it again. Bounded by bytes, least recently used first; emptied when
-    the data version changes (web.site), so no body outlives its version."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self._lock = threading.Lock()
-        self._bodies: OrderedDict[tuple[str, ...], tuple[Any, int]] = OrderedDict()
-        self._bytes = 0
-
-    def get_or_make(
-        self, key: tuple[str, ...], make: Callable[[], T], size: Callable[[T], int]
-    ) -> T:
-        """The value kept for `key`, else `make()` kept (an error inside it is not)."""
-        with self._lock:
-            found = self._bodies.get(key)
-            if found is not None:
-                self._bodies.move_to_end(key)
-                kept: T = found[0]
-                return kept
-        value = make()
-        weight = size(value) + 256
-        if weight > self.max_bytes // 8:  # a few large bodies must not push out the rest
-            return value
-        with self._lock:
-            if key not in self._bodies:
-                self._bodies[key] = (value, weight)
-                self._bytes += weight
-            while self._bytes > self.max_bytes and self._bodies:
-                _, (_, dropped) = self._bodies.popitem(last=False)
-                self._bytes -= dropped
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._bodies.clear()
-            self._bytes = 0

@@ -30,7 +30,6 @@ from ctc_kg.errors import ServiceBusyError
 from ctc_kg.formats import CHECKSUMS
 from ctc_kg.store.base import Store
 from ctc_kg.store.version import DataVersion, build_version, combined
-from ctc_kg.web.response_cache import Representations
 from ctc_kg.web.rewrite import ForwardedHeaders, IriMap, public_base
 
 __all__ = ["CHECKSUMS", "Site", "site", "version_of"]
@@ -55,7 +54,6 @@ class Site:
         self.version = self.build.tag
         self.last_modified = self.build.modified
         self.prefixes = prefixes(self.settings.base_iri)
-        self.representations = Representations(self.settings.response_cache_bytes // 4)
         # The slots as tokens in a SimpleQueue: a C-level get/put, where threading's
         # Semaphore runs a Condition in Python (a lock, a notify, a waiter list) on every
         # query (issue 16; docs/performance.md).
@@ -106,7 +104,6 @@ class Site:
                 return
             stale = self._data_tag
             self._data_tag = tag
-            self.representations.clear()
             if stale is not None:
                 for key in [key for key in self._cache if stale in key]:
                     del self._cache[key]

@@ -187,6 +187,25 @@ def test_list_profiles_answers_in_html_and_rdf(server):
     assert graph.value(default, DCTERMS.conformsTo) == URIRef(profile("full"))
 
 
+def test_the_list_of_profiles_has_its_own_etag_so_a_description_etag_never_revalidates_it(
+    server,
+):
+    """A client holding the Turtle description's ETag asks for the list of profiles in
+    Turtle: it must get the list (200), not a 304 that would leave it the description."""
+    description = get(server, MEETING, Accept="text/turtle")
+    listing = get(server, f"{MEETING}?_profile=alt", Accept="text/turtle")
+    assert description.header("ETag") != listing.header("ETag")
+    again = get(
+        server,
+        f"{MEETING}?_profile=alt",
+        Accept="text/turtle",
+        **{"If-None-Match": description.header("ETag") or ""},
+    )
+    assert again.status == 200
+    graph = Graph().parse(data=again.body, format="turtle")
+    assert list(graph.objects(URIRef(B + MEETING), ALTR.hasRepresentation))
+
+
 @pytest.mark.parametrize(
     ("query", "header"),
     [("", "<urn:example:no-such-profile>"), ("?_profile=nope", None), ("", "*;q=0")],

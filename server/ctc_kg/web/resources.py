@@ -45,6 +45,7 @@ def _respond(
     offered: tuple[Format, ...],
     make: Callable[[], Representation],
     profile: Profile | None = None,
+    listing: str | None = None,
 ) -> Response:
     """A negotiated representation with its validators; in a `profile` (resources), with
     the profile's headers too (web.http.profiled). The whole answer is kept by the
@@ -56,6 +57,8 @@ def _respond(
     parts = [_variant(fmt)]
     if profile is not None and profile is not profiles.DEFAULT:
         parts.append(profile.token)
+    if listing is not None:  # another answer than the description (`?_profile=alt`)
+        parts.append(listing)
     etag = http.etag_for(version.tag, iri_map.public, iri, *parts)
     if http.not_modified(request, etag, version.modified):
         response = http.vary(Response(status=304), fmt, profiled=profile is not None)
@@ -207,7 +210,9 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
         quads = outward.quads_of(ntriples(graph), conneg.NTRIPLES)
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
-    response = _respond(state, iri_map, iri, fmt, ALTERNATES_FORMATS, make)
+    response = _respond(
+        state, iri_map, iri, fmt, ALTERNATES_FORMATS, make, listing=profiles.ALTERNATES
+    )
     response.headers["Link"] = http.alternates_link(None, None, url, public)
     response.vary.add("Accept-Profile")
     return response

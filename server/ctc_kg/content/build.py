@@ -88,22 +88,15 @@ class BuildResult:
 
 
 def build(
-    content: Content,
-    out: Path,
-    progress: Progress | None = None,
-    *,
-    processes: int | None = None,
-    alongside: Callable[[], None] | None = None,
+    content: Content, out: Path, progress: Progress | None = None, *, processes: int | None = None
 ) -> BuildResult:
     """Serialize the (already validated) content into `out`, replacing it atomically.
 
     The files are serialized in `processes` parallel processes (default: two, or one on a
-    one-core machine; content/parallel.py); the bytes do not depend on it. `alongside`
-    (the embedded store's writing, runtime/prepare.py) runs in this process while they
-    work, where it would otherwise wait for them.
+    one-core machine; content/parallel.py); the bytes do not depend on it.
     """
     with _without_cyclic_gc():
-        return _build(content, out, progress, processes, alongside)
+        return _build(content, out, progress, processes)
 
 
 @contextmanager
@@ -121,11 +114,7 @@ def _without_cyclic_gc() -> Iterator[None]:
 
 
 def _build(
-    content: Content,
-    out: Path,
-    progress: Progress | None,
-    processes: int | None,
-    alongside: Callable[[], None] | None,
+    content: Content, out: Path, progress: Progress | None, processes: int | None
 ) -> BuildResult:
     step = progress or (lambda _: None)
     base = content.base_iri
@@ -151,7 +140,7 @@ def _build(
     step(f"serialize {len(jobs)} files in {processes} processes")
     # The description reads the union as an rdflib graph: built here while the jobs run.
     built, union_graph = run_jobs_while(
-        jobs, _SERIALIZING_COST, processes, gzip_bytes, partial(_meanwhile, alongside, union)
+        jobs, _SERIALIZING_COST, processes, gzip_bytes, partial(graph_of, union)
     )
     dumps: list[DumpFile] = []
     for fmt in DUMP_FORMATS:
@@ -173,12 +162,6 @@ def _build(
     step(f"write {out}")
     write_folder(out, files)
     return BuildResult(out, tuple(sorted(files)))
-
-
-def _meanwhile(alongside: Callable[[], None] | None, union: Statements) -> Graph:
-    if alongside is not None:
-        alongside()
-    return graph_of(union)
 
 
 def gzip_bytes(data: bytes) -> bytes:

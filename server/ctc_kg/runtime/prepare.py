@@ -220,22 +220,20 @@ def _validated(settings: Settings, files: ContentFiles, phases: dict[str, float]
 def build_and_store(
     content: Content, folder: Path, with_store: bool, phases: dict[str, float]
 ) -> int | None:
-    """Write `dist/` (and `store/`) into folder; the store's triples, or None.
+    """Write `dist/` (and `store/`) into folder; the store's triples, or None. `phases`
+    gets the time of each (the start's log line and bench.phases report them).
 
-    The store does not depend on the build: it is written while the build's processes
-    serialize the dumps (content.build's `alongside`), so a first start pays the longer
-    of the two, not their sum. `phases` gets the build's time and the store's own."""
+    The store does not depend on the build, but writing it while the build's processes
+    work gained nothing on two cores (they share the same CPU): it is written after."""
     began = time.monotonic()
-    written: list[int] = []
-
-    def write() -> None:
-        started = time.monotonic()
-        written.append(_write_store(content, folder))
-        phases["store_alongside"] = time.monotonic() - started
-
-    build(content, folder / "dist", alongside=write if with_store else None)
-    phases["build"] = time.monotonic() - began
-    return written[0] if with_store else None
+    build(content, folder / "dist")
+    built = time.monotonic()
+    phases["build"] = built - began
+    if not with_store:
+        return None
+    triples = _write_store(content, folder)
+    phases["store"] = time.monotonic() - built
+    return triples
 
 
 def _write_store(content: Content, folder: Path) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from ctc_kg.content.names import prefixes
-from ctc_kg.errors import QueryTimeoutError
+from ctc_kg.errors import NotAcceptableError, QueryTimeoutError
 from ctc_kg.store import degrees
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.store.bounded import MAX_ROWS, rows_bound
@@ -186,3 +186,36 @@ def test_a_store_without_degrees_sends_every_query_to_the_process(
         assert reopened._in_process.bound(text, analyse(text), {}) is None
     finally:
         reopened.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "results", "graph"),
+    [
+        (f"SELECT ?p WHERE {{ <{BASE}committee> ?p ?o }}", None, "text/turtle"),
+        (f"ASK {{ <{BASE}committee> ?p ?o }}", None, "text/turtle"),
+        (
+            f"CONSTRUCT {{ <{BASE}committee> ?p ?o }} WHERE {{ <{BASE}committee> ?p ?o }}",
+            "application/sparql-results+json",
+            None,
+        ),
+    ],
+    ids=["select", "ask", "construct"],
+)
+def test_a_request_without_a_format_for_its_form_is_refused_before_any_query_runs(
+    repository_store: EmbeddedStore,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    results: str | None,
+    graph: str | None,
+) -> None:
+    """store.base.answer_media_type is the store's one 406 check, made before the request
+    reaches the web worker's store or a query process."""
+
+    def never(*_: object, **__: object) -> None:
+        raise AssertionError("the query ran")
+
+    monkeypatch.setattr(repository_store._pool, "call", never)
+    monkeypatch.setattr(repository_store._in_process, "answer", never)
+    request = QueryRequest(text=text, results_media_type=results, graph_media_type=graph)
+    with pytest.raises(NotAcceptableError):
+        repository_store.query(request)

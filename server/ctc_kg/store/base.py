@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from ctc_kg.store.querytext import Analysis, analyse
+from ctc_kg.errors import NotAcceptableError
+from ctc_kg.store.querytext import Analysis, Operation, analyse
 from ctc_kg.store.version import DataVersion
 
 
@@ -53,6 +54,19 @@ class QueryRequest:
     def analysed(self) -> Analysis:
         """The analysis of `text`: the one the request carries, or made now."""
         return self.analysis if self.analysis is not None else analyse(self.text)
+
+
+def answer_media_type(request: QueryRequest, operation: Operation) -> str:
+    """The media type `request` asks for the answer of an `operation` query; the store's
+    one check that the client accepts one (web negotiates before, so a /sparql request
+    always has it; NotAcceptableError, 406, otherwise)."""
+    form = QueryForm(operation.value)
+    wanted = request.graph_media_type if form.returns_graph else request.results_media_type
+    if wanted is None:
+        raise NotAcceptableError(
+            f"No acceptable media type for the results of a {form.value} query."
+        )
+    return wanted
 
 
 @dataclass(frozen=True)

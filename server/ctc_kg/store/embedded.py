@@ -25,7 +25,6 @@ from typing import Any
 
 from ctc_kg.errors import (
     BadRequestError,
-    NotAcceptableError,
     StoreUnavailableError,
 )
 from ctc_kg.store.base import (
@@ -35,10 +34,11 @@ from ctc_kg.store.base import (
     QueryRequest,
     QueryResponse,
     Store,
+    answer_media_type,
 )
 from ctc_kg.store.inprocess import InProcess
 from ctc_kg.store.pool import WorkerPool
-from ctc_kg.store.querytext import check_analysis
+from ctc_kg.store.querytext import Operation, check_analysis
 from ctc_kg.store.version import TAG_LENGTH, DataVersion, tag_of
 
 
@@ -109,6 +109,8 @@ class EmbeddedStore(Store):
         (store.inprocess), else in a query process killed at the time limit."""
         analysis = request.analysed()
         operation = check_analysis(analysis, self.service_allow_list)
+        if operation is not Operation.UNKNOWN:
+            answer_media_type(request, operation)  # 406 before any work
         message = {
             "op": "query",
             "text": request.text,
@@ -159,9 +161,4 @@ def _raise(header: Mapping[str, Any]) -> None:
         raise BadRequestError(f"Malformed query: {header['message']}")
     if error == "bad_request":
         raise BadRequestError(str(header["message"]))
-    if error == "not_acceptable":
-        form = QueryForm(header["form"])
-        raise NotAcceptableError(
-            f"No acceptable media type for the results of a {form.value} query."
-        )
     raise StoreUnavailableError(f"The query worker failed: {header.get('message')}")

@@ -50,6 +50,7 @@ from ctc_kg.store.base import (
     QueryRequest,
     QueryResponse,
     Store,
+    answer_media_type,
 )
 from ctc_kg.store.dataset_echo import allow_dataset_echo
 from ctc_kg.store.description import (
@@ -144,11 +145,7 @@ class RemoteStore(Store):
                 "Malformed query: expected a SELECT, ASK, CONSTRUCT or DESCRIBE query."
             )
         form = QueryForm(operation.value)
-        wanted = request.graph_media_type if form.returns_graph else request.results_media_type
-        if wanted is None:
-            raise NotAcceptableError(
-                f"No acceptable media type for the results of a {form.value} query."
-            )
+        wanted = answer_media_type(request, operation)
         timeout = request.timeout if request.timeout is not None else self.timeout
         # Relative IRIs resolve against the request's base; a BASE in the query, coming
         # later in the prologue, still overrides it. Same line: the store's syntax errors

@@ -73,10 +73,9 @@ class Worker:
             return {"ok": False, "error": "syntax", "message": str(error)}, b""
         if isinstance(result, ox.QueryTriples):
             form = "CONSTRUCT" if request.get("operation") != "DESCRIBE" else "DESCRIBE"
-            media_type = request.get("graph_media_type")
-            if media_type is None:
-                return _not_acceptable(form), b""
-            fmt = formats.rdf_format_of(media_type)
+            # The media types were checked before the request was sent
+            # (store.base.answer_media_type).
+            fmt = formats.rdf_format_of(request["graph_media_type"])
             triples, truncated = capped(result, limit)
             items: list[Any] = triples
             if fmt.supports_datasets:
@@ -84,9 +83,7 @@ class Worker:
             body = ox.serialize(items, format=fmt, prefixes=self._prefixes_for(fmt))
             return _answer(form, truncated), body or b""
         form = "ASK" if isinstance(result, ox.QueryBoolean) else "SELECT"
-        media_type = request.get("results_media_type")
-        if media_type is None:
-            return _not_acceptable(form), b""
+        media_type = request["results_media_type"]
         results_fmt = formats.results_format_of(media_type)
         if isinstance(result, ox.QueryBoolean) or limit is None:
             body = result.serialize(format=results_fmt)
@@ -218,10 +215,6 @@ def first_lines(
         if not output.more:
             raise
     return b"".join(output.chunks), output.more
-
-
-def _not_acceptable(form: str) -> dict[str, Any]:
-    return {"ok": False, "error": "not_acceptable", "form": form, "message": form}
 
 
 REQUEST = struct.Struct("<I")  # the length of the JSON request that follows

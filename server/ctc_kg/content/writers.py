@@ -1,7 +1,7 @@
 """Turtle, TriG and RDF/XML in one pass: rdflib's bytes, written without rdflib's writers.
 
-rdflib's serializers spent most of a build (100k quads, CPU seconds: TriG 10.8, Turtle 7.0,
-RDF/XML 4.1): they ask the store for each subject's statements, call a method per token and
+rdflib's serializers spent most of a build (docs/performance.md): they ask the store for
+each subject's statements, call a method per token and
 encode every piece on its own. The writers here lay the statements out the way rdflib's
 `TurtleSerializer`, `TrigSerializer` and `XMLSerializer` do, in one pass over the
 statements grouped by subject, and leave every term to rdflib itself: prefixed names come

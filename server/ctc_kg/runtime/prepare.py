@@ -14,9 +14,8 @@ cached). One line on stderr says which happened.
 
 `ctc-kg serve` prepares `isolated`: the load, validation and build run in a child process.
 The server's master forks its workers from itself, so content validated in its own memory
-(rdflib and pySHACL graphs: RSS 9.6 GiB and PSS 3.2 GiB over the process tree after a
-first start on 1M quads, against 0.46 GiB and 0.22 GiB when the same version came from
-the cache) would stay in the master and be inherited by every worker, at every reload.
+(rdflib and pySHACL graphs, several GiB at 1M quads: docs/performance.md) would stay in the
+master and be inherited by every worker, at every reload.
 """
 
 from __future__ import annotations

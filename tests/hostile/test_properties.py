@@ -7,6 +7,7 @@ import math
 from urllib.parse import quote
 
 import pytest
+from ctc_kg import formats
 from ctc_kg.errors import NotAcceptableError
 from ctc_kg.store.sparqltokens import map_iris, tokens
 from ctc_kg.web import conneg
@@ -18,12 +19,12 @@ from hypothesis import strategies as st
 BASE = "https://w3id.org/ctc-kg/"
 OFFERS = (
     conneg.RESOURCE_FORMATS,
-    conneg.GRAPH_FORMATS,
-    conneg.RESULTS_FORMATS,
-    (conneg.HTML, *conneg.GRAPH_FORMATS),
+    formats.GRAPH_FORMATS,
+    formats.RESULTS_FORMATS,
+    (formats.HTML, *formats.GRAPH_FORMATS),
 )
-KNOWN_TYPES = [f.media_type for f in conneg.FORMATS] + [
-    alias for f in conneg.FORMATS for alias in f.aliases
+KNOWN_TYPES = [f.media_type for f in formats.FORMATS] + [
+    alias for f in formats.FORMATS for alias in f.aliases
 ]
 Q_VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from ctc_kg import formats
 from ctc_kg.errors import NotAcceptableError
 from ctc_kg.web import conneg
 
@@ -18,8 +19,8 @@ SW_RDFXML = "application/rdf+xml"
 SW_JSONLD = "application/ld+json,application/x-json+ld"
 
 R = conneg.RESOURCE_FORMATS
-Q = conneg.RESULTS_FORMATS
-G = conneg.GRAPH_FORMATS
+Q = formats.RESULTS_FORMATS
+G = formats.GRAPH_FORMATS
 
 CASES = [
     # id, Accept, offered, override, expected format name (None: 406)
@@ -99,7 +100,7 @@ def test_choose_picks_the_format_the_client_prefers(accept, offered, override, e
 
 def test_negotiate_raises_406_listing_available_types():
     with pytest.raises(NotAcceptableError) as caught:
-        conneg.negotiate("image/png", conneg.GRAPH_FORMATS)
+        conneg.negotiate("image/png", formats.GRAPH_FORMATS)
     assert "text/turtle" in caught.value.available
     assert "text/turtle" in str(caught.value)
 
@@ -107,10 +108,10 @@ def test_negotiate_raises_406_listing_available_types():
 @pytest.mark.parametrize(
     ("fmt", "content_type"),
     [
-        (conneg.TURTLE, "text/turtle; charset=utf-8"),
-        (conneg.RESULTS_JSON, "application/sparql-results+json; charset=utf-8"),
-        (conneg.RESULTS_CSV, "text/csv; charset=utf-8"),
-        (conneg.NTRIPLES, "application/n-triples; charset=utf-8"),
+        (formats.TURTLE, "text/turtle; charset=utf-8"),
+        (formats.RESULTS_JSON, "application/sparql-results+json; charset=utf-8"),
+        (formats.RESULTS_CSV, "text/csv; charset=utf-8"),
+        (formats.NTRIPLES, "application/n-triples; charset=utf-8"),
     ],
 )
 def test_text_types_carry_a_charset(fmt, content_type):
@@ -127,16 +128,16 @@ def test_every_choice_is_the_same_when_asked_again():
 
 def test_a_remembered_choice_belongs_to_its_offer_and_its_override():
     for _ in range(2):
-        assert conneg.choose("application/rdf+xml", G) is conneg.RDFXML
+        assert conneg.choose("application/rdf+xml", G) is formats.RDFXML
         assert conneg.choose("application/rdf+xml", Q) is None
-        assert conneg.choose("application/rdf+xml", G, override="nt") is conneg.NTRIPLES
+        assert conneg.choose("application/rdf+xml", G, override="nt") is formats.NTRIPLES
 
 
 def test_a_list_of_formats_that_changes_is_negotiated_afresh():
-    offered = [conneg.TURTLE]
+    offered = [formats.TURTLE]
     assert conneg.choose("application/n-triples", offered) is None
-    offered.append(conneg.NTRIPLES)
-    assert conneg.choose("application/n-triples", offered) is conneg.NTRIPLES
+    offered.append(formats.NTRIPLES)
+    assert conneg.choose("application/n-triples", offered) is formats.NTRIPLES
 
 
 # -- profiles (Accept-Profile, _profile) -------------------------------------------------
@@ -185,4 +186,4 @@ def test_profile_choice(header, override, expected):
 def test_each_profile_offers_formats_of_the_format_table():
     assert conneg.PROFILE_FORMATS["full"] == conneg.RESOURCE_FORMATS
     for token in ("plain", "schema"):
-        assert not any(f.datasets or f is conneg.HTML for f in conneg.PROFILE_FORMATS[token])
+        assert not any(f.datasets or f is formats.HTML for f in conneg.PROFILE_FORMATS[token])

@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 import pytest
+from ctc_kg.formats import RESULTS_JSON
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.store.remote import RemoteStore
 from ctc_kg.store.worker import Worker
-from ctc_kg.web.conneg import RESULTS_JSON
 from ctc_kg.web.html import gather
 from ctc_kg.web.html.bounds import PER_PROPERTY
 from ctc_kg.web.html.page import PageContext

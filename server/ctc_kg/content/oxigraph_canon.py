@@ -9,9 +9,10 @@ pyoxigraph's own RDFC-1.0 is not used: it labels some graphs otherwise than pyld
 node with a loop to itself beside another blank node), tests/test_fast_build.py.
 
 The two writers escape alike but for control characters: pyld writes U+0000-U+0008,
-U+000B, U+000C, U+000E-U+001F and U+007F as they are, pyoxigraph as `\uXXXX`, `\b` or
-`\f`; and pyoxigraph lower-cases language tags. Statements holding either are all left to
-pyld, so the output never changes; tests/test_fast_build.py holds the two to the same bytes.
+U+000B, U+000C, U+000E-U+001F and U+007F as they are, pyoxigraph as `\u` and four hex
+digits, `\b` or `\f`; and pyoxigraph lower-cases language tags. Statements holding either
+are all left to pyld, so the output never changes; tests/test_fast_build.py holds the two
+to the same bytes.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from rdflib.term import Node
 Quad = tuple[Node, Node, Node, Node]
 Canonical = tuple[str, list[Quad]]  # canonical N-Quads; the statements, relabelled
 
-# An escape pyld never writes: `\b`, `\f` or `\uXXXX` after an even number of backslashes.
+# An escape pyld never writes: `\b`, `\f` or `\u` (with its hex digits), after an even
+# number of backslashes.
 _OTHER_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\[bfuU]")
 _DEFAULT = ox.DefaultGraph()
 

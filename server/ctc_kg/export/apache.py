@@ -19,6 +19,7 @@ import posixpath
 import re
 from collections.abc import Mapping, Sequence
 
+from ctc_kg import formats
 from ctc_kg.export.layout import (
     DEFAULT_LANGUAGE,
     DEPLOY_FOLDER,
@@ -54,7 +55,7 @@ def type_map(item: Negotiable) -> str:
                 f"URI: {posixpath.basename(name)}",
                 f"Content-Type: {fmt.content_type}; qs={_qs(index)}",
             ]
-            if fmt is conneg.HTML:
+            if fmt is formats.HTML:
                 lines.append(f"Content-Language: {lang}")
             records.append("\n".join(lines) + "\n")
     return "\n".join(records)
@@ -85,7 +86,7 @@ def _format_rules(
     arg = "%{QUERY_STRING} (?:^|&)(?:format|_mediatype)="
     for fmt in offered:
         variants: list[tuple[str, str | None]] = [(fmt.name, None)]
-        if fmt is conneg.HTML:
+        if fmt is formats.HTML:
             variants = [
                 (f"{code}.{fmt.name}", code) for code in LANGUAGES if code != DEFAULT_LANGUAGE
             ] + variants
@@ -141,7 +142,7 @@ def _negotiated_headers(deployment: Deployment) -> list[str]:
     links = ", ".join(
         f"<{deployment.origin}{deployment.prefix}%{{REDIRECT_CTC_SELF}}e?format={fmt.name}>; "
         f'rel="alternate"; type="{fmt.media_type}"'
-        for fmt in conneg.GRAPH_FORMATS
+        for fmt in formats.GRAPH_FORMATS
     )
     return [
         "# The self URL is set when the request is rewritten; the type map handler then",

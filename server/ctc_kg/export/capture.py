@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from rdflib import URIRef
 from werkzeug.exceptions import HTTPException
 
-from ctc_kg import iris
+from ctc_kg import formats, iris
 from ctc_kg.content.frames import FRAMES, FRAMES_FOLDER, RESOURCE_FRAME
 from ctc_kg.content.load import Content
 from ctc_kg.errors import CtcKgError
@@ -30,11 +30,11 @@ from ctc_kg.web.site import Site
 NEGOTIATED_ENDPOINTS: dict[str, tuple[Format, ...]] = {
     "resources.landing": conneg.RESOURCE_FORMATS,
     "resources.resource": conneg.RESOURCE_FORMATS,
-    "resources.void": conneg.GRAPH_FORMATS,
-    "dumps.catalog": conneg.GRAPH_FORMATS,
+    "resources.void": formats.GRAPH_FORMATS,
+    "dumps.catalog": formats.GRAPH_FORMATS,
     "memento.listing": conneg.RESOURCE_FORMATS,
     "memento.one_release": conneg.RESOURCE_FORMATS,
-    "memento.memento": conneg.GRAPH_FORMATS,
+    "memento.memento": formats.GRAPH_FORMATS,
 }
 FIXED_PATHS = (".well-known/void", "catalog")
 MISSING = "no-such-resource-in-ctc-kg"  # a path no IRI has: the 404 page
@@ -145,7 +145,7 @@ def capture(app: Flask, content: Content, base_iri: str, public_base: str) -> Ca
         if asset.is_file():
             name = asset.relative_to(static).as_posix()
             files[f"static/{name}"] = capturer.plain(f"static/{name}")
-    status, _, page = capturer.get(MISSING, conneg.HTML.media_type)
+    status, _, page = capturer.get(MISSING, formats.HTML.media_type)
     if status != 404:
         raise ExportError(f"/{MISSING}: expected 404, got {status}")
     files[NOT_FOUND_PAGE] = page

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ctc_kg import formats
 from ctc_kg.formats import Format
-from ctc_kg.web import conneg
 from ctc_kg.web.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Negotiable", "stem_of", "variant_file"]
@@ -29,7 +29,7 @@ def stem_of(path: str) -> str:
 
 def variant_file(stem: str, fmt: Format, lang: str = DEFAULT_LANGUAGE) -> str:
     """The file holding `fmt` (and, for HTML, the page in `lang`)."""
-    if fmt is conneg.HTML and lang != DEFAULT_LANGUAGE:
+    if fmt is formats.HTML and lang != DEFAULT_LANGUAGE:
         return f"{stem}.{lang}.{fmt.name}"
     return f"{stem}.{fmt.name}"
 
@@ -48,13 +48,13 @@ class Negotiable:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return LANGUAGES if conneg.HTML in self.offered else ()
+        return LANGUAGES if formats.HTML in self.offered else ()
 
     def files(self) -> tuple[tuple[str, Format, str], ...]:
         """(file name, format, language) of every representation."""
         found: list[tuple[str, Format, str]] = []
         for fmt in self.offered:
-            languages = self.languages if fmt is conneg.HTML else (DEFAULT_LANGUAGE,)
+            languages = self.languages if fmt is formats.HTML else (DEFAULT_LANGUAGE,)
             for lang in languages:
                 found.append((variant_file(self.stem, fmt, lang), fmt, lang))
         return tuple(found)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ctc_kg import formats
 from ctc_kg.export.layout import (
     DEFAULT_LANGUAGE,
     DEPLOY_FOLDER,
@@ -34,13 +35,13 @@ CORS = (
 )
 KINDS: tuple[tuple[str, tuple[Format, ...]], ...] = (
     ("ctc_res", conneg.RESOURCE_FORMATS),
-    ("ctc_graph", conneg.GRAPH_FORMATS),
+    ("ctc_graph", formats.GRAPH_FORMATS),
 )
 
 
 def _kind(offered: Sequence[Format]) -> str:
-    for prefix, formats in KINDS:
-        if tuple(offered) == formats:
+    for prefix, kind in KINDS:
+        if tuple(offered) == kind:
             return prefix
     raise ValueError(f"no negotiation compiled for {[f.name for f in offered]}")
 
@@ -66,7 +67,7 @@ def nginx_http_conf(deployment: Deployment) -> str:
         chosen = compiler.negotiated_format(prefix, offered)
         suffixes = []
         for fmt in offered:
-            if fmt is conneg.HTML:
+            if fmt is formats.HTML:
                 for code in LANGUAGES:
                     suffix = fmt.name if code == DEFAULT_LANGUAGE else f"{code}.{fmt.name}"
                     suffixes.append(f'    "{fmt.name}:{code}" "{suffix}";')
@@ -109,7 +110,7 @@ def _types(prefix: str, types: Mapping[str, str]) -> list[str]:
         by_type.setdefault(content_type.split(";")[0], []).append(suffix)
     # nginx always adds the charset to text/html; naming it again is an error.
     textual = sorted(
-        {ct.split(";")[0] for ct in types.values() if "charset=" in ct} - {conneg.HTML.media_type}
+        {ct.split(";")[0] for ct in types.values() if "charset=" in ct} - {formats.HTML.media_type}
     )
     return [
         HEADER.rstrip("\n"),

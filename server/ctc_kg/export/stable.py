@@ -17,11 +17,12 @@ from collections.abc import Mapping, MutableMapping
 import pyoxigraph as ox
 from rdflib import Dataset
 
+from ctc_kg import formats
 from ctc_kg.content.context import to_compacted_jsonld
 from ctc_kg.content.names import prefixes
 from ctc_kg.content.serialize import canonical_nquads, dataset_from_nquads, union_of
 from ctc_kg.formats import Format
-from ctc_kg.web import conneg, outward
+from ctc_kg.web import outward
 from ctc_kg.web.rewrite import IriMap
 
 
@@ -47,7 +48,7 @@ class Stabilizer:
         self.prefixes = IriMap(base_iri, public_base).prefixes(prefixes(base_iri))
 
     def render(self, quads: list[ox.Quad], fmt: Format, about: str | None = None) -> bytes:
-        if fmt is conneg.JSONLD:
+        if fmt is formats.JSONLD:
             # web.outward.jsonld, but parsing with the canonical labels kept (rdflib's
             # N-Triples parser would invent new ones).
             text = (ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
@@ -66,7 +67,7 @@ class Stabilizer:
         renderings of the graph in `files[source]` (N-Quads or N-Triples), when it has
         blank nodes; the statements about `about` (a public IRI: the resource described)
         first, as the server writes them. Returns whether anything was replaced."""
-        fmt = conneg.NQUADS if source.endswith(".nq") else conneg.NTRIPLES
+        fmt = formats.NQUADS if source.endswith(".nq") else formats.NTRIPLES
         quads = outward.quads_of(files[source], fmt)
         if not has_blank_nodes(quads):
             return False

@@ -73,8 +73,8 @@ def stabilize(
     every time, and states their checksums (web.published)."""
     stabilizer = Stabilizer(base_iri, public)
     for item in negotiables:
-        variants = {fmt: name for name, fmt, _ in item.files() if fmt is not conneg.HTML}
-        source = f"{item.stem}.{conneg.NQUADS.name}"
+        variants = {fmt: name for name, fmt, _ in item.files() if fmt is not formats.HTML}
+        source = f"{item.stem}.{formats.NQUADS.name}"
         stabilizer.representations(files, variants, source, public + item.path)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, NotFound, RequestURITooLarge
 
+from ctc_kg import formats
 from ctc_kg.config import Settings
 from ctc_kg.errors import (
     CtcKgError,
@@ -138,8 +139,8 @@ def _cors(response: Response) -> Response:
 _ALWAYS = (*http.CORS_HEADERS.items(), ("X-Content-Type-Options", "nosniff"))
 
 
-_JSON_TYPES = frozenset({"application/json", conneg.RESULTS_JSON.media_type})
-_HTML_TYPES = frozenset({conneg.HTML.media_type, *conneg.HTML.aliases})
+_JSON_TYPES = frozenset({"application/json", formats.RESULTS_JSON.media_type})
+_HTML_TYPES = frozenset({formats.HTML.media_type, *formats.HTML.aliases})
 
 
 def _explicit(ranges: list[conneg.MediaRange], media_types: frozenset[str]) -> float:
@@ -176,7 +177,7 @@ def _error(error: Exception) -> Response:
         content_type = "application/json"
     elif html_q > 0:
         body = pages.error(status, message)
-        content_type = conneg.HTML.content_type
+        content_type = formats.HTML.content_type
     else:
         body = (message + "\n").encode("utf-8")
         content_type = PLAIN_TEXT

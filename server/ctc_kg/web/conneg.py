@@ -24,25 +24,9 @@ from ctc_kg.content import profiles
 from ctc_kg.errors import NotAcceptableError
 from ctc_kg.formats import Format
 
-# The table of formats lives in ctc_kg.formats (content, store and export read it too);
-# routes name its entries through this module, beside the negotiation that picks them.
-FORMATS = formats.FORMATS
-TURTLE = formats.TURTLE
-JSONLD = formats.JSONLD
-NTRIPLES = formats.NTRIPLES
-RDFXML = formats.RDFXML
-TRIG = formats.TRIG
-NQUADS = formats.NQUADS
-HTML = formats.HTML
-RESULTS_JSON = formats.RESULTS_JSON
-RESULTS_XML = formats.RESULTS_XML
-RESULTS_CSV = formats.RESULTS_CSV
-RESULTS_TSV = formats.RESULTS_TSV
-
 # What each kind of route offers, in order of preference (the first is the default).
-GRAPH_FORMATS = formats.GRAPH_FORMATS
-RESOURCE_FORMATS = (HTML, *GRAPH_FORMATS)
-RESULTS_FORMATS = formats.RESULTS_FORMATS
+# (The formats themselves are ctc_kg.formats' table.)
+RESOURCE_FORMATS = (formats.HTML, *formats.GRAPH_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -130,16 +114,16 @@ def choose(
     accept: str | None, offered: Sequence[Format], *, override: str | None = None
 ) -> Format | None:
     """The offered format the client prefers, or None when it accepts none of them."""
-    formats = tuple(offered)
+    offers = tuple(offered)
     recording = _OFFERS.get()
     if recording is not None:
-        recording[_number_of(formats)] = None
-    key = (formats, accept, override)
+        recording[_number_of(offers)] = None
+    key = (offers, accept, override)
     try:
         return _CHOSEN[key]
     except KeyError:
         pass
-    fmt = _choose(accept, formats, override)
+    fmt = _choose(accept, offers, override)
     return _remember(_CHOSEN, key, fmt, len(accept or "") + len(override or ""))
 
 
@@ -174,15 +158,15 @@ def accept_key(accept: str | None, offers: tuple[int, ...]) -> tuple[int, ...]:
     if found is not None:
         return found
     chosen = [(f, choose(accept, f)) for f in map(_OFFERED_BY_NUMBER.__getitem__, offers)]
-    made = tuple(-1 if fmt is None else formats.index(fmt) for formats, fmt in chosen)
+    made = tuple(-1 if fmt is None else offered.index(fmt) for offered, fmt in chosen)
     return _remember(_KEYS, key, made, len(accept or ""))
 
 
-def _number_of(formats: Offered) -> int:
+def _number_of(offers: Offered) -> int:
     with _NUMBERING:  # only while an answer is made (the cache's misses)
-        number = _OFFERED.setdefault(formats, len(_OFFERED_BY_NUMBER))
+        number = _OFFERED.setdefault(offers, len(_OFFERED_BY_NUMBER))
         if number == len(_OFFERED_BY_NUMBER):
-            _OFFERED_BY_NUMBER.append(formats)
+            _OFFERED_BY_NUMBER.append(offers)
     return number
 
 

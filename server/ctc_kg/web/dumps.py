@@ -99,7 +99,7 @@ def catalog() -> Response:
     iri_map = state.iri_map()
     fmt = conneg.negotiate(
         request.headers.get("Accept"),
-        conneg.GRAPH_FORMATS,
+        formats.GRAPH_FORMATS,
         override=conneg.override_of(request.args),
     )
     iri = str(catalog_iri(state.settings.base_iri))
@@ -112,7 +112,7 @@ def catalog() -> Response:
         data_file = state.dist / formats.file_name(formats.DATA_DUMP, formats.NTRIPLES)
         data = Graph().parse(data_file, format=formats.NTRIPLES.rdflib_name)
         graph = describe_catalog(description, data, state.settings.base_iri)
-        return outward.quads_of(ntriples(graph), conneg.NTRIPLES)
+        return outward.quads_of(ntriples(graph), formats.NTRIPLES)
 
     def make() -> bytes:
         stated = published.stating_served(state, iri_map, state.cached(("catalog",), quads))
@@ -124,7 +124,7 @@ def catalog() -> Response:
         response = Response(status=304)
         response.vary.add("Accept")
         return http.validators(response, etag, state.last_modified)
-    response = http.negotiated(Response(body), fmt, conneg.GRAPH_FORMATS, iri_map.outward(iri))
+    response = http.negotiated(Response(body), fmt, formats.GRAPH_FORMATS, iri_map.outward(iri))
     return http.validators(response, etag, state.last_modified)
 
 

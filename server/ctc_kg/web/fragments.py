@@ -29,6 +29,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
+from ctc_kg import formats
 from ctc_kg.content.names import FRAGMENTS_PATH
 from ctc_kg.errors import BadRequestError
 from ctc_kg.formats import Format
@@ -47,12 +48,12 @@ DEFAULT_GRAPH = PATH + "#default-graph"
 PARAMETERS = ("subject", "predicate", "object", "graph")
 TEMPLATE = "{?" + ",".join(PARAMETERS) + "}"
 FRAGMENT_FORMATS = (
-    conneg.HTML,
-    conneg.TURTLE,
-    conneg.TRIG,
-    conneg.NQUADS,
-    conneg.JSONLD,
-    conneg.NTRIPLES,
+    formats.HTML,
+    formats.TURTLE,
+    formats.TRIG,
+    formats.NQUADS,
+    formats.JSONLD,
+    formats.NTRIPLES,
 )
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
@@ -250,7 +251,7 @@ def fragments() -> Response:
         base_iri=base,
         public_template=iri_map.outward(base + PATH) + TEMPLATE,
     )
-    if fmt is conneg.HTML:
+    if fmt is formats.HTML:
         body = pages.fragments(iri_map, _view(page, iri_map))
     else:
         body = serialize([*page.found.quads, *metadata(page)], fmt, iri_map, state.prefixes)
@@ -270,7 +271,7 @@ def serialize(
     if not fmt.datasets:
         return outward.graph(quads, fmt, iri_map, prefixes)
     mapped = [iri_map.quad(quad) for quad in quads]
-    chosen = iri_map.prefixes(prefixes) if fmt is conneg.TRIG else None
+    chosen = iri_map.prefixes(prefixes) if fmt is formats.TRIG else None
     return ox.serialize(mapped, format=fmt.rdf_format, prefixes=chosen) or b""
 
 

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Request, Response, g
 
+from ctc_kg import formats
 from ctc_kg.content import profiles
 from ctc_kg.content.profiles import Profile
 from ctc_kg.formats import Format
@@ -85,7 +86,7 @@ def variant(request: Request, fmt: Format) -> str:
     """What a representation's ETag and cache key depend on beyond the resource: its
     format and, for a page, its language (a French page must never be cached as, or
     validate against, the English one)."""
-    if fmt is conneg.HTML:
+    if fmt is formats.HTML:
         lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
         return f"{fmt.name}.{lang}"
     return fmt.name
@@ -97,7 +98,7 @@ def vary(response: Response, fmt: Format, *, profiled: bool = False) -> Response
     response.vary.add("Accept")
     if profiled:
         response.vary.add("Accept-Profile")
-    if fmt is conneg.HTML:
+    if fmt is formats.HTML:
         response.vary.add("Accept-Language")
     return response
 

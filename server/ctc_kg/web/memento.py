@@ -25,6 +25,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS
 from werkzeug.http import http_date, parse_date
 
+from ctc_kg import formats
 from ctc_kg.content.names import dataset_iri
 from ctc_kg.content.releases import (
     DCAT,
@@ -172,8 +173,8 @@ def timemap(path: str) -> Response:
 def listing() -> Response:
     state = site()
     known = releases(state)
-    fmt = _negotiate((conneg.HTML, *conneg.GRAPH_FORMATS))
-    if fmt is conneg.HTML:
+    fmt = _negotiate((formats.HTML, *formats.GRAPH_FORMATS))
+    if fmt is formats.HTML:
         return _page(state, known, None)
     return _rdf(state, _versions_graph(state, known), fmt)
 
@@ -193,8 +194,8 @@ def latest(path: str = "") -> Response:
 def one_release(version: str) -> Response:
     state = site()
     release = _release(state, version)
-    fmt = _negotiate((conneg.HTML, *conneg.GRAPH_FORMATS))
-    if fmt is conneg.HTML:
+    fmt = _negotiate((formats.HTML, *formats.GRAPH_FORMATS))
+    if fmt is formats.HTML:
         changes = (release.folder / "CHANGES.md").read_text("utf-8")
         return _page(state, [release], changes)
     graph = _versions_graph(state, releases(state), only=release)
@@ -217,7 +218,7 @@ def memento(version: str, path: str) -> Response:
     state = site()
     release = _release(state, version)
     iri = state.settings.base_iri + path
-    fmt = _negotiate(conneg.GRAPH_FORMATS)
+    fmt = _negotiate(formats.GRAPH_FORMATS)
     public = state.iri_map().public
     headers = {
         "Memento-Datetime": http_date(release.generated),
@@ -306,6 +307,6 @@ def _page(state: Site, shown: list[Release], changes: str | None) -> Response:
         for r in reversed(shown)
     ]
     response = Response(pages.releases(entries, changes))
-    http.negotiated(response, conneg.HTML)
+    http.negotiated(response, formats.HTML)
     response.headers["Cache-Control"] = "no-cache"
     return response

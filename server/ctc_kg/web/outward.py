@@ -14,19 +14,19 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
+from ctc_kg import formats
 from ctc_kg.content.context import to_compacted_jsonld
 from ctc_kg.content.serialize import dataset_from_nquads
 from ctc_kg.formats import Format
 from ctc_kg.store import writing
-from ctc_kg.web import conneg
 from ctc_kg.web.rewrite import IriMap
 
-GRAPH_PIVOT = conneg.NQUADS
-RESULTS_PIVOT = conneg.RESULTS_JSON
+GRAPH_PIVOT = formats.NQUADS
+RESULTS_PIVOT = formats.RESULTS_JSON
 
 
 def needs_pivot(fmt: Format, iri_map: IriMap) -> bool:
-    return not iri_map.identity or fmt is conneg.JSONLD
+    return not iri_map.identity or fmt is formats.JSONLD
 
 
 def quads_of(body: bytes, source: Format) -> list[ox.Quad]:
@@ -44,7 +44,7 @@ def graph(
     every backend writes them (store.writing: the default graph holds every statement);
     the statements about `about` (a canonical IRI: the resource described) come first."""
     mapped = [iri_map.quad(q) for q in quads]
-    if target is conneg.JSONLD:
+    if target is formats.JSONLD:
         return jsonld(mapped, iri_map)
     first = ox.NamedNode(iri_map.outward(about)) if about is not None else None
     return writing.serialize(mapped, target.rdf_format, iri_map.prefixes(prefixes), first)
@@ -66,7 +66,7 @@ def results(body: bytes, target: Format, iri_map: IriMap) -> bytes:
     """SPARQL JSON results (canonical IRIs) as `target`, with IRIs mapped outward."""
     data = iri_map.results_json(json.loads(body))
     mapped = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    if target is conneg.RESULTS_JSON:
+    if target is formats.RESULTS_JSON:
         return mapped
     parsed = ox.parse_query_results(mapped, format=ox.QueryResultsFormat.JSON)
     return parsed.serialize(format=target.results_format) or b""

@@ -28,10 +28,10 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, after_this_request, request, send_file, url_for
 
-from ctc_kg import iris
+from ctc_kg import formats, iris
 from ctc_kg.errors import NotFoundError
 from ctc_kg.store.base import QueryRequest
-from ctc_kg.web import conneg, http
+from ctc_kg.web import http
 from ctc_kg.web.assets import IMMUTABLE, EditorAssets, editor_assets
 from ctc_kg.web.fragment_view import FragmentView
 from ctc_kg.web.html import gather
@@ -120,15 +120,15 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
             return root + editor.url_path(name)
         return url_for("static", filename=name)
 
-    formats: tuple[Alternate, ...] = ()
+    other_formats: tuple[Alternate, ...] = ()
     if alternates:
-        formats = tuple(
+        other_formats = tuple(
             Alternate(
                 fmt.media_type,
                 fmt.label,
                 request.script_root + request.path + "?" + urlencode({"format": fmt.name}),
             )
-            for fmt in conneg.GRAPH_FORMATS
+            for fmt in formats.GRAPH_FORMATS
         )
     return PageContext(
         lang=_language(),
@@ -137,7 +137,7 @@ def _context(state: Site, iri_map: IriMap, alternates: bool = True) -> PageConte
         static=static,
         lang_url=_lang_url,
         public_iri=iri_map.outward,
-        alternates=formats,
+        alternates=other_formats,
         public_lang_url=_public_lang_url(iri_map),
     )
 
@@ -154,7 +154,7 @@ def _runner(state: Site) -> gather.Run:
         response = state.store.query(
             QueryRequest(
                 text,
-                results_media_type=conneg.RESULTS_JSON.media_type,
+                results_media_type=formats.RESULTS_JSON.media_type,
                 graph_media_type=None,
             )
         )

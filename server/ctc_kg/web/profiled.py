@@ -16,12 +16,13 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 import rdflib
 
+from ctc_kg import formats
 from ctc_kg.content import profiles
 from ctc_kg.content.frames import framed_bytes
 from ctc_kg.content.names import SCHEMA
 from ctc_kg.content.profiles import Profile
 from ctc_kg.formats import Format
-from ctc_kg.web import conneg, outward
+from ctc_kg.web import outward
 from ctc_kg.web.rewrite import IriMap
 
 SCHEMA_ORG = str(SCHEMA)
@@ -42,7 +43,7 @@ def representation(
     triples = list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads))
     if profile is profiles.SCHEMA_ORG:
         triples = _schema_org_view(triples)
-    if target is conneg.JSONLD and profile.framed:
+    if target is formats.JSONLD and profile.framed:
         mapped = [iri_map.quad(ox.Quad(t.subject, t.predicate, t.object)) for t in triples]
         public = [ox.Triple(q.subject, q.predicate, q.object) for q in mapped]
         ntriples = ox.serialize(public, format=ox.RdfFormat.N_TRIPLES) or b""

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
+from ctc_kg import formats
 from ctc_kg.content import profiles
 from ctc_kg.content.profiles import Profile
 from ctc_kg.content.serialize import ntriples
@@ -97,7 +98,7 @@ def landing() -> Response:
 
     def make() -> Representation:
         quads = _dataset_description(state, iri_map)
-        if fmt is conneg.HTML:
+        if fmt is formats.HTML:
             return Representation(pages.landing(iri_map, quads))
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
@@ -109,14 +110,14 @@ def landing() -> Response:
 def void() -> Response:
     state = site()
     iri_map = state.iri_map()
-    fmt = _negotiate(conneg.GRAPH_FORMATS)
+    fmt = _negotiate(formats.GRAPH_FORMATS)
     iri = state.settings.base_iri + ".well-known/void"
 
     def make() -> Representation:
         quads = _dataset_description(state, iri_map)
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
+    return _respond(state, iri_map, iri, fmt, formats.GRAPH_FORMATS, make)
 
 
 @bp.route("/profile/<token>", methods=["GET"])
@@ -130,15 +131,15 @@ def profile(token: str) -> Response:
             + ", ".join(p.token for p in profiles.PROFILES)
             + "."
         )
-    fmt = _negotiate(conneg.GRAPH_FORMATS)
+    fmt = _negotiate(formats.GRAPH_FORMATS)
     iri = profiles.profile_iri(state.settings.base_iri, token)
 
     def make() -> Representation:
         graph = profiles.describe_profiles(state.settings.base_iri)
-        quads = outward.quads_of(ntriples(graph), conneg.NTRIPLES)
+        quads = outward.quads_of(ntriples(graph), formats.NTRIPLES)
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
-    return _respond(state, iri_map, iri, fmt, conneg.GRAPH_FORMATS, make)
+    return _respond(state, iri_map, iri, fmt, formats.GRAPH_FORMATS, make)
 
 
 @bp.route("/<path:path>", methods=["GET"])
@@ -167,13 +168,13 @@ def _current(path: str) -> Response:
             quads = outward.quads_of(found.body, outward.GRAPH_PIVOT)
             body = profiled.representation(quads, chosen, fmt, iri_map, state.prefixes, iri)
             return Representation(body, found.cut_at)
-        direct = fmt is not conneg.HTML and not outward.needs_pivot(fmt, iri_map)
+        direct = fmt is not formats.HTML and not outward.needs_pivot(fmt, iri_map)
         media_type = fmt.media_type if direct else outward.GRAPH_PIVOT.media_type
         found = _described(state, iri_map, iri, media_type)
         if direct:
             return Representation(found.body, found.cut_at)
         quads = outward.quads_of(found.body, outward.GRAPH_PIVOT)
-        if fmt is conneg.HTML:
+        if fmt is formats.HTML:
             return Representation(pages.resource(iri_map, iri, quads, found.cut_at), found.cut_at)
         body = outward.graph(quads, fmt, iri_map, state.prefixes, about=iri)
         return Representation(body, found.cut_at)
@@ -201,13 +202,13 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
     url = iri_map.outward(iri)
 
     def make() -> Representation:
-        _described(state, iri_map, iri, conneg.NTRIPLES.media_type)
+        _described(state, iri_map, iri, formats.NTRIPLES.media_type)
         offered = {p.token: p.media_types for p in profiles.PROFILES}
         default = (profiles.DEFAULT.token, profiles.DEFAULT.media_types[0])
-        if fmt is conneg.HTML:
+        if fmt is formats.HTML:
             return Representation(pages.alternates(iri_map, iri, _rows()))
         graph = profiles.describe_alternates(state.settings.base_iri, iri, offered, default)
-        quads = outward.quads_of(ntriples(graph), conneg.NTRIPLES)
+        quads = outward.quads_of(ntriples(graph), formats.NTRIPLES)
         return Representation(outward.graph(quads, fmt, iri_map, state.prefixes))
 
     response = _respond(
@@ -220,7 +221,13 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
 
 #: What a list-profiles request is answered in (HTML first, as the recommendation's
 #: examples, then RDF).
-ALTERNATES_FORMATS = (conneg.HTML, conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML)
+ALTERNATES_FORMATS = (
+    formats.HTML,
+    formats.TURTLE,
+    formats.JSONLD,
+    formats.NTRIPLES,
+    formats.RDFXML,
+)
 
 
 def _rows() -> list[tuple[str, str, str, str]]:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Request, Response, request
 
+from ctc_kg import formats
 from ctc_kg.errors import BadRequestError, ForbiddenError, UnsupportedMediaTypeError
 from ctc_kg.formats import Format
 from ctc_kg.store.base import QueryRequest, QueryResponse
@@ -45,11 +46,11 @@ MAX_PARAMETERS = 1000
 TRUNCATED_HEADER = http.TRUNCATED_HEADER
 # Without a query: the editor page or the Service Description (one tuple, so conneg can
 # remember the choice per Accept header).
-WITHOUT_QUERY_FORMATS = (conneg.HTML, *conneg.GRAPH_FORMATS)
+WITHOUT_QUERY_FORMATS = (formats.HTML, *formats.GRAPH_FORMATS)
 # With a query: the answer in a data format, or as a page (the editor with the answer
 # under its form) for a browser; the page comes last, so `*/*` still gets data.
-RESULTS_OR_PAGE = (*conneg.RESULTS_FORMATS, conneg.HTML)
-GRAPH_OR_PAGE = (*conneg.GRAPH_FORMATS, conneg.HTML)
+RESULTS_OR_PAGE = (*formats.RESULTS_FORMATS, formats.HTML)
+GRAPH_OR_PAGE = (*formats.GRAPH_FORMATS, formats.HTML)
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:
@@ -97,12 +98,12 @@ def parse_protocol(req: Request) -> ProtocolRequest:
     queries = [value for name, value in pairs if name == "query"]
     if len(queries) > 1:
         raise BadRequestError("Exactly one 'query' parameter is allowed; several were given.")
-    formats = [value for name, value in pairs if name in ("format", "_mediatype") and value]
+    overrides = [value for name, value in pairs if name in ("format", "_mediatype") and value]
     return ProtocolRequest(
         query=queries[0] if queries else None,
         default_graphs=tuple(v for n, v in pairs if n == "default-graph-uri"),
         named_graphs=tuple(v for n, v in pairs if n == "named-graph-uri"),
-        override=formats[0] if formats else None,
+        override=overrides[0] if overrides else None,
     )
 
 
@@ -126,7 +127,7 @@ def _query(protocol: ProtocolRequest) -> Response:
     if request.method == "GET":
         etag = _query_etag(state, iri_map, page, results_fmt, graph_fmt)
         if http.not_modified(request, etag, None):
-            return _not_modified(etag, conneg.HTML if page else None)
+            return _not_modified(etag, formats.HTML if page else None)
     plan = _Plan(
         results_fmt,
         graph_fmt,
@@ -152,7 +153,7 @@ def _query(protocol: ProtocolRequest) -> Response:
     if page:
         cut = max_rows if answer.truncated else None
         body = pages.sparql_results(iri_map, protocol.query, body, answer.form.returns_graph, cut)
-        fmt = conneg.HTML
+        fmt = formats.HTML
     return _query_response(body, fmt, max_rows if answer.truncated else None, etag)
 
 
@@ -188,7 +189,7 @@ def _query_etag(
         state.data_version().tag,
         iri_map.public,
         request.query_string.decode("latin-1"),
-        http.variant(request, conneg.HTML) if page else "",
+        http.variant(request, formats.HTML) if page else "",
         results.name if results else "",
         graph.name if graph else "",
     )
@@ -239,7 +240,7 @@ def _answer_formats(
         raise conneg.not_acceptable(RESULTS_OR_PAGE)
     if graphs and graph_fmt is None:
         raise conneg.not_acceptable(GRAPH_OR_PAGE)
-    if conneg.HTML is (graph_fmt if graphs else results_fmt):
+    if formats.HTML is (graph_fmt if graphs else results_fmt):
         # the page shows the store's answer in canonical IRIs, parsed
         return outward.RESULTS_PIVOT, outward.GRAPH_PIVOT, True
     return results_fmt, graph_fmt, False
@@ -251,12 +252,12 @@ def _without_query(override: str | None) -> Response:
     iri_map = state.iri_map()
     offered = WITHOUT_QUERY_FORMATS
     fmt = conneg.negotiate(request.headers.get("Accept"), offered, override=override)
-    example = request.args.get("example") if fmt is conneg.HTML else None
+    example = request.args.get("example") if fmt is formats.HTML else None
     variant = http.variant(request, fmt)
     etag = http.etag_for(state.version, iri_map.public, "sparql", variant, example or "")
     if http.not_modified(request, etag, state.last_modified):
         return http.validators(http.vary(Response(status=304), fmt), etag)
-    if fmt is conneg.HTML:
+    if fmt is formats.HTML:
         body = pages.sparql_editor(iri_map, example)
     else:
         body = state.cached(

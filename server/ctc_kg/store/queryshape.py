@@ -225,22 +225,16 @@ class _Reader:
         group, lexeme = self.take()
         if group == "w" and lexeme == "a":
             return Term(False, RDF_TYPE)
-        if group == "v":
-            return Term(True, lexeme[1:])
-        if group == "i":
-            return Term(False, _absolute(lexeme))
-        if group == "p":
-            return Term(False, self.resolve(lexeme))
-        raise _NotProvableError
+        found = self._variable_or_iri(group, lexeme)
+        if found is None:
+            raise _NotProvableError
+        return found
 
     def term(self, subject: bool) -> Term:
         group, lexeme = self.take()
-        if group == "v":
-            return Term(True, lexeme[1:])
-        if group == "i":
-            return Term(False, _absolute(lexeme))
-        if group == "p":
-            return Term(False, self.resolve(lexeme))
+        found = self._variable_or_iri(group, lexeme)
+        if found is not None:
+            return found
         if subject:
             raise _NotProvableError
         if group in STRING_GROUPS:
@@ -255,6 +249,15 @@ class _Reader:
         if group == "w" and (lexeme in ("true", "false") or _NUMBER.fullmatch(lexeme)):
             return Term(False, None)
         raise _NotProvableError
+
+    def _variable_or_iri(self, group: str, lexeme: str) -> Term | None:
+        if group == "v":
+            return Term(True, lexeme[1:])
+        if group == "i":
+            return Term(False, _absolute(lexeme))
+        if group == "p":
+            return Term(False, self.resolve(lexeme))
+        return None
 
     def resolve(self, name: str) -> str | None:
         prefix, _, local = name.partition(":")

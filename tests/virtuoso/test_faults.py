@@ -87,7 +87,8 @@ def test_store_going_down_mid_traffic_gives_503_then_recovers(
     finally:
         virtuoso.start()
     # A failed read of the data version is remembered for its time to live (a store that
-    # is down must not hold every request), so recovery comes within that time.
+    # is down must not hold every request), so recovery comes within that time; once
+    # /health says ok, requests are served (the test below).
     deadline = time.monotonic() + VERSION_TTL_SECONDS + 10
     while client.get("/health").status_code != 200 and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -97,3 +98,21 @@ def test_store_going_down_mid_traffic_gives_503_then_recovers(
     assert back.status_code == 200
     vienna = Graph().parse(data=back.data, format="turtle")
     assert (URIRef(BASE + "meeting/2004-vienna"), None, None) in vienna
+
+
+def test_once_health_finds_the_store_back_requests_are_served(virtuoso, virtuoso_endpoint):
+    """Regression: /health asked the store afresh, but the failure remembered while the
+    store was down kept answering requests ("cannot be reached") for its time to live, so
+    a client that waited for /health to say ok could still get a 503 (seen in CI)."""
+    store = virtuoso.store(timeout=5.0, connect_timeout=1.0, version_ttl=600.0)
+    virtuoso.stop()
+    try:
+        with pytest.raises(StoreUnavailableError):
+            store.version()
+        with pytest.raises(StoreUnavailableError, match="cannot be reached"):
+            store.version()  # remembered: the store is not asked again meanwhile
+        assert not store.health().ok
+    finally:
+        virtuoso.start()
+    assert store.health().ok
+    assert store.version() is not None

@@ -232,11 +232,15 @@ class RemoteStore(Store):
         return self._observed(manifest)
 
     def health(self) -> Health:
+        """Asks the store now. A manifest read here is remembered as `version` remembers
+        its own reads, so once /health says the store is back, requests are served
+        (a failure remembered while it was down no longer answers for it)."""
         try:
             self._send("ASK {}", RESULTS_SOURCE, (), (), self.connect_timeout + 3.0)
             manifest = self.manifest()
         except (StoreUnavailableError, QueryTimeoutError) as error:
             return Health(ok=False, backend="sparql", triples=None, message=str(error))
+        self._observed(manifest)
         if manifest is None:
             return Health(
                 ok=True,

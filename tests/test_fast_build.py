@@ -139,6 +139,17 @@ def test_a_language_tag_in_upper_case_is_left_to_pyld() -> None:
     assert _canonical(quads) == canonical_by_pyld(quads)
 
 
+def test_a_language_tag_in_upper_case_after_the_same_text_in_lower_case_is_kept() -> None:
+    """Regression: terms were remembered by rdflib's equality, which ignores a language
+    tag's case, so "x"@EN-GB after "x"@en-gb was written with the lower-case tag."""
+    quads: list[Quad] = [
+        (URIRef(E + "a"), RDFS.label, Literal("x", lang="en-gb"), DEFAULT),
+        (URIRef(E + "b"), RDFS.label, Literal("x", lang="EN-GB"), DEFAULT),
+    ]
+    assert oxigraph_canon.written_lines(quads) is None
+    assert _canonical(quads) == canonical_by_pyld(quads)
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 

@@ -103,12 +103,15 @@ def written_lines(statements: Sequence[Quad]) -> list[bytes] | None:
 
 
 def _to_oxigraph(statements: Sequence[Quad]) -> Iterator[ox.Quad]:
-    terms: dict[Node, Any] = {}  # pyoxigraph terms
+    # Keyed by the term and its language tag as written: rdflib's equality ignores the
+    # tag's case, so "a"@EN would otherwise be written as an "a"@en met before it.
+    terms: dict[tuple[Node, str | None], Any] = {}  # pyoxigraph terms
 
     def term(node: Node) -> Any:
-        found = terms.get(node)
+        key = (node, node.language if isinstance(node, Literal) else None)
+        found = terms.get(key)
         if found is None:
-            found = terms[node] = _oxigraph_term(node)
+            found = terms[key] = _oxigraph_term(node)
         return found
 
     for subject, predicate, obj, name in statements:

@@ -206,6 +206,14 @@ def test_releases_are_listed_linked_as_versions_and_latest_follows_the_newest(
     assert b"1.0.0" in page.body
 
 
+def test_the_releases_page_in_french_has_its_table_in_french(server: LiveServer) -> None:
+    page = get(server, "/release/?lang=fr", Accept="text/html").body.decode()
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', page)
+    assert headers == ["Version", "Publiée le", "Export", "Modifications"]
+    assert "résumé" in page
+    assert "Released" not in page
+
+
 def test_a_release_dump_has_the_bytes_its_checksums_record(server: LiveServer) -> None:
     sums = get(server, "/release/1.0.0/dump/SHA256SUMS").body.decode()
     recorded = dict(reversed(line.split("  ")) for line in sums.splitlines())

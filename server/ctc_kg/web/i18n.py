@@ -317,6 +317,12 @@ _STRINGS: Mapping[str, Mapping[str, str]] = {
         "(Memento, RFC 7089), son export et ses sommes de contrôle, et ce qui a changé "
         "depuis la version précédente.",
     },
+    "release_released": {"en": "Released", "fr": "Publiée le"},
+    "release_dump": {"en": "Dump", "fr": "Export"},
+    "release_changes": {"en": "Changes", "fr": "Modifications"},
+    "release_summary": {"en": "summary", "fr": "résumé"},
+    "release_change_set": {"en": "change set (RDF)", "fr": "jeu de modifications (RDF)"},
+    "release_what_changed": {"en": "What changed", "fr": "Ce qui a changé"},
     "fragments_title": {"en": "Triple Pattern Fragments", "fr": "Fragments par motif de triplet"},
     "fragments_intro": {
         "en": "Every quad of the graph that matches a pattern, a page at a time: the "

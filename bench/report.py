@@ -393,6 +393,11 @@ def markdown(results: dict[str, Any]) -> str:
                         f" / again {_mib(info.get('restart_rss_bytes'))}/"
                         f"{_mib(info['restart_pss_bytes'])}"
                     )
+                if info.get("after_cells_pss_bytes") is not None:
+                    memory += (
+                        f" / served {_mib(info.get('after_cells_rss_bytes'))}/"
+                        f"{_mib(info['after_cells_pss_bytes'])}"
+                    )
                 row += f" {info['start_s']:.1f}{load} | {memory} |"
                 busy.append(
                     f"{size['label']}/{name} "
@@ -401,6 +406,13 @@ def markdown(results: dict[str, Any]) -> str:
             else:
                 row += f" {info.get('error', '-')[:40]} | - |"
         lines.append(row)
+    lines += [
+        "",
+        "Memory: after the first start; `again`, after a restart of the same content; "
+        "`served`, after the contender's last cell (ctc-kg's web workers each open an "
+        "in-process copy of the store at their first bounded query, so only this figure "
+        "holds them).",
+    ]
     if busy:
         lines += [
             "",

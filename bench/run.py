@@ -541,6 +541,11 @@ def run(options: Options, factories: dict[str, Callable[[], Contender]]) -> dict
                     _profile(contender, prepared, mix, options)
             finally:
                 info["load_average_after"] = round(os.getloadavg()[0], 2)
+                if isinstance(contender, HttpContender):
+                    # What serving cost: ctc-kg's web workers open their in-process copy of
+                    # the store at their first bounded query, after the start-up figure.
+                    info["after_cells_rss_bytes"] = procstats.rss_bytes(contender.pid)
+                    info["after_cells_pss_bytes"] = procstats.pss_bytes(contender.pid)
                 contender.stop()
         reference.stop()
         if not options.keep and label != "real":

@@ -101,3 +101,13 @@ def test_the_command_refuses_what_cannot_be_merged(tmp_path: Path) -> None:
     out = tmp_path / "merged"
     assert main([str(path), str(path), "--out", str(out)]) == 2
     assert not out.exists()
+
+
+def test_the_report_gives_the_memory_after_serving_beside_the_memory_after_start_up() -> None:
+    run = _run("1k", 1000, "A")
+    run["sizes"][0]["contenders"]["ctc-kg"].update(
+        after_cells_rss_bytes=300 * 2**20, after_cells_pss_bytes=200 * 2**20
+    )
+    text = markdown(merge([run]))
+    assert "| 2/1 / served 300/200 |" in text
+    assert "`served`, after the contender's last cell" in text

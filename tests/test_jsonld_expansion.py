@@ -70,3 +70,32 @@ def test_compaction_remembering_iris_equals_pylds_on_a_generated_graph(
     graph = union_graph(content.data_dataset())
     base = content.base_iri
     assert to_compacted_jsonld(graph, base) == _compacted_by_pyld_alone(graph, base)
+
+
+MIXED_VALUES = """
+@prefix schema: <https://schema.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/> .
+<https://w3id.org/ctc-kg/meeting/a>
+    rdfs:label "en"@en, "fr"@fr, "EN-GB"@EN-GB, "plain", "typed"^^xsd:token,
+        "2003-03-06"^^xsd:date ;
+    schema:startDate "2003-03-06"^^xsd:date, "not a date", "5"^^xsd:integer, ex:iri ;
+    schema:about <https://w3id.org/ctc-kg/theme/t>, rdfs:label, "about"@en ;
+    ex:other "x", "y"@en, ex:z, skos:prefLabel .
+<https://w3id.org/ctc-kg/meeting/b>
+    rdfs:label "plain first", "en"@en ;
+    schema:startDate ex:iri, "2003-03-07"^^xsd:date ;
+    schema:about rdfs:label, <https://w3id.org/ctc-kg/theme/u> .
+"""
+
+
+def test_compaction_remembering_terms_by_kind_of_value_equals_pylds() -> None:
+    """A property's key depends on its value: a language-map term for tagged strings, the
+    compact IRI for a plain string, a date term only for dates, `@vocab` references for
+    IRIs that are terms. Remembering the key per kind of value must not give one kind the
+    key of another, whichever kind comes first."""
+    graph = Graph().parse(data=MIXED_VALUES, format="turtle")
+    base = "https://w3id.org/ctc-kg/"
+    assert to_compacted_jsonld(graph, base) == _compacted_by_pyld_alone(graph, base)

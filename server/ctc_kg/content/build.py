@@ -43,7 +43,8 @@ from ctc_kg.content.dataset_description import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
 from ctc_kg.content.parallel import Job, default_processes, run_jobs_while
 from ctc_kg.content.rdf_files import rdfxml, trig, turtle
-from ctc_kg.content.serialize import canonical_graph, canonical_statements, graph_of, ntriples
+from ctc_kg.content.serialize import canonical_graph, canonical_statements, ntriples
+from ctc_kg.content.triple_index import TripleIndex
 from ctc_kg.content.writers import Statements
 from ctc_kg.errors import UnusableInputError
 from ctc_kg.formats import (
@@ -138,9 +139,10 @@ def _build(
             jobs[file_name(stem, fmt)] = partial(_graph_bytes, fmt, canonical, base, step)
     processes = default_processes() if processes is None else processes
     step(f"serialize {len(jobs)} files in {processes} processes")
-    # The description reads the union as an rdflib graph: built here while the jobs run.
-    built, union_graph = run_jobs_while(
-        jobs, _SERIALIZING_COST, processes, gzip_bytes, partial(graph_of, union)
+    # The description reads the union's triples by subject and predicate: indexed here
+    # while the jobs run.
+    built, union_index = run_jobs_while(
+        jobs, _SERIALIZING_COST, processes, gzip_bytes, lambda: TripleIndex(union.triples)
     )
     dumps: list[DumpFile] = []
     for fmt in DUMP_FORMATS:
@@ -154,7 +156,7 @@ def _build(
     files[CONTEXT_FILE] = context_bytes(base)
 
     step("describe the dataset")
-    description = describe_dataset(union_graph, dumps, base)
+    description = describe_dataset(union_index, dumps, base)
     for fmt in DESCRIPTION_FORMATS:
         files[file_name(DESCRIPTION_DUMP, fmt)] = _graph_bytes(fmt, description, base, step)
 

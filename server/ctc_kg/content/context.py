@@ -231,19 +231,21 @@ def to_compacted_jsonld(graph: Graph | Statements, base_iri: str = CANONICAL_BAS
 
 
 class _RememberingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
-    """pyld's processor, compacting each IRI given without a value once per context.
+    """pyld's processor, compacting each IRI once per context and kind of value.
 
     pyld compacts an IRI that is no term by trying every term of the context as a prefix:
     each node's and each reference's `@id` costs a hundred comparisons, most of a dump's
-    compaction (docs/performance.md). Without a value to choose a term by,
-    the answer depends only on the arguments (`_compact_iri` reads nothing else, and pyld
-    makes a new context rather than change one), so it is remembered. The contexts are kept
-    so that their ids, the key, are not reused while the processor lives.
+    compaction (docs/performance.md). Without a value to choose a term by, the answer
+    depends only on the arguments (`_compact_iri` reads nothing else, and pyld makes a new
+    context rather than change one), so it is remembered. With a value (a property, whose
+    term depends on what it holds), it depends on the value's kind only (`_value_kind`):
+    remembered too, a third of the rest. The contexts are kept so that their ids, the
+    key, are not reused while the processor lives.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._compacted: dict[tuple[int, str, bool, Any, bool], Any] = {}
+        self._compacted: dict[tuple[Any, ...], Any] = {}
         self._contexts: dict[int, Any] = {}
 
     def _compact_iri(
@@ -255,17 +257,43 @@ class _RememberingProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         base: Any = None,
         reverse: bool = False,
     ) -> Any:
-        if value is not None or not isinstance(iri, str) or not isinstance(base, str | None):
+        kind = None if value is None else self._value_kind(active_ctx, value)
+        if kind is _UNKNOWN or not isinstance(iri, str) or not isinstance(base, str | None):
             return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
-        key = (id(active_ctx), iri, vocab, base, reverse)
+        key = (id(active_ctx), iri, vocab, base, reverse, kind)
         try:
             return self._compacted[key]
         except KeyError:
             self._contexts[id(active_ctx)] = active_ctx
             found = self._compacted[key] = super()._compact_iri(
-                active_ctx, iri, None, vocab, base, reverse
+                active_ctx, iri, value, vocab, base, reverse
             )
             return found
+
+    def _value_kind(self, active_ctx: Any, value: Any) -> Any:
+        """What pyld's `_compact_iri` reads of a value to choose a term, for the two kinds
+        the one-pass expansion makes (`_value`); `_UNKNOWN` for any other.
+
+        A literal (`@value`, with `@language` or `@type` or neither): its language, its
+        type and whether it has either (no `@index`, `@direction`, `@list` or `@graph`,
+        so none of those branches). A reference (`@id` alone): only whether its IRI
+        compacts to a term defined as that IRI (`_select_term` then prefers `@vocab`).
+        """
+        if not isinstance(value, dict):
+            return _UNKNOWN
+        keys = value.keys()
+        if "@value" in value and keys <= _LITERAL_KEYS:
+            return ("@value", value.get("@language"), value.get("@type"), len(value))
+        if keys == _REFERENCE_KEYS and isinstance(value["@id"], str):
+            term = self._compact_iri(active_ctx, value["@id"], None, vocab=True)
+            mapping = active_ctx["mappings"].get(term)
+            return ("@id", bool(term is not None and mapping and mapping["@id"] == value["@id"]))
+        return _UNKNOWN
+
+
+_UNKNOWN = object()  # a value `_RememberingProcessor` leaves to pyld every time
+_LITERAL_KEYS = frozenset({"@value", "@language", "@type"})
+_REFERENCE_KEYS = {"@id"}
 
 
 def _has_list(graph: Graph | Statements) -> bool:

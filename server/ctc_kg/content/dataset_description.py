@@ -31,6 +31,7 @@ from ctc_kg.content.names import (
     sparql_iri,
 )
 from ctc_kg.content.serialize import new_graph
+from ctc_kg.content.triple_index import TripleIndex
 from ctc_kg.formats import Format
 
 TPF_SPEC = URIRef("https://linkeddatafragments.org/specification/triple-pattern-fragments/")
@@ -59,13 +60,14 @@ class DumpFile:
 
 
 def describe_dataset(
-    data: Graph, dumps: Sequence[DumpFile], base_iri: str = CANONICAL_BASE_IRI
+    union: Graph | TripleIndex, dumps: Sequence[DumpFile], base_iri: str = CANONICAL_BASE_IRI
 ) -> Graph:
-    """The VoID + DCAT description of the dataset whose union graph is `data`.
+    """The VoID + DCAT description of the dataset whose union graph is `union`.
 
     `dumps` are the data dumps (not ontology or shapes files), with their real sizes and
     checksums.
     """
+    data = TripleIndex(union) if isinstance(union, Graph) else union
     graph = new_graph(base_iri)
     dataset = dataset_iri(base_iri)
     _copy_description(data, dataset, graph)
@@ -113,7 +115,7 @@ def service_description(
     return graph
 
 
-def _copy_description(data: Graph, subject: URIRef, graph: Graph) -> None:
+def _copy_description(data: TripleIndex, subject: URIRef, graph: Graph) -> None:
     """Copy the data's statements about the dataset, following blank nodes."""
     pending: list[Node] = [subject]
     seen: set[Node] = set()
@@ -122,7 +124,7 @@ def _copy_description(data: Graph, subject: URIRef, graph: Graph) -> None:
         if node in seen:
             continue
         seen.add(node)
-        for _, predicate, obj in data.triples((node, None, None)):
+        for predicate, obj in data.about(node):
             graph.add((node, predicate, obj))
             if isinstance(obj, BNode):
                 pending.append(obj)
@@ -137,13 +139,13 @@ def _document(graph: Graph, dataset: URIRef, base_iri: str) -> None:
     graph.add((document, RDFS.label, Literal("Description de ctc-kg", lang="fr")))
 
 
-def _statistics(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> None:
+def _statistics(graph: Graph, data: TripleIndex, dataset: URIRef, base_iri: str) -> None:
     subjects = set(data.subjects())
     entities = {s for s in subjects if isinstance(s, URIRef) and s.startswith(base_iri)}
     objects = set(data.objects())
     properties = Counter(p for _, p, _ in data)
     members: dict[Node, set[Node]] = {}
-    for member, _, cls in data.triples((None, RDF.type, None)):
+    for member, cls in data.with_predicate(RDF.type):
         members.setdefault(cls, set()).add(member)
 
     graph.add((dataset, VOID.triples, Literal(len(data))))
@@ -166,11 +168,11 @@ def _statistics(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> No
         graph.add((dataset, VOID.vocabulary, vocabulary))
 
 
-def _vocabularies(data: Graph, base_iri: str) -> list[URIRef]:
+def _vocabularies(data: TripleIndex, base_iri: str) -> list[URIRef]:
     """The namespaces of the properties and classes used; ours is the ontology document."""
     ours = str(ontology_namespace(base_iri))
     found: set[URIRef] = set()
-    terms = {p for _, p, _ in data} | {c for _, _, c in data.triples((None, RDF.type, None))}
+    terms = {p for _, p, _ in data} | {c for _, c in data.with_predicate(RDF.type)}
     for term in terms:
         if not isinstance(term, URIRef):
             continue
@@ -186,7 +188,7 @@ def _vocabularies(data: Graph, base_iri: str) -> list[URIRef]:
 
 
 def _access(
-    graph: Graph, data: Graph, dataset: URIRef, dumps: Sequence[DumpFile], base_iri: str
+    graph: Graph, data: TripleIndex, dataset: URIRef, dumps: Sequence[DumpFile], base_iri: str
 ) -> None:
     endpoint = sparql_iri(base_iri)
     graph.add((dataset, VOID.sparqlEndpoint, endpoint))
@@ -253,7 +255,7 @@ def _fragments(graph: Graph, dataset: URIRef, base_iri: str) -> None:
     )
 
 
-def _linksets(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> None:
+def _linksets(graph: Graph, data: TripleIndex, dataset: URIRef, base_iri: str) -> None:
     """Copy the data's linksets and count their links (void:triples)."""
     linksets = {s for s in data.subjects(RDF.type, VOID.Linkset) if isinstance(s, URIRef)}
     for linkset in sorted(linksets):
@@ -269,7 +271,7 @@ def _linksets(graph: Graph, data: Graph, dataset: URIRef, base_iri: str) -> None
         ]
         count = 0
         for predicate in data.objects(linkset, VOID.linkPredicate):
-            for subject, _, obj in data.triples((None, predicate, None)):
+            for subject, obj in data.with_predicate(predicate):
                 if not (isinstance(subject, URIRef) and subject.startswith(base_iri)):
                     continue
                 if isinstance(obj, URIRef) and any(obj.startswith(s) for s in spaces):

@@ -57,7 +57,12 @@ def new_dataset(base_iri: str = CANONICAL_BASE_IRI) -> Dataset:
 
 def canonical_nquads(dataset: Dataset) -> str:
     """The dataset in canonical N-Quads (URDNA2015): canonical blank node labels, sorted lines."""
-    text, _ = _canonical(_all_quads(dataset))
+    return canonical_nquads_of(_all_quads(dataset))
+
+
+def canonical_nquads_of(quads: Iterable[Quad]) -> str:
+    """The statements in canonical N-Quads (those of a dataset that holds them)."""
+    text, _ = _canonical(quads)
     return text
 
 

@@ -42,15 +42,29 @@ from ctc_kg.store.querytext import Operation, check_analysis
 from ctc_kg.store.version import TAG_LENGTH, DataVersion, tag_of
 
 
-def write_store(nquads: bytes, directory: Path) -> int:
-    """Write N-Quads into a new on-disk pyoxigraph store at `directory`; return the number
-    of distinct triples of the union graph.
+def write_store(
+    nquads: bytes, directory: Path, *, files: Sequence[Path] = (), merged: bool = False
+) -> int:
+    """Write N-Quads (and the N-Quads files `files`) into a new on-disk pyoxigraph store
+    at `directory`; return the number of distinct triples of the union graph.
+
+    `merged`: the input's default graph already holds every statement of its named graphs
+    (store.worker.write then does not merge them into it again).
 
     The writing happens in a child process, so RocksDB's threads never run in this one:
     a WSGI master that forks its workers after this call must not hold them.
     """
+    options = ["--merged"] if merged else []
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "ctc_kg.store.worker", "--write", str(directory)],
+        [
+            sys.executable,
+            "-m",
+            "ctc_kg.store.worker",
+            "--write",
+            str(directory),
+            *options,
+            *(str(file) for file in files),
+        ],
         input=nquads,
         capture_output=True,
         check=False,

@@ -43,7 +43,7 @@ def _bench_texts() -> list[str]:
         meetings_with_parent=(B + "meeting/2003-03-06",),
         places=(B + "place/new-york",),
         search_words=("terror",),
-        subjects=(B + "meeting/2003-03-06",),
+        subjects=(B + "meeting/2003-03-06", "https://w3id.org/ctc-kg/ontology#Agreement"),
     )
     return [item for w in workloads(samples) if w.kind.value == "sparql" for item in w.items]
 
@@ -145,6 +145,8 @@ def test_a_generated_text_is_classified_as_by_the_full_reading(text):
         "SELECT * { \u017fervice <http://x/> { ?s ?p ?o } }",
         "PREFIX ex: <http://e/#'> SELECT * { ?s ex:p ?o }",
         ") (<a#'> SELECT",
+        "SELECT * { <http://a/#b> ?p ?o FILTER (?o = <http://a/#c>) }",
+        "SELECT * { ?s ?p [ ?q <a#'> ] } ORDER BY (?s) LIMIT 1",
     ],
 )
 def test_the_shortcut_edges_are_classified_as_by_the_full_reading(text):

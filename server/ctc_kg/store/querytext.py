@@ -117,32 +117,32 @@ def _plain_analysis(text: str, scanned: tuple[tuple[str, str], ...]) -> Analysis
 
     Plain: no `SERVICE` anywhere (upper-casing works a character at a time, so a token
     that reads as SERVICE upper-cased makes the whole text do): no targets, no prefixes
-    to resolve; and an IRI token holding a quote, `#`, `(` or `[` only outside every
-    bracket (a PREFIX's IRI) and not right after a `<`, where the engine reads an IRI
-    too: nothing is ambiguous, no bracket hidden, so what encloses an IRI
-    (`_Reading.frames`) changes nothing. What remains is the first query or update
-    keyword and the deepest nesting of brackets (tests/store/test_plain_analysis.py).
+    to resolve; and an IRI token holding a quote, `#`, `(` or `[` only where the engine
+    reads an IRI too: not right after a `<`, and not inside `(` (only a `(` opens an
+    expression, `_opened_by`): nothing is ambiguous, no bracket is hidden. What remains:
+    the first query or update keyword, the deepest nesting (test_plain_analysis.py).
     """
     if "SERVICE" in text.upper():
         return None
     operation = Operation.UNKNOWN
     depth = deepest = 0
-    frames = 0  # len(_Reading.frames): a `)` with none open pops nothing
+    frames: list[str] = []  # the opening bracket of each of `_Reading.frames`
     previous = ""  # the previous token's last character
     for group, token in scanned:
         if group == "o":
             for char in token:
                 if char in "({[":
                     depth += 1
-                    frames += 1
+                    frames.append(char)
                     if depth > deepest:
                         deepest = depth
                 elif char in ")}]":
                     depth -= 1
                     if frames:
-                        frames -= 1
+                        frames.pop()
         elif group == "i":
-            if (frames or previous == "<") and any(char in token for char in "'#(["):
+            in_parentheses = frames and frames[-1] == "("
+            if (in_parentheses or previous == "<") and any(c in token for c in "'#(["):
                 return None
         elif group == "w" and operation is Operation.UNKNOWN:
             word = token.upper()

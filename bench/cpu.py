@@ -7,7 +7,7 @@ over the same N-Quads, then calls each WSGI app directly, in this thread, with t
 requests wrk sends (`bench.load.sparql_post`: urlencoded POSTs; the distinct workload
 with the digits the load tool appends). It prints the CPU time per request
 (`time.process_time`: every thread of this process, so the access log's writer counts)
-as the median of `--rounds` rounds, and ctc-kg / bare.
+(median, min and max of `--rounds` rounds, the apps in turn), and bare / ctc-kg.
 
 Why: on the shared two-core machine, throughput under wrk moves by 2x between runs;
 CPU time per request in one thread does not depend on what else runs, and it is what
@@ -154,8 +154,8 @@ def count_pool_calls(store: Any) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cpu", description=__doc__)
     parser.add_argument("--size", default="1k")
-    parser.add_argument("--requests", type=int, default=2000, help="per round")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=1000, help="per round")
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
     parser.add_argument("--apps", default="ctc-kg,bare")
     parser.add_argument("--profile", default="", help="APP:WORKLOAD: cProfile it instead")
@@ -198,11 +198,13 @@ def main(argv: list[str] | None = None) -> int:
                     samples[app_name].append(used)
             for app_name, values in samples.items():
                 results[app_name, name] = statistics.median(values)
-                spread = f"{min(values):.0f}-{max(values):.0f}"
-                print(f"{name:16} {app_name:7} {results[app_name, name]:7.1f} µs ({spread})")
+                print(
+                    f"{name:16} {app_name:7} median {statistics.median(values):6.1f} µs, "
+                    f"min {min(values):6.1f}, max {max(values):6.1f}"
+                )
             if "ctc-kg" in apps and "bare" in apps:
                 ratio = results["bare", name] / results["ctc-kg", name]
-                print(f"{name:16} bare/ctc-kg CPU {ratio:.2f}x")
+                print(f"{name:16} bare/ctc-kg CPU (medians) {ratio:.2f}x")
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         if ctc_store is not None:
             print(f"ctc-kg queries sent to the query processes: {hops[0]}")

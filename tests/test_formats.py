@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 
 from ctc_kg import formats
@@ -59,3 +60,14 @@ def test_every_rdf_format_names_its_pyoxigraph_and_rdflib_parsers() -> None:
         assert fmt.w3c_iri is not None
     for fmt in formats.RESULTS_FORMATS:
         assert fmt.results_format.media_type.split(";")[0] == fmt.media_type
+
+
+def test_an_equal_format_finds_the_same_entry_of_a_dict() -> None:
+    # Format hashes by name (conneg keys its memo on tuples of formats): a copy, equal
+    # field by field, must find what the table's own object was stored under.
+    for fmt in formats.FORMATS:
+        copy = dataclasses.replace(fmt)
+        assert copy == fmt
+        assert copy is not fmt
+        assert {(fmt, "text/turtle"): fmt.name}[(copy, "text/turtle")] == fmt.name
+    assert len({*formats.FORMATS}) == len(formats.FORMATS)

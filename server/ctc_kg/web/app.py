@@ -103,13 +103,15 @@ def _request_target_checks() -> None:
     """414 for a request line longer than `max_url_bytes` (enforced here, so every
     deployment and WSGI server agrees); 404 for a path with a control character."""
     limit = site().settings.max_url_bytes
-    target = len(request.path.encode("utf-8")) + len(request.query_string) + 1
+    current = http.current_request()
+    path = current.path
+    target = len(path.encode("utf-8")) + len(current.query_string) + 1
     if limit > 0 and target > limit:
         raise RequestURITooLarge(
             f"The request line is longer than this server accepts ({limit} bytes). "
             "Send a long query with POST (application/sparql-query) instead."
         )
-    if _CONTROL.search(request.path):
+    if _CONTROL.search(path):
         # No IRI holds a control character; and Werkzeug's router would answer a path
         # ending in a newline with a redirect to itself, for ever.
         raise NotFound("No resource has a control character in its path.")

@@ -7,9 +7,13 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
+from typing import cast
 from urllib.parse import urlencode
 
-from flask import Request, Response, g
+from flask import Request, Response, g, request
+from werkzeug.datastructures import Headers
+from werkzeug.http import parse_list_header, quote_header_value
+from werkzeug.local import LocalProxy
 
 from ctc_kg import formats
 from ctc_kg.content import profiles
@@ -82,6 +86,12 @@ def etag_for(*parts: str) -> str:
     return f'"{digest[:32]}"'
 
 
+def current_request() -> Request:
+    """This request's object itself: code that reads it several times saves a look-up
+    through Flask's context-local proxy per read (most of a µs each, issue 16)."""
+    return cast("LocalProxy[Request]", request)._get_current_object()
+
+
 def variant(request: Request, fmt: Format) -> str:
     """What a representation's ETag and cache key depend on beyond the resource: its
     format and, for a page, its language (a French page must never be cached as, or
@@ -95,12 +105,25 @@ def variant(request: Request, fmt: Format) -> str:
 def vary(response: Response, fmt: Format, *, profiled: bool = False) -> Response:
     """`Vary: Accept` (and `Accept-Profile` where profiles are negotiated), and
     `Accept-Language` too for a page (also on a 304)."""
-    response.vary.add("Accept")
+    headers = response.headers
+    add_vary(headers, "Accept")
     if profiled:
-        response.vary.add("Accept-Profile")
+        add_vary(headers, "Accept-Profile")
     if fmt is formats.HTML:
-        response.vary.add("Accept-Language")
+        add_vary(headers, "Accept-Language")
     return response
+
+
+def add_vary(headers: Headers, name: str) -> None:
+    """What Werkzeug's `response.vary.add(name)` does, without parsing the header into a
+    set and writing it back when there is none yet (6 of every query's 7 µs of headers)."""
+    current = headers.get("Vary")
+    if not current:
+        headers["Vary"] = name
+        return
+    names = parse_list_header(current)
+    if name.lower() not in {item.lower() for item in names}:
+        headers["Vary"] = ", ".join(quote_header_value(item) for item in (*names, name))
 
 
 def not_modified(request: Request, etag: str, last_modified: datetime | None) -> bool:

@@ -110,7 +110,7 @@ def parse_protocol(req: Request) -> ProtocolRequest:
 @bp.route("/sparql", methods=["GET", "POST"])
 @bp.route("/sparql/", methods=["GET", "POST"])
 def endpoint() -> Response:
-    protocol = parse_protocol(request)
+    protocol = parse_protocol(http.current_request())  # read five times: not the proxy
     if protocol.query is None:
         return _without_query(protocol.override)
     return _query(protocol)

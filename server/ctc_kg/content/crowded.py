@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 CROWDED = 10_000  # values of one path for one focus node (see above)
@@ -46,29 +47,78 @@ class Split:
 
 
 def split_shapes(store: ox.Store, shapes: Graph, limit: int = CROWDED) -> Split | None:
-    """The families of shapes that reach a path on which some node of `store` (its default
-    graph) has more than `limit` values go to pySHACL; None when there is none, or when a
-    shape with a target is a blank node, which `use_shapes` cannot name."""
+    """The families of shapes with a focus node that has more than `limit` values of a
+    path they check, in `store` (its default graph), go to pySHACL; None when there is
+    none, or when a shape with a target is a blank node, which `use_shapes` cannot name."""
     named = _shape_names(shapes)
     if named is None:
         return None
+    crowded = _Crowded(store, limit)
     reach = {name: _reached_shapes(shapes, name) for name in named}
-    families = _families(reach)
-    cache: dict[tuple[URIRef, bool], bool] = {}
-
-    def crowded(predicate: URIRef, inverse: bool) -> bool:
-        if (predicate, inverse) not in cache:
-            cache[predicate, inverse] = _most_values(store, predicate, inverse, limit)
-        return cache[predicate, inverse]
-
     slow: set[URIRef] = set()
-    for family in families:
-        paths = {p for name in family for node in reach[name] for p in _predicates(shapes, node)}
-        if any(crowded(predicate, inverse) for predicate, inverse in sorted(paths)):
+    for family in _families(reach):
+        if any(_meets_crowded_node(crowded, shapes, name, reach[name]) for name in family):
             slow.update(family)
     if not slow:
         return None
     return Split(sorted(set(named) - slow), sorted(slow))
+
+
+class _Crowded:
+    """The nodes with more than `limit` values of a predicate (or subjects, inverse)."""
+
+    def __init__(self, store: ox.Store, limit: int) -> None:
+        self.store, self.limit = store, limit
+        self._nodes: dict[tuple[URIRef, bool], list[Any]] = {}
+
+    def nodes(self, predicate: URIRef, inverse: bool) -> list[Any]:
+        key = (predicate, inverse)
+        if key not in self._nodes:
+            self._nodes[key] = _most_values(self.store, predicate, inverse, self.limit)
+        return self._nodes[key]
+
+    def is_target(self, shapes: Graph, shape: URIRef, node: Any) -> bool:
+        """Whether `node` (a pyoxigraph term) is a target of `shape` in the store."""
+        for kind, value in shapes.predicate_objects(shape):
+            if kind == SH.target or (kind == SH.targetNode and str(value) == node.value):
+                return True  # a SPARQL-based target: no telling, so yes; or the node
+            if kind == RDF.type and value in _CLASSES:  # an implicit class target
+                kind, value = SH.targetClass, shape
+            query = _TARGET_QUERIES.get(kind)
+            if query is None or not isinstance(value, URIRef):
+                continue
+            if bool(self.store.query(query.format(node=node, value=ox.NamedNode(value)))):
+                return True
+        return False
+
+
+# A node (N-Triples) is a target of a shape's sh:targetClass, sh:targetSubjectsOf and
+# sh:targetObjectsOf (an IRI), the terms written by pyoxigraph.
+_TARGET_QUERIES: dict[Node, str] = {
+    SH.targetClass: (
+        "ASK {{ {node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
+        "<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {value} }}"
+    ),
+    SH.targetSubjectsOf: "ASK {{ {node} {value} ?any }}",
+    SH.targetObjectsOf: "ASK {{ ?any {value} {node} }}",
+}
+_CLASSES = (RDFS.Class, OWL.Class)
+
+
+def _meets_crowded_node(crowded: _Crowded, shapes: Graph, shape: URIRef, reach: set[Node]) -> bool:
+    """Whether a shape reached from `shape` checks a path on which one of its focus nodes
+    may have more than the limit of values. The focus nodes of `shape` and of its own
+    property shapes are its targets; those of shapes reached through values (sh:node, a
+    property shape's property shapes, ...) are not looked for: any crowded node counts."""
+    own = {shape, *shapes.objects(shape, SH.property)}
+    for node in reach:
+        for predicate, inverse in _predicates(shapes, node):
+            found = crowded.nodes(predicate, inverse)
+            if found and (
+                node not in own or any(crowded.is_target(shapes, shape, n) for n in found)
+            ):
+                return True
+    return False
 
 
 def _shape_names(shapes: Graph) -> list[URIRef] | None:
@@ -143,13 +193,13 @@ def _iris_in(shapes: Graph, start: Node) -> Iterator[URIRef]:
                 pending.append(obj)
 
 
-def _most_values(store: ox.Store, predicate: URIRef, inverse: bool, limit: int) -> bool:
-    """Whether a node has more than `limit` values of `predicate` (subjects per object
-    when `inverse`) in the store's default graph."""
+def _most_values(store: ox.Store, predicate: URIRef, inverse: bool, limit: int) -> list[Any]:
+    """The nodes with more than `limit` values of `predicate` (subjects per object when
+    `inverse`) in the store's default graph, as pyoxigraph terms."""
     node, other = ("?o", "?s") if inverse else ("?s", "?o")
-    written = str(ox.NamedNode(predicate))  # the IRI in SPARQL, as pyoxigraph writes it
+    written = ox.NamedNode(predicate)  # the IRI in SPARQL, as pyoxigraph writes it
     query = (
-        f"ASK {{ {{ SELECT {node} (COUNT({other}) AS ?n) "
+        f"SELECT {node} WHERE {{ {{ SELECT {node} (COUNT({other}) AS ?n) "
         f"WHERE {{ ?s {written} ?o }} GROUP BY {node} }} FILTER (?n > {int(limit)}) }}"
     )
-    return bool(store.query(query))
+    return [row[0] for row in cast(ox.QuerySolutions, store.query(query))]

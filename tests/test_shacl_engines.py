@@ -20,7 +20,7 @@ import pytest
 from ctc_kg.cli import main
 from ctc_kg.config import Settings, load_settings
 from ctc_kg.content.load import Content, content_files, load_content, load_paths
-from ctc_kg.content.shacl_engines import Engine, inconsistency, run_shacl
+from ctc_kg.content.shacl_engines import Engine, EngineRun, inconsistency, run_shacl
 from ctc_kg.content.validate import _path, _validation_graph, validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
@@ -244,3 +244,67 @@ def test_validate_command_takes_each_engine_with_the_same_exit_statuses(
     assert "MeetingDatesInOrder" in out or "MeetingShape" in out
     assert "note:" not in out
     assert err == ""
+
+
+def _split_run(data: Graph, shapes: Graph, ontology: Graph, crowded: int) -> EngineRun:
+    """`auto` with a low `crowded`, so that shapes go to pySHACL on small graphs."""
+    return run_shacl(
+        (data, ontology),
+        shapes,
+        inference="none",
+        engine="auto",
+        pyshacl_graph=lambda: _validation_graph(data, ontology),
+        crowded=crowded,
+    )
+
+
+def test_shapes_split_between_the_engines_report_what_pyshacl_reports_on_every_fixture(
+    repository: Content,
+) -> None:
+    """Shapes reaching a path with two values for a node (rdf:type, labels, organizers)
+    go to pySHACL, the others to pyshacl-turbo: the merged report is pySHACL's."""
+    shapes, ontology = repository.shapes, repository.ontology
+    differences: dict[str, str] = {}
+    split = 0
+    for fixture in sorted(INVALID.glob("*.ttl")):
+        if fixture.name == "manifest.ttl":
+            continue
+        data = load_paths([BASE_WORLD, fixture]).data
+        run = _split_run(data, shapes, ontology, crowded=1)
+        split += run.note is not None and run.note.startswith("pySHACL validated")
+        reports = {
+            "turbo": _results(run.report),
+            "pyshacl": _results(_run("pyshacl", data, shapes, ontology)),
+        }
+        difference = _difference(reports)
+        if difference is not None:
+            differences[fixture.name] = difference
+    assert differences == {}
+    assert split >= 90  # the shapes were split, not left to one engine
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_series_with_more_subevents_than_crowded_is_validated_by_pyshacl(
+    generated: Content, seed: int
+) -> None:
+    """The benchmark's slow case: one series with a schema:subEvent to every meeting."""
+    series = next(generated.data.subjects(RDF.type, URIRef("https://schema.org/EventSeries")))
+    subevents = len(list(generated.data.objects(series, URIRef("https://schema.org/subEvent"))))
+    assert subevents > 20
+    broken = _with_faults(generated.data, FAULTS, seed)
+    run = _split_run(broken, generated.shapes, generated.ontology, crowded=20)
+    assert run.note is not None
+    assert run.note.startswith("pySHACL validated ")
+    assert "https://w3id.org/ctc-kg/shapes#EventSeriesShape" in run.note
+    assert "more than 20 values of a path" in run.note
+    reports = {
+        "turbo": _results(run.report),
+        "pyshacl": _results(_run("pyshacl", broken, generated.shapes, generated.ontology)),
+    }
+    assert _difference(reports) is None
+    assert not reports["pyshacl"][0]
+
+
+def test_below_crowded_pyshacl_turbo_validates_every_shape(generated: Content) -> None:
+    run = _split_run(generated.data, generated.shapes, generated.ontology, crowded=10_000)
+    assert (run.engine, run.note) == ("turbo", None)

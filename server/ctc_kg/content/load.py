@@ -25,6 +25,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI, Settings
+from ctc_kg.content.collector import collector_paused
 from ctc_kg.content.names import ontology_iri, shapes_iri
 from ctc_kg.content.reading import all_quads, display_path, is_rdf_file, read_quads
 from ctc_kg.content.rebase import rebase, rebase_term
@@ -124,22 +125,24 @@ def load_content(files: ContentFiles, base_iri: str = CANONICAL_BASE_IRI) -> Con
     """Load the repository's content; rebase IRIs when base_iri is not the canonical one."""
     dataset = new_dataset()
     origins: dict[Node, list[str]] = {}
-    for path in files.ontology:
-        _load_into(dataset, origins, path, ontology_iri(CANONICAL_BASE_IRI))
-    for path in files.shapes:
-        _load_into(dataset, origins, path, shapes_iri(CANONICAL_BASE_IRI))
-    for path in files.data:
-        _load_into(dataset, origins, path, None)
-    return _finish(dataset, origins, base_iri)
+    with collector_paused():
+        for path in files.ontology:
+            _load_into(dataset, origins, path, ontology_iri(CANONICAL_BASE_IRI))
+        for path in files.shapes:
+            _load_into(dataset, origins, path, shapes_iri(CANONICAL_BASE_IRI))
+        for path in files.data:
+            _load_into(dataset, origins, path, None)
+        return _finish(dataset, origins, base_iri)
 
 
 def load_paths(paths: Sequence[Path], base_iri: str = CANONICAL_BASE_IRI) -> Content:
     """Load arbitrary RDF files as data: folders are read recursively (known suffixes only)."""
     dataset = new_dataset()
     origins: dict[Node, list[str]] = {}
-    for path in expand_paths(paths):
-        _load_into(dataset, origins, path, None)
-    return _finish(dataset, origins, base_iri)
+    with collector_paused():
+        for path in expand_paths(paths):
+            _load_into(dataset, origins, path, None)
+        return _finish(dataset, origins, base_iri)
 
 
 def load_dataset(files: ContentFiles, base_iri: str = CANONICAL_BASE_IRI) -> Dataset:

@@ -31,6 +31,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from ctc_kg.config import CANONICAL_BASE_IRI
+from ctc_kg.content.collector import collector_paused
 from ctc_kg.content.load import Content, Origins
 from ctc_kg.content.names import ontology_namespace
 from ctc_kg.content.rebase import rebase_graph
@@ -163,15 +164,16 @@ def _validate(
     """Validate the union of `graphs` (the data and the ontology). pySHACL is given one graph
     that holds them all, which it validates in place (no clone) and with no `ont_graph`,
     which is what it would have mixed in itself."""
-    run = run_shacl(
-        graphs,
-        shapes,
-        inference=inference,
-        engine=engine,
-        pyshacl_graph=lambda: _validation_graph(*graphs),
-    )
-    report = run.report
-    found = [_result(report, shapes, node, origins or {}) for node in _result_nodes(report)]
+    with collector_paused():
+        run = run_shacl(
+            graphs,
+            shapes,
+            inference=inference,
+            engine=engine,
+            pyshacl_graph=lambda: _validation_graph(*graphs),
+        )
+        report = run.report
+        found = [_result(report, shapes, node, origins or {}) for node in _result_nodes(report)]
     return ValidationReport(_sorted(found), (run.note,) if run.note else ())
 
 

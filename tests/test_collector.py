@@ -1,4 +1,4 @@
-"""The cycle collector is paused while content is loaded and validated, and back after."""
+"""The cycle collector is paused while content is loaded, validated and built, and back after."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import gc
 from pathlib import Path
 
 import pytest
+from ctc_kg.content import build as build_module
 from ctc_kg.content import load as load_module
 from ctc_kg.content import validate as validate_module
 from ctc_kg.content.collector import collector_paused
@@ -58,4 +59,20 @@ def test_a_file_that_cannot_be_read_leaves_the_collector_running(tmp_path: Path)
     broken.write_text("<a> <b> .\n", encoding="utf-8")
     with pytest.raises(UnusableInputError):
         load_paths([broken])
+    assert gc.isenabled()
+
+
+def test_the_build_runs_with_the_collector_paused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[bool] = []
+    build_inside = build_module._build
+
+    def building(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return build_inside(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "_build", building)
+    build_module.build(load_paths([MINIMAL]), tmp_path / "dist")
+    assert seen == [False]
     assert gc.isenabled()

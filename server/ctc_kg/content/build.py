@@ -22,15 +22,13 @@ renames, so a reader sees either the old complete folder or the new complete one
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -38,6 +36,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from ctc_kg import formats
+from ctc_kg.content.collector import collector_paused
 from ctc_kg.content.context import context_bytes, to_compacted_jsonld
 from ctc_kg.content.dataset_description import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
@@ -96,22 +95,10 @@ def build(
     The files are serialized in `processes` parallel processes (default: two, or one on a
     one-core machine; content/parallel.py); the bytes do not depend on it.
     """
-    with _without_cyclic_gc():
+    # The cycle collector is paused (content.collector); in the forked processes each
+    # collection would also copy every page it touches.
+    with collector_paused():
         return _build(content, out, progress, processes)
-
-
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """Python's cycle collector paused: the build makes millions of objects and few cycles,
-    and each collection walks them all (the more the larger the graph), and in the forked
-    processes would copy every page it touches. Reference counting still frees them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(

@@ -186,5 +186,5 @@ def _error(error: Exception) -> Response:
     response = Response(body, status=status, headers=headers)
     response.headers["Content-Type"] = content_type
     response.headers["Cache-Control"] = "no-store"
-    response.vary.add("Accept")
+    http.add_vary(response.headers, "Accept")
     return response

@@ -47,7 +47,7 @@ def dump(name: str) -> Response:
         response.headers["Content-Length"] = str(len(variant.body))
         if served != name:
             response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
+    http.add_vary(response.headers, "Accept-Encoding")
     return http.validators(response, variant.etag, state.last_modified)
 
 
@@ -122,7 +122,7 @@ def catalog() -> Response:
     etag = http.etag_for(state.version, iri_map.public, iri, fmt.name)
     if http.not_modified(request, etag, state.last_modified):
         response = Response(status=304)
-        response.vary.add("Accept")
+        http.add_vary(response.headers, "Accept")
         return http.validators(response, etag, state.last_modified)
     response = http.negotiated(Response(body), fmt, formats.GRAPH_FORMATS, iri_map.outward(iri))
     return http.validators(response, etag, state.last_modified)

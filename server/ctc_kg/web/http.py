@@ -115,8 +115,10 @@ def vary(response: Response, fmt: Format, *, profiled: bool = False) -> Response
 
 
 def add_vary(headers: Headers, name: str) -> None:
-    """What Werkzeug's `response.vary.add(name)` does, without parsing the header into a
-    set and writing it back when there is none yet (6 of every query's 7 µs of headers)."""
+    """Add `name` to the response's `Vary`, as Werkzeug's `response.vary.add(name)` does
+    (tests/web/test_vary.py), without parsing the header into a set and writing it back
+    when there is none yet (6 of every query's 7 µs of headers). Every route adds to
+    `Vary` through here."""
     current = headers.get("Vary")
     if not current:
         headers["Vary"] = name

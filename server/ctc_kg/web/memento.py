@@ -89,7 +89,7 @@ def dereference(path: str, answer: Callable[[], Response]) -> Response:
     if not releases(state):
         return answer()  # no release, no TimeGate: Accept-Datetime is ignored (RFC 7089 4.1)
     response = _timegate(state, path) if ACCEPT_DATETIME in request.headers else answer()
-    response.vary.add(ACCEPT_DATETIME)
+    http.add_vary(response.headers, ACCEPT_DATETIME)
     public = state.iri_map().public
     links = [
         f'<{public}{path}>; rel="original timegate"',

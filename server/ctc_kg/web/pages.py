@@ -77,7 +77,7 @@ def _language() -> str:
 
     @after_this_request
     def vary(response: Response) -> Response:
-        response.vary.add("Accept-Language")
+        http.add_vary(response.headers, "Accept-Language")
         return response
 
     return lang

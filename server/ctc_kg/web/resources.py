@@ -215,7 +215,7 @@ def _alternates(state: Site, iri_map: IriMap, iri: str) -> Response:
         state, iri_map, iri, fmt, ALTERNATES_FORMATS, make, listing=profiles.ALTERNATES
     )
     response.headers["Link"] = http.alternates_link(None, None, url, public)
-    response.vary.add("Accept-Profile")
+    http.add_vary(response.headers, "Accept-Profile")
     return response
 
 

@@ -273,7 +273,7 @@ def _without_query(override: str | None) -> Response:
 
 def _not_modified(etag: str, page: Format | None = None) -> Response:
     response = Response(status=304)
-    response.vary.add("Accept")
+    http.add_vary(response.headers, "Accept")
     if page is not None:
         http.vary(response, page)  # a page varies with the language too
     return http.validators(response, etag)

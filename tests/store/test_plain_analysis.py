@@ -76,7 +76,7 @@ def test_every_query_of_the_repository_is_classified_as_by_the_full_reading():
 def test_the_bench_queries_take_the_shortcut(text):
     # What issue 16's lookups and listings gain: their prologue's IRIs hold a `#`.
     tokens = querytext._significant_tokens(text)
-    assert querytext._plain_analysis(text, tokens) is not None
+    assert querytext._plain_analysis(tokens) is not None
 
 
 PIECES = st.sampled_from(

@@ -88,9 +88,11 @@ def analyse(text: str) -> Analysis:
 
 
 def _analyse(text: str) -> Analysis:
-    if len(text) <= KEPT_TOKENS_UP_TO:
+    # Upper-casing works a character at a time, so a token that reads as SERVICE
+    # upper-cased makes the whole text take `_read` (the tokens are not scanned twice).
+    if len(text) <= KEPT_TOKENS_UP_TO and "SERVICE" not in text.upper():
         scanned = _significant_tokens(text)
-        plain = _plain_analysis(text, scanned)
+        plain = _plain_analysis(scanned)
         if plain is not None:
             return plain
     return _read(text)
@@ -110,20 +112,18 @@ def _significant_tokens(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(scanned)
 
 
-def _plain_analysis(text: str, scanned: tuple[tuple[str, str], ...]) -> Analysis | None:
+def _plain_analysis(scanned: tuple[tuple[str, str], ...]) -> Analysis | None:
     """The analysis of a text without anything that needs `_Reading`'s state, read from
     its tokens alone; None when `_read` must read it (issue 16: most queries take this
     path, at a third of `_Reading`'s cost per token).
 
-    Plain: no `SERVICE` anywhere (upper-casing works a character at a time, so a token
-    that reads as SERVICE upper-cased makes the whole text do): no targets, no prefixes
-    to resolve; and an IRI token holding a quote, `#`, `(` or `[` only where the engine
-    reads an IRI too: not right after a `<`, and not inside `(` (only a `(` opens an
-    expression, `_opened_by`): nothing is ambiguous, no bracket is hidden. What remains:
-    the first query or update keyword, the deepest nesting (test_plain_analysis.py).
+    Plain: no `SERVICE` anywhere (`_analyse` checks it before the tokens are scanned):
+    no targets, no prefixes to resolve; and an IRI token holding a quote, `#`, `(` or `[`
+    only where the engine reads an IRI too: not right after a `<`, and not inside `(`
+    (only a `(` opens an expression, `_opened_by`): nothing is ambiguous, no bracket is
+    hidden. What remains: the first query or update keyword, the deepest nesting
+    (test_plain_analysis.py).
     """
-    if "SERVICE" in text.upper():
-        return None
     operation = Operation.UNKNOWN
     depth = deepest = 0
     frames: list[str] = []  # the opening bracket of each of `_Reading.frames`

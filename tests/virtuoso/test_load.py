@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -32,8 +33,13 @@ def direct_select(endpoint: str, text: str) -> list[dict[str, dict[str, str]]]:
     """A query straight to Virtuoso, without the remote backend's scoping."""
     data = urllib.parse.urlencode({"query": text}).encode()
     request = urllib.request.Request(endpoint, data=data, headers={"Accept": JSON})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        rows: list[dict[str, dict[str, str]]] = json.load(response)["results"]["bindings"]
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            rows: list[dict[str, dict[str, str]]] = json.load(response)["results"]["bindings"]
+    except urllib.error.HTTPError as error:
+        # Virtuoso says why in the body (an SR or SQ code); keep it in the failure.
+        why = error.read().decode("utf-8", "replace")[:2000]
+        raise AssertionError(f"Virtuoso answered {error.code} to {text!r}: {why}") from error
     return rows
 
 

@@ -150,6 +150,45 @@ def test_a_huge_degree_makes_even_a_one_resource_lookup_go_to_the_process() -> N
     assert rows_bound(found, hub) is None
 
 
+SERIES = "https://w3id.org/ctc-kg/series/special-meetings"
+# The 1M benchmark graph: a series with 58,712 meetings, every other resource under 60.
+WITH_A_HUB = Degrees(
+    out_any=58_712,
+    in_any=58_712,
+    out={f"{SCHEMA}subEvent": 58_712, f"{RDFS}label": 4},
+    into={f"{SCHEMA}superEvent": 58_712, f"{RDFS}label": 3},
+    out_top={SERIES: 58_712},
+    in_top={SERIES: 58_712},
+    out_rest=60,
+    in_rest=45,
+)
+
+
+def hub_bound(text: str) -> int | None:
+    found = shape(PROLOGUE + text)
+    return None if found is None else rows_bound(found, WITH_A_HUB)
+
+
+def test_a_hub_no_longer_sends_every_other_resources_lookup_to_the_process() -> None:
+    assert hub_bound(f"SELECT ?p ?o WHERE {{ {M} ?p ?o }}") == 60
+    assert hub_bound(f"SELECT ?s ?p WHERE {{ ?s ?p {M} }}") == 45
+    assert hub_bound(f"SELECT ?o WHERE {{ {M} rdfs:label ?o }}") == 4
+    assert hub_bound(f"ASK {{ {M} ?p <{SERIES}> }}") == 60
+
+
+def test_the_hub_itself_and_what_cannot_be_named_for_certain_still_go_to_the_process() -> None:
+    assert hub_bound(f"SELECT ?p ?o WHERE {{ <{SERIES}> ?p ?o }}") is None
+    assert hub_bound(f"SELECT ?m WHERE {{ ?m schema:superEvent <{SERIES}> }}") is None
+    # The same IRI written with an escape, or through a prefix declared with one: the
+    # engine reads the hub, the proof could not tell, so it counts as any resource.
+    escaped = SERIES.replace("series", "s\\u0065ries")
+    assert hub_bound(f"SELECT ?p ?o WHERE {{ <{escaped}> ?p ?o }}") is None
+    hub_prefix = "PREFIX h: <https://w3id.org/ctc-kg/s\\u0065ries/>\n"
+    assert hub_bound(f"{hub_prefix}SELECT ?p ?o WHERE {{ h:special-meetings ?p ?o }}") is None
+    # A literal object counts as any object.
+    assert hub_bound('SELECT ?s ?p WHERE { ?s ?p "x" }') is None
+
+
 def test_a_predicate_we_cannot_resolve_for_certain_counts_as_any_predicate() -> None:
     # An escaped local name: the any-predicate degree (60), not rdfs:label's (4).
     assert bound_of(f"SELECT ?o {{ {M} rdfs:lab\\el ?o }}") == 60

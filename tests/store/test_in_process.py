@@ -188,6 +188,46 @@ def test_a_store_without_degrees_sends_every_query_to_the_process(
         reopened.close()
 
 
+def test_beside_a_hub_over_the_row_bound_other_resources_are_still_answered_here(
+    tmp_path: Path,
+) -> None:
+    # Like the 1M benchmark graph: one series with more members than MAX_ROWS. Its
+    # members' lookups are bounded by their own degree; the series' goes to the process.
+    series, member = "http://example.org/series", "http://example.org/m"
+    lines = [
+        f"<{series}> <http://example.org/subEvent> <{member}{i}> .\n"
+        f'<{member}{i}> <http://example.org/name> "m{i}" .\n'
+        for i in range(MAX_ROWS + 5)
+    ]
+    store = EmbeddedStore.create(
+        "".join(lines).encode(), tmp_path / "store", prefixes={}, workers=1
+    )
+    try:
+        member_lookup = f"SELECT ?p ?o {{ <{member}7> ?p ?o }}"
+        assert store._in_process.bound(member_lookup, analyse(member_lookup), {}) == 1
+        incoming = f"SELECT ?s ?p {{ ?s ?p <{member}7> }}"
+        assert store._in_process.bound(incoming, analyse(incoming), {}) == 1
+        hub_lookup = f"SELECT ?p ?o {{ <{series}> ?p ?o }}"
+        assert store._in_process.bound(hub_lookup, analyse(hub_lookup), {}) is None
+        # The answer given here is the query process's.
+        message = {
+            "op": "query",
+            "text": member_lookup,
+            "operation": "SELECT",
+            "results_media_type": JSON,
+        }
+        here = store._in_process.answer(dict(message), bound=1, wait=60.0)
+        there = store._pool.call(dict(message), 30.0)
+        assert here is not None
+        assert (
+            solutions(here[1])
+            == solutions(there[1])
+            == {frozenset({("p", "<http://example.org/name>"), ("o", '"m7"')})}
+        )
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize(
     ("text", "results", "graph"),
     [

@@ -9,9 +9,12 @@ prove, goes to the process: the answer is the same either way, only the path dif
 The query's shape comes from store.queryshape (what is recognised is listed there).
 
 When a shape is bounded (the rule the engine's planner cannot defeat):
-- a pattern with a constant subject or object matches at most that constant's degree
-  (the store's largest for the predicate, or for any predicate when the predicate is a
-  variable or an IRI we cannot resolve for certain): bounded however it is evaluated;
+- a pattern with a constant subject or object matches at most that constant's degree:
+  the smaller of the store's largest for the predicate (for any predicate when the
+  predicate is a variable or an IRI we cannot resolve for certain) and the constant's own
+  (store.degrees: its count when it is among the IRIs with the most quads, else the
+  largest count of those not listed; a literal or an IRI we cannot resolve for certain
+  counts as any resource): bounded however it is evaluated;
 - a pattern of variables only, `?s P ?o`, must hang from a bound subject: `?s` is bound
   by the other mandatory patterns, `?o` appears in no other pattern but as the subject
   of such hanging patterns (and never beside a constant), a variable predicate appears
@@ -75,11 +78,11 @@ def _free_size(pattern: Pattern, degrees: Degrees) -> int | None:
     subject, predicate, obj = pattern
     iri = None if predicate.variable else predicate.value
     if not subject.variable and not obj.variable:
-        return min(degrees.out_of(iri), degrees.into_of(iri))
+        return min(degrees.out_of(iri, subject.value), degrees.into_of(iri, obj.value))
     if not subject.variable:
-        return degrees.out_of(iri)
+        return degrees.out_of(iri, subject.value)
     if not obj.variable:
-        return degrees.into_of(iri)
+        return degrees.into_of(iri, obj.value)
     return None
 
 

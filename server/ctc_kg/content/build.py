@@ -40,7 +40,7 @@ from ctc_kg.content.collector import collector_paused
 from ctc_kg.content.context import context_bytes, to_compacted_jsonld
 from ctc_kg.content.dataset_description import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
-from ctc_kg.content.parallel import Job, default_processes, run_jobs_while
+from ctc_kg.content.parallel import Arrived, Job, default_processes, run_jobs_while
 from ctc_kg.content.rdf_files import rdfxml, trig, turtle
 from ctc_kg.content.serialize import canonical_graph, canonical_statements, ntriples
 from ctc_kg.content.triple_index import TripleIndex
@@ -60,6 +60,7 @@ from ctc_kg.formats import (
 )
 
 Progress = Callable[[str], None]
+DataNQuads = Callable[[bytes], None]
 # CPU time of the data dumps' serializations and gzip (100k quads, tenths of a second,
 # python -m bench.formats), to start the longest first.
 _SERIALIZING_COST = {
@@ -88,21 +89,35 @@ class BuildResult:
 
 
 def build(
-    content: Content, out: Path, progress: Progress | None = None, *, processes: int | None = None
+    content: Content,
+    out: Path,
+    progress: Progress | None = None,
+    *,
+    processes: int | None = None,
+    on_data_nquads: DataNQuads | None = None,
 ) -> BuildResult:
     """Serialize the (already validated) content into `out`, replacing it atomically.
 
     The files are serialized in `processes` parallel processes (default: two, or one on a
     one-core machine; content/parallel.py); the bytes do not depend on it.
+
+    `on_data_nquads(body)` is called in this process with the bytes of the data's N-Quads dump
+    as soon as they are serialized (their job is then run first), while the other files
+    are serialized and before anything is written into `out`: the start writes the store
+    from them meanwhile (runtime/store_writer.py). What it raises fails the build.
     """
     # The cycle collector is paused (content.collector); in the forked processes each
     # collection would also copy every page it touches.
     with collector_paused():
-        return _build(content, out, progress, processes)
+        return _build(content, out, progress, processes, on_data_nquads)
 
 
 def _build(
-    content: Content, out: Path, progress: Progress | None, processes: int | None
+    content: Content,
+    out: Path,
+    progress: Progress | None,
+    processes: int | None,
+    on_data_nquads: DataNQuads | None,
 ) -> BuildResult:
     step = progress or (lambda _: None)
     base = content.base_iri
@@ -128,8 +143,9 @@ def _build(
     step(f"serialize {len(jobs)} files in {processes} processes")
     # The description reads the union's triples by subject and predicate: indexed here
     # while the jobs run.
+    costs, arrived = _data_nquads_first(on_data_nquads)
     built, union_index = run_jobs_while(
-        jobs, _SERIALIZING_COST, processes, gzip_bytes, lambda: TripleIndex(union.triples)
+        jobs, costs, processes, gzip_bytes, lambda: TripleIndex(union.triples), arrived
     )
     dumps: list[DumpFile] = []
     for fmt in DUMP_FORMATS:
@@ -151,6 +167,22 @@ def _build(
     step(f"write {out}")
     write_folder(out, files)
     return BuildResult(out, tuple(sorted(files)))
+
+
+def _data_nquads_first(
+    on_data_nquads: DataNQuads | None,
+) -> tuple[Mapping[str, int], Arrived | None]:
+    """The jobs' ranks and what to do with a job's bytes: with `on_data_nquads`, the
+    data's N-Quads are serialized first and handed to it."""
+    if on_data_nquads is None:
+        return _SERIALIZING_COST, None
+    dump = file_name(DATA_DUMP, formats.NQUADS)
+
+    def arrived(name: str, body: bytes) -> None:
+        if name == dump:
+            on_data_nquads(body)
+
+    return {**_SERIALIZING_COST, dump: max(_SERIALIZING_COST.values()) + 1}, arrived
 
 
 def gzip_bytes(data: bytes) -> bytes:

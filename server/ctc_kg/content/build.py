@@ -40,7 +40,7 @@ from ctc_kg.content.collector import collector_paused
 from ctc_kg.content.context import context_bytes, to_compacted_jsonld
 from ctc_kg.content.dataset_description import DumpFile, describe_dataset
 from ctc_kg.content.load import Content
-from ctc_kg.content.parallel import Arrived, Job, default_processes, run_jobs_while
+from ctc_kg.content.parallel import Job, default_processes, run_jobs_while
 from ctc_kg.content.rdf_files import rdfxml, trig, turtle
 from ctc_kg.content.serialize import canonical_graph, canonical_statements, ntriples
 from ctc_kg.content.triple_index import TripleIndex
@@ -101,10 +101,10 @@ def build(
     The files are serialized in `processes` parallel processes (default: two, or one on a
     one-core machine; content/parallel.py); the bytes do not depend on it.
 
-    `on_data_nquads(body)` is called in this process with the bytes of the data's N-Quads dump
-    as soon as they are serialized (their job is then run first), while the other files
-    are serialized and before anything is written into `out`: the start writes the store
-    from them meanwhile (runtime/store_writer.py). What it raises fails the build.
+    `on_data_nquads(body)` is called in this process with the bytes of the data's N-Quads
+    dump as soon as they are serialized (here, while the processes serialize the other
+    files), before anything is written into `out`: the start writes the store from them
+    meanwhile (runtime/store_writer.py). What it raises fails the build.
     """
     # The cycle collector is paused (content.collector); in the forked processes each
     # collection would also copy every page it touches.
@@ -130,7 +130,8 @@ def _build(
     for fmt in DUMP_FORMATS:
         name = file_name(DATA_DUMP, fmt)
         if fmt == formats.NQUADS:
-            jobs[name] = data_nquads  # canonical N-Quads, written in a job of their own
+            if on_data_nquads is None:  # canonical N-Quads, written in a job of their own
+                jobs[name] = data_nquads
         elif fmt.datasets:
             jobs[name] = partial(_dataset_bytes, fmt, data, step)
         else:
@@ -143,10 +144,11 @@ def _build(
     step(f"serialize {len(jobs)} files in {processes} processes")
     # The description reads the union's triples by subject and predicate: indexed here
     # while the jobs run.
-    costs, arrived = _data_nquads_first(on_data_nquads)
-    built, union_index = run_jobs_while(
-        jobs, costs, processes, gzip_bytes, lambda: TripleIndex(union.triples), arrived
+    meanwhile = partial(_index_and_nquads, union, data_nquads, on_data_nquads)
+    built, (union_index, handed) = run_jobs_while(
+        jobs, _SERIALIZING_COST, processes, gzip_bytes, meanwhile
     )
+    built.update(handed)
     dumps: list[DumpFile] = []
     for fmt in DUMP_FORMATS:
         body, packed = built[file_name(DATA_DUMP, fmt)]
@@ -169,20 +171,18 @@ def _build(
     return BuildResult(out, tuple(sorted(files)))
 
 
-def _data_nquads_first(
-    on_data_nquads: DataNQuads | None,
-) -> tuple[Mapping[str, int], Arrived | None]:
-    """The jobs' ranks and what to do with a job's bytes: with `on_data_nquads`, the
-    data's N-Quads are serialized first and handed to it."""
+def _index_and_nquads(
+    union: Statements, data_nquads: Job, on_data_nquads: DataNQuads | None
+) -> tuple[TripleIndex, dict[str, tuple[bytes, bytes]]]:
+    """The union's index; with `on_data_nquads`, the data's N-Quads too, written here while
+    the other files are serialized, handed to it as soon as they are, then gzipped (their
+    bytes need not come back from another process)."""
+    index = TripleIndex(union.triples)
     if on_data_nquads is None:
-        return _SERIALIZING_COST, None
-    dump = file_name(DATA_DUMP, formats.NQUADS)
-
-    def arrived(name: str, body: bytes) -> None:
-        if name == dump:
-            on_data_nquads(body)
-
-    return {**_SERIALIZING_COST, dump: max(_SERIALIZING_COST.values()) + 1}, arrived
+        return index, {}
+    body = data_nquads()
+    on_data_nquads(body)
+    return index, {file_name(DATA_DUMP, formats.NQUADS): (body, gzip_bytes(body))}
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -19,7 +19,6 @@ from typing import TypeVar
 
 Job = Callable[[], bytes]
 Pack = Callable[[bytes], bytes]
-Arrived = Callable[[str, bytes], None]
 T = TypeVar("T")
 
 # The jobs of the run under way: set before the pool forks, so every process has them.
@@ -47,21 +46,13 @@ def run_jobs_while(
     processes: int,
     pack: Pack,
     meanwhile: Callable[[], T],
-    arrived: Arrived | None = None,
 ) -> tuple[dict[str, tuple[bytes, bytes]], T]:
     """`run_jobs`, and what `meanwhile()` gives, computed here while the processes work (or
-    first, when the jobs run here). `arrived(name, body)` is called here with each job's
-    bytes as soon as they are back, while the other jobs go on; what it raises fails the
-    run (the processes are ended)."""
+    first, when the jobs run here)."""
     order = sorted(jobs, key=lambda name: (-costs.get(name, 0), name))
-    note = arrived or (lambda _name, _body: None)
-    results: dict[str, tuple[bytes, bytes]] = {}
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         extra = meanwhile()
-        for name in order:
-            results[name] = _packed(jobs[name], pack)
-            note(name, results[name][0])
-        return results, extra
+        return {name: _packed(jobs[name], pack) for name in order}, extra
     global _JOBS, _PACK
     _JOBS, _PACK = dict(jobs), pack
     try:
@@ -69,10 +60,7 @@ def run_jobs_while(
         with context.Pool(min(processes, len(jobs))) as pool:
             done = pool.imap_unordered(_run, order, chunksize=1)
             extra = meanwhile()
-            for name, body, packed in done:
-                results[name] = body, packed
-                note(name, body)
-            return results, extra
+            return {name: (body, packed) for name, body, packed in done}, extra
     finally:
         _JOBS, _PACK = {}, bytes
 

@@ -115,3 +115,19 @@ def test_a_failing_build_ends_the_store_writer_and_writes_no_folder(
     assert len(recorded) == 1, "the store was being written when the build failed"
     assert recorded[0]._process.returncode is not None, "and its process was reaped"
     assert not (tmp_path / "folder" / "dist").exists()
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_store_writer_that_fails_before_reading_its_input_fails_cleanly(
+    tmp_path: Path,
+) -> None:
+    # More than a pipe holds (64 KiB), and a store that cannot be created: the process ends
+    # before it reads; the thread writing into the pipe gives up quietly, the error is the
+    # process's.
+    line = b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .\n"
+    (tmp_path / "file").write_bytes(b"")
+    writing = StoreWriting(tmp_path / "file" / "store", [line * 20_000, line])
+
+    with pytest.raises(StoreUnavailableError, match="Could not write the store"):
+        writing.wait()
+    writing.stop()

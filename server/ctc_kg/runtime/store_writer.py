@@ -12,9 +12,10 @@ whole dataset is canonicalized and merged in the store, as before. The store hol
 same quads either way (tests/store/test_store_from_build.py).
 
 A start writes the store while the build goes on (`StoreWriter`): the build hands over the
-dump's bytes as soon as they are serialized, before its other files (content.build), and
-the store's process uses the core the build leaves idle while it canonicalizes, describes
-the dataset and writes its folder (bench/README.md, issue 16).
+dump's bytes as soon as it has written them, while its processes serialize the other
+files (content.build), and the store's process works beside them, then on the core the
+build leaves idle while it describes the dataset and writes its folder (bench/README.md,
+issue 16).
 """
 
 from __future__ import annotations

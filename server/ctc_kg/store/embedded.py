@@ -68,7 +68,8 @@ class StoreWriting:
 
     The N-Quads (`chunks`, one after the other) reach the child through its stdin, written
     by a thread of this process: nothing is copied to a file, and this process goes on
-    while the child reads them."""
+    while the child reads them. The thread holds no lock while it writes, so a process
+    forked meanwhile (the build's) inherits none held."""
 
     def __init__(self, directory: Path, chunks: Sequence[bytes], *, merged: bool = False) -> None:
         reading, writing = os.pipe()

@@ -16,7 +16,7 @@ from ctc_kg.config import Settings, load_settings
 from ctc_kg.content.build import build
 from ctc_kg.content.load import Content, content_files, load_content
 from ctc_kg.content.serialize import nquads
-from ctc_kg.runtime import prepare
+from ctc_kg.runtime import prepare, store_writer
 from ctc_kg.store.embedded import write_store
 
 from bench.generate import generate, write_root
@@ -57,7 +57,7 @@ def test_store_loaded_from_the_build_holds_todays_quads_and_labels(
 ) -> None:
     expected = _as_today(generated, tmp_path / "today")
     # The data has no blank node: the dataset is not canonicalized a second time.
-    monkeypatch.setattr(prepare, "nquads", _not_called)
+    monkeypatch.setattr(store_writer, "nquads", _not_called)
     found = _beside_build(generated, tmp_path / "fast")
     assert found == expected
     blank = {q for q in found[1] if isinstance(q.subject, ox.BlankNode)}
@@ -79,7 +79,7 @@ def test_store_is_written_for_a_build_without_its_nquads_dump(
 ) -> None:
     expected = _as_today(generated, tmp_path / "today")
     (tmp_path / "dist").mkdir()
-    triples = prepare._write_store(generated, tmp_path / "dist", tmp_path / "store")
+    triples = store_writer.write_store_beside(generated, tmp_path / "dist", tmp_path / "store")
     assert (triples, _quads(tmp_path / "store")) == expected
 
 

@@ -60,6 +60,7 @@ from ctc_kg.formats import (
 )
 
 Progress = Callable[[str], None]
+DataNQuads = Callable[[bytes], None]
 # CPU time of the data dumps' serializations and gzip (100k quads, tenths of a second,
 # python -m bench.formats), to start the longest first.
 _SERIALIZING_COST = {
@@ -88,21 +89,35 @@ class BuildResult:
 
 
 def build(
-    content: Content, out: Path, progress: Progress | None = None, *, processes: int | None = None
+    content: Content,
+    out: Path,
+    progress: Progress | None = None,
+    *,
+    processes: int | None = None,
+    on_data_nquads: DataNQuads | None = None,
 ) -> BuildResult:
     """Serialize the (already validated) content into `out`, replacing it atomically.
 
     The files are serialized in `processes` parallel processes (default: two, or one on a
     one-core machine; content/parallel.py); the bytes do not depend on it.
+
+    `on_data_nquads(body)` is called in this process with the bytes of the data's N-Quads
+    dump as soon as they are serialized (here, while the processes serialize the other
+    files), before anything is written into `out`: the start writes the store from them
+    meanwhile (runtime/store_writer.py). What it raises fails the build.
     """
     # The cycle collector is paused (content.collector); in the forked processes each
     # collection would also copy every page it touches.
     with collector_paused():
-        return _build(content, out, progress, processes)
+        return _build(content, out, progress, processes, on_data_nquads)
 
 
 def _build(
-    content: Content, out: Path, progress: Progress | None, processes: int | None
+    content: Content,
+    out: Path,
+    progress: Progress | None,
+    processes: int | None,
+    on_data_nquads: DataNQuads | None,
 ) -> BuildResult:
     step = progress or (lambda _: None)
     base = content.base_iri
@@ -115,7 +130,8 @@ def _build(
     for fmt in DUMP_FORMATS:
         name = file_name(DATA_DUMP, fmt)
         if fmt == formats.NQUADS:
-            jobs[name] = data_nquads  # canonical N-Quads, written in a job of their own
+            if on_data_nquads is None:  # canonical N-Quads, written in a job of their own
+                jobs[name] = data_nquads
         elif fmt.datasets:
             jobs[name] = partial(_dataset_bytes, fmt, data, step)
         else:
@@ -128,9 +144,11 @@ def _build(
     step(f"serialize {len(jobs)} files in {processes} processes")
     # The description reads the union's triples by subject and predicate: indexed here
     # while the jobs run.
-    built, union_index = run_jobs_while(
-        jobs, _SERIALIZING_COST, processes, gzip_bytes, lambda: TripleIndex(union.triples)
+    meanwhile = partial(_index_and_nquads, union, data_nquads, on_data_nquads)
+    built, (union_index, handed) = run_jobs_while(
+        jobs, _SERIALIZING_COST, processes, gzip_bytes, meanwhile
     )
+    built.update(handed)
     dumps: list[DumpFile] = []
     for fmt in DUMP_FORMATS:
         body, packed = built[file_name(DATA_DUMP, fmt)]
@@ -151,6 +169,20 @@ def _build(
     step(f"write {out}")
     write_folder(out, files)
     return BuildResult(out, tuple(sorted(files)))
+
+
+def _index_and_nquads(
+    union: Statements, data_nquads: Job, on_data_nquads: DataNQuads | None
+) -> tuple[TripleIndex, dict[str, tuple[bytes, bytes]]]:
+    """The union's index; with `on_data_nquads`, the data's N-Quads too, written here while
+    the other files are serialized, handed to it as soon as they are, then gzipped (their
+    bytes need not come back from another process)."""
+    index = TripleIndex(union.triples)
+    if on_data_nquads is None:
+        return index, {}
+    body = data_nquads()
+    on_data_nquads(body)
+    return index, {file_name(DATA_DUMP, formats.NQUADS): (body, gzip_bytes(body))}
 
 
 def gzip_bytes(data: bytes) -> bytes:

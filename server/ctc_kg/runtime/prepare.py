@@ -20,7 +20,6 @@ master and be inherited by every worker, at every reload.
 
 from __future__ import annotations
 
-import mmap
 import shutil
 import sys
 import tempfile
@@ -32,17 +31,15 @@ from pathlib import Path
 from ctc_kg.config import Settings
 from ctc_kg.content.build import build
 from ctc_kg.content.load import Content, ContentFiles, content_files, load_content
-from ctc_kg.content.serialize import canonical_nquads_of, nquads
 from ctc_kg.content.validate import validate_content
 from ctc_kg.errors import StoreUnavailableError, UnusableInputError, ValidationFailedError
-from ctc_kg.formats import DATA_DUMP, NQUADS, file_name
 from ctc_kg.runtime.isolated import run_isolated
+from ctc_kg.runtime.store_writer import StoreWriter, write_store_beside
 from ctc_kg.runtime.version_cache import Lease, cache_key, lookup, prune, publish
 from ctc_kg.store.base import Store
-from ctc_kg.store.embedded import EmbeddedStore, write_store
+from ctc_kg.store.embedded import EmbeddedStore
 from ctc_kg.store.remote import endpoint_of, remote_store
 from ctc_kg.store.version import build_version
-from ctc_kg.store.worker import merged_nquads
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ def prepare_built(settings: Settings, content: Content, dist: Path) -> Prepared:
     with_store = endpoint_of(settings.store) is None
     workdir = Path(tempfile.mkdtemp(prefix="ctc-kg-site-"))
     try:
-        triples = _write_store(content, dist, workdir / "store") if with_store else None
+        triples = write_store_beside(content, dist, workdir / "store") if with_store else None
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -223,55 +220,29 @@ def build_and_store(
     content: Content, folder: Path, with_store: bool, phases: dict[str, float]
 ) -> int | None:
     """Write `dist/` (and `store/`) into folder; the store's triples, or None. `phases`
-    gets the time of each (the start's log line and bench.phases report them).
+    gets the build's time and the store's: the time waited for it once the build is done
+    (the start's log line and bench.phases report them).
 
-    The store does not depend on the build, but writing it while the build's processes
-    work gained nothing on two cores (they share the same CPU): it is written after."""
+    The store is written while the build runs (runtime/store_writer.py), from the data's
+    N-Quads as soon as the build has them: its process takes the core the build leaves
+    idle. If either fails, the other is ended and the error raised: the caller removes
+    the folder, nothing of it is published."""
     began = time.monotonic()
-    build(content, folder / "dist")
-    built = time.monotonic()
-    phases["build"] = built - began
     if not with_store:
+        build(content, folder / "dist")
+        phases["build"] = time.monotonic() - began
         return None
-    triples = _write_store(content, folder / "dist", folder / "store")
+    folder.mkdir(parents=True, exist_ok=True)  # the store may start before the build's folder
+    writer = StoreWriter(content, folder / "store")
+    try:
+        build(content, folder / "dist", on_data_nquads=writer.start)
+        built = time.monotonic()
+        phases["build"] = built - began
+        triples = writer.finish()
+    finally:
+        writer.stop()
     phases["store"] = time.monotonic() - built
     return triples
-
-
-def _write_store(content: Content, dist: Path, directory: Path) -> int:
-    """The embedded store of `content` in `directory`, beside its build in `dist`; its
-    triples.
-
-    The store holds the whole dataset (data, ontology, shapes), its default graph the
-    merge of every graph. pyoxigraph labels each blank node it loads afresh, so what
-    matters of the N-Quads it loads is only which statements share a blank node. The
-    build's N-Quads dump is the data with that merge in its default graph: when it holds
-    no blank node (none can then be shared with the ontology's or the shapes'), the store
-    loads it as it is, beside the ontology and the shapes (1,500 statements, written by
-    the canonical writer, which keeps their blank nodes apart) merged here; the data is
-    neither canonicalized a second time nor merged by a query (3 of the store's 4.6 s at
-    100k quads, bench/README.md). Otherwise the whole dataset is canonicalized and merged
-    in the store, as before. The store holds the same quads either way
-    (tests/store/test_store_from_build.py)."""
-    dump = dist / file_name(DATA_DUMP, NQUADS)
-    if not dump.is_file() or _holds_blank_node(dump):
-        return write_store(nquads(content.dataset), directory)
-    ontology, shapes = content.vocabulary_graphs
-    vocabulary = [
-        (subject, predicate, obj, name)
-        for name, graph in ((ontology, content.ontology), (shapes, content.shapes))
-        for subject, predicate, obj in graph
-    ]
-    merged = merged_nquads(canonical_nquads_of(vocabulary).encode("utf-8"))
-    return write_store(merged, directory, files=[dump], merged=True)
-
-
-def _holds_blank_node(dump: Path) -> bool:
-    """Whether the N-Quads file may hold a blank node (it holds `_:`: a literal can too)."""
-    if dump.stat().st_size == 0:
-        return False
-    with dump.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as text:
-        return text.find(b"_:") >= 0
 
 
 def _phases(phases: dict[str, float]) -> str:

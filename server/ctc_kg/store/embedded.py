@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,26 +56,78 @@ def write_store(
     The writing happens in a child process, so RocksDB's threads never run in this one:
     a WSGI master that forks its workers after this call must not hold them.
     """
-    options = ["--merged"] if merged else []
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "ctc_kg.store.worker",
-            "--write",
-            str(directory),
-            *options,
-            *(str(file) for file in files),
-        ],
-        input=nquads,
-        capture_output=True,
-        check=False,
+        _writer_command(directory, files, merged), input=nquads, capture_output=True, check=False
     )
-    if done.returncode != 0:
-        raise StoreUnavailableError(
-            f"Could not write the store: {done.stderr.decode('utf-8', 'replace').strip()}"
-        )
-    return int(json.loads(done.stdout)["triples"])
+    return _written_triples(done.returncode, done.stdout, done.stderr)
+
+
+class StoreWriting:
+    """A store being written (by `write_store`'s child process) while this process does
+    other work: `wait` for its triples, or `stop` it.
+
+    The N-Quads (`chunks`, one after the other) reach the child through its stdin, written
+    by a thread of this process: nothing is copied to a file, and this process goes on
+    while the child reads them. The thread holds no lock while it writes, so a process
+    forked meanwhile (the build's) inherits none held."""
+
+    def __init__(self, directory: Path, chunks: Sequence[bytes], *, merged: bool = False) -> None:
+        reading, writing = os.pipe()
+        try:
+            self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                _writer_command(directory, (), merged),
+                stdin=reading,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except BaseException:
+            os.close(writing)
+            raise
+        finally:
+            os.close(reading)
+        self._feeder = threading.Thread(target=_feed, args=(writing, chunks), daemon=True)
+        self._feeder.start()
+
+    def wait(self) -> int:
+        """The store's triples, once it is written; StoreUnavailableError if it failed."""
+        out, err = self._process.communicate()
+        self._feeder.join()
+        return _written_triples(self._process.returncode, out, err)
+
+    def stop(self) -> None:
+        """End the writing if it is still under way (what it wrote is left to the caller to
+        remove), and reap the process."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+        self._feeder.join()
+
+
+def _feed(descriptor: int, chunks: Sequence[bytes]) -> None:
+    """Write the chunks into the pipe and close it; a reader that is gone (it failed, or
+    was stopped) ends the writing: its exit status says why."""
+    try:
+        for chunk in chunks:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(descriptor, view) :]
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _writer_command(directory: Path, files: Sequence[Path], merged: bool) -> list[str]:
+    options = ["--merged"] if merged else []
+    module = "ctc_kg.store.worker"
+    return [sys.executable, "-m", module, "--write", str(directory), *options, *map(str, files)]
+
+
+def _written_triples(returncode: int, out: bytes, err: bytes) -> int:
+    if returncode != 0:
+        reason = err.decode("utf-8", "replace").strip() or f"exit status {returncode}"
+        raise StoreUnavailableError(f"Could not write the store: {reason}")
+    return int(json.loads(out)["triples"])
 
 
 class EmbeddedStore(Store):

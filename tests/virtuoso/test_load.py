@@ -101,8 +101,12 @@ def test_a_triple_two_sources_state_is_answered_once(remote_store, repository_qu
 
 
 def test_virtuoso_system_graphs_are_out_of_scope(remote_store, virtuoso_endpoint):
+    # The graphs Virtuoso itself holds, asked for directly. Not `{ ?s ?p ?o }`: Virtuoso
+    # 7.2 takes 13-19 s over that (measured here, against 0.09 s through the scoped
+    # store), and under load it passed the test instance's 20 s query limit (SR171,
+    # "Transaction timed out", in two full runs). Every system graph types its resources.
     everything = direct_select(
-        virtuoso_endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        virtuoso_endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ?o } }"
     )
     assert any("openlinksw" in row["g"]["value"] for row in everything)
     scoped = rows_of(remote_store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

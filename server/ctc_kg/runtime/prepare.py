@@ -9,8 +9,9 @@ but no embedded store is written: the data is in the store (`ctc-kg load`).
 With a cache (`cache_dir`, on unless `cache` is off; runtime/version_cache.py) the folder is a
 cache entry keyed by the content and everything else that decides the output: content that
 was validated and built before is served from its entry without being loaded again, and a
-new version is validated before it is built into an entry (invalid content is never
-cached). One line on stderr says which happened.
+new version is validated while it is built into an entry, which is put in place only when
+the content conforms (invalid content is never cached; runtime/validation_aside.py). One
+line on stderr says which happened.
 
 `ctc-kg serve` prepares `isolated`: the load, validation and build run in a child process.
 The server's master forks its workers from itself, so content validated in its own memory
@@ -31,10 +32,10 @@ from pathlib import Path
 from ctc_kg.config import Settings
 from ctc_kg.content.build import build
 from ctc_kg.content.load import Content, ContentFiles, content_files, load_content
-from ctc_kg.content.validate import validate_content
-from ctc_kg.errors import StoreUnavailableError, UnusableInputError, ValidationFailedError
+from ctc_kg.errors import StoreUnavailableError, UnusableInputError
 from ctc_kg.runtime.isolated import run_isolated
 from ctc_kg.runtime.store_writer import StoreWriter, write_store_beside
+from ctc_kg.runtime.validation_aside import ValidationAside
 from ctc_kg.runtime.version_cache import Lease, cache_key, lookup, prune, publish
 from ctc_kg.store.base import Store
 from ctc_kg.store.embedded import EmbeddedStore
@@ -167,10 +168,10 @@ def _prepare_cached(settings: Settings, cache_dir: Path, with_store: bool) -> Pr
     if cached is not None:
         return cached
     phases: dict[str, float] = {}
-    content = _validated(settings, files, phases)
+    content = _loaded(settings, files, phases)
 
     def fill(folder: Path) -> int | None:
-        triples = build_and_store(content, folder, with_store, phases)
+        triples = validate_and_build(content, folder, with_store, phases)
         if _key(settings, content_files(settings), with_store) != key:
             raise _ContentChangedError
         return triples
@@ -193,10 +194,10 @@ class _ContentChangedError(Exception):
 def _prepare_privately(settings: Settings, with_store: bool) -> Prepared:
     began = time.monotonic()
     phases: dict[str, float] = {}
-    content = _validated(settings, content_files(settings), phases)
+    content = _loaded(settings, content_files(settings), phases)
     workdir = Path(tempfile.mkdtemp(prefix="ctc-kg-serve-"))
     try:
-        triples = build_and_store(content, workdir, with_store, phases)
+        triples = validate_and_build(content, workdir, with_store, phases)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -205,15 +206,32 @@ def _prepare_privately(settings: Settings, with_store: bool) -> Prepared:
     return _prepared(workdir, triples, with_store, False, None)
 
 
-def _validated(settings: Settings, files: ContentFiles, phases: dict[str, float]) -> Content:
+def _loaded(settings: Settings, files: ContentFiles, phases: dict[str, float]) -> Content:
     began = time.monotonic()
     content = load_content(files, settings.base_iri)
-    loaded = time.monotonic()
-    report = validate_content(content)
-    phases["load"], phases["validate"] = loaded - began, time.monotonic() - loaded
-    if not report.conforms:
-        raise ValidationFailedError(report.text())
+    phases["load"] = time.monotonic() - began
     return content
+
+
+def validate_and_build(
+    content: Content, folder: Path, with_store: bool, phases: dict[str, float]
+) -> int | None:
+    """`build_and_store` while `content` is validated in a process of its own
+    (runtime/validation_aside.py); ValidationFailedError when it does not conform, and the
+    caller removes `folder`: nothing of it is published. `phases["validate"]`: the
+    validation's own time (it overlaps the build's)."""
+    phases.setdefault("validate", 0.0)  # reported in the order the steps begin
+    checking = ValidationAside(content)
+    try:
+        try:
+            triples = build_and_store(content, folder, with_store, phases)
+        except Exception:
+            checking.check()  # data that does not conform: its violations say more
+            raise
+        phases["validate"] = checking.check()
+        return triples
+    finally:
+        checking.stop()
 
 
 def build_and_store(

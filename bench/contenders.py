@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import signal
 import socket
@@ -29,6 +28,7 @@ from bench.describe import description, serialize
 from bench.load import HttpRequest, fetch, sparql_post
 from bench.queries import JSON_LD, TURTLE, Kind, Samples, Workload, path_of
 from bench.report import BARE_TARGET_WORKLOADS
+from bench.start_line import start_phases
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -218,23 +218,6 @@ class CtcKg(_ProcessContender):
         if workload.kind is Kind.RESOURCE:
             return HttpRequest("GET", path_of(item), {"Accept": workload.accept})
         return HttpRequest("GET", "/" + item, {"Accept": workload.accept})
-
-
-_PHASES = re.compile(r"ctc-kg: prepared the data: validated and built in ([\d.]+) s \(([^)]*)\)")
-_PHASE = re.compile(r"(\w+) ([\d.]+) s")
-
-
-def start_phases(log: Path) -> dict[str, float] | None:
-    """The phases ctc-kg's start reports (`load 1.2 s, validate 3.4 s, ...`), or None
-    when the version came from its cache."""
-    found = _PHASES.search(log.read_text(errors="replace"))
-    if found is None:
-        return None
-    phases = {name: float(seconds) for name, seconds in _PHASE.findall(found.group(2))}
-    # The validation runs beside the build (runtime/validation_aside.py): the phases
-    # overlap, and the whole is the line's own total.
-    phases["total"] = float(found.group(1))
-    return phases
 
 
 def ctc_kg_env(prepared: Prepared) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.contenders import start_phases
+from bench.start_line import start_phases
 
 
 def test_the_phases_and_the_total_are_read_from_the_start_line(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ the resources' descriptions."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ctc_kg.content.load import content_files, load_content
 from ctc_kg.content.names import prefixes
 from ctc_kg.content.serialize import nquads
 from ctc_kg.runtime.prepare import Prepared
+from ctc_kg.store import worker
 from ctc_kg.store.base import QueryRequest
 from ctc_kg.store.embedded import EmbeddedStore, write_store
 
@@ -90,3 +92,42 @@ def test_the_server_copies_small_data_into_memory_and_reads_large_data_on_disk(t
     finally:
         for store in (small, large, off):
             store.close()
+
+
+def _quads(store: ox.Store) -> set[ox.Quad]:
+    return set(store.quads_for_pattern(None, None, None, None))
+
+
+def test_the_copies_are_read_from_the_stores_n_quads_with_its_own_blank_node_labels(
+    stores: tuple[EmbeddedStore, ...],
+) -> None:
+    # Opening the store in memory wrote its N-Quads beside it, once; every copy read from
+    # them holds the store's quads, blank node labels included (the processes agree).
+    on_disk, _ = stores
+    copy = worker.memory_copy_file(str(on_disk.directory))
+    assert copy.is_file()
+    disk = _quads(ox.Store.read_only(str(on_disk.directory)))
+    assert any(isinstance(quad.subject, ox.BlankNode) for quad in disk)
+    first = _quads(worker.open_for_queries(str(on_disk.directory), in_memory=True))
+    second = _quads(worker.open_for_queries(str(on_disk.directory), in_memory=True))
+    assert first == second == disk
+
+
+def test_without_its_n_quads_the_copy_is_read_from_the_store(tmp_path: Path) -> None:
+    directory = tmp_path / "store"
+    write_store(b'_:b <http://example.org/p> "x" <http://example.org/g> .\n', directory)
+    assert not worker.memory_copy_file(str(directory)).exists()
+    disk = _quads(ox.Store.read_only(str(directory)))
+    assert _quads(worker.open_for_queries(str(directory), in_memory=True)) == disk
+
+
+def test_a_store_written_again_drops_the_n_quads_of_what_it_held(tmp_path: Path) -> None:
+    directory = tmp_path / "store"
+    write_store(b'<http://example.org/a> <http://example.org/p> "old" .\n', directory)
+    EmbeddedStore(directory, triples=1, prefixes={}, workers=1, in_memory=True).close()
+    assert worker.memory_copy_file(str(directory)).is_file()
+    shutil.rmtree(directory)
+    write_store(b'<http://example.org/a> <http://example.org/p> "new" .\n', directory)
+    assert not worker.memory_copy_file(str(directory)).exists()
+    copied = worker.open_for_queries(str(directory), in_memory=True)
+    assert {quad.object for quad in _quads(copied)} == {ox.Literal("new")}

@@ -42,6 +42,7 @@ from ctc_kg.store.inprocess import InProcess
 from ctc_kg.store.pool import WorkerPool
 from ctc_kg.store.querytext import Operation, check_analysis
 from ctc_kg.store.version import TAG_LENGTH, DataVersion, tag_of
+from ctc_kg.store.worker import memory_copy_file
 
 
 def write_store(
@@ -117,6 +118,28 @@ def _feed(descriptor: int, chunks: Sequence[bytes]) -> None:
         os.close(descriptor)
 
 
+def _write_memory_copy(directory: Path) -> None:
+    """The store's N-Quads beside it, once per store, for the processes that copy it into
+    memory (store.worker.open_for_queries); in a child process, like the writing (RocksDB's
+    threads must not start in a process that forks the workers). Without them the copies
+    are read from the store itself: slower, the same quads."""
+    if memory_copy_file(str(directory)).is_file():
+        return
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "ctc_kg.store.worker", "--memory-copy", str(directory)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+        print(
+            f"ctc-kg: the store's N-Quads for its in-memory copies could not be written"
+            f" ({' '.join(reason) or done.returncode}); the copies read the store instead",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def _writer_command(directory: Path, files: Sequence[Path], merged: bool) -> list[str]:
     options = ["--merged"] if merged else []
     module = "ctc_kg.store.worker"
@@ -154,6 +177,8 @@ class EmbeddedStore(Store):
         self.timeout = timeout
         self.service_allow_list = tuple(service_allow_list)
         where = "memory" if in_memory else "disk"
+        if in_memory:
+            _write_memory_copy(directory)
         # Each worker opens this version and builds what derives from it (store.worker).
         arguments = [str(directory), json.dumps(dict(prefixes)), where, self._version.tag]
         self._pool = WorkerPool(arguments, workers)

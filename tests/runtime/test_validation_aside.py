@@ -102,26 +102,27 @@ def test_a_build_that_fails_on_content_that_does_not_conform_reports_the_violati
     assert leftovers(settings) == []
 
 
-def test_a_validation_that_cannot_use_its_input_raises_its_own_error(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+def _unusable(*args: Any, **kwargs: Any) -> Any:
+    raise UnusableInputError("the shapes cannot be used: a test", "shapes/x.ttl", 3)
+
+
+def _dying(*args: Any, **kwargs: Any) -> Any:
+    os._exit(7)
+
+
+@pytest.mark.parametrize(
+    ("validation", "reason"),
+    [
+        (_unusable, r"shapes/x\.ttl:3: the shapes cannot be used"),  # its own error, kept
+        (_dying, r"without a report .*status 7"),  # its process died: said so
+    ],
+    ids=["unusable-input", "process-died"],
+)
+def test_a_validation_that_cannot_run_fails_the_start_saying_why(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, validation: Any, reason: str
 ) -> None:
-    def unusable(*args: Any, **kwargs: Any) -> Any:
-        raise UnusableInputError("the shapes cannot be used: a test", "shapes/x.ttl", 3)
-
-    monkeypatch.setattr("ctc_kg.runtime.validation_aside.validate_content", unusable)
-    with pytest.raises(UnusableInputError, match=r"shapes/x\.ttl:3: the shapes cannot be used"):
-        prepare(settings)
-    assert leftovers(settings) == []
-
-
-def test_a_validation_process_that_dies_fails_the_start_saying_so(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def dying(*args: Any, **kwargs: Any) -> Any:
-        os._exit(7)
-
-    monkeypatch.setattr("ctc_kg.runtime.validation_aside.validate_content", dying)
-    with pytest.raises(UnusableInputError, match=r"without a report .*status 7"):
+    monkeypatch.setattr("ctc_kg.runtime.validation_aside.validate_content", validation)
+    with pytest.raises(UnusableInputError, match=reason):
         prepare(settings)
     assert leftovers(settings) == []
 

@@ -155,9 +155,7 @@ def _pyshacl(
 ) -> Graph:
     """pySHACL, validating `data` in place (no clone: the caller built it for this);
     `use_shapes`: only these shapes (all when empty)."""
-    options = _options(inference)
-    if use_shapes:
-        options["use_shapes"] = [str(shape) for shape in use_shapes]
+    options = _options(inference, use_shapes)
     try:
         _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inplace=True, **options)
     except ReportableRuntimeError as error:
@@ -197,9 +195,7 @@ def _turbo(
     validate = cast(Callable[..., Any], pyshacl_turbo.validate)
     store = union.store
     data: ox.Store | Graph = pyshacl_graph() if union.spells_out_strings else store
-    options = _options(inference)
-    if use_shapes:
-        options["use_shapes"] = [str(shape) for shape in use_shapes]
+    options = _options(inference, use_shapes or ())
     conforms, results, text = validate(data, shacl_graph=shapes, inplace=False, **options)
     if not isinstance(results, Graph):  # a ValidationFailure: the engine gave up
         raise RuntimeError(str(text))
@@ -222,14 +218,18 @@ def _plain_strings(report: Graph) -> Graph:
     return report
 
 
-def _options(inference: str) -> dict[str, Any]:
-    return {
+def _options(inference: str, use_shapes: Sequence[URIRef] = ()) -> dict[str, Any]:
+    """The options both engines take; `use_shapes`: only these shapes (all when empty)."""
+    options: dict[str, Any] = {
         "inference": inference,
         "advanced": True,  # SHACL-AF (targets, rules) in the shapes must not be ignored
         "abort_on_first": False,
         "allow_warnings": True,
         "allow_infos": True,
     }
+    if use_shapes:
+        options["use_shapes"] = [str(shape) for shape in use_shapes]
+    return options
 
 
 def _reason(error: BaseException) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from ctc_kg.content.load import Content
@@ -34,7 +35,7 @@ class ValidationAside:
 
     def __init__(self, content: Content) -> None:
         self._outcome: tuple[str, Any] | None = None
-        self._process: Any = None
+        self._process: BaseProcess | None = None
         self._receiving: Connection | None = None
         if "fork" not in multiprocessing.get_all_start_methods():
             self._outcome = _outcome_of(content)
@@ -72,6 +73,7 @@ class ValidationAside:
     def _wait(self) -> tuple[str, Any]:
         if self._outcome is None:
             assert self._receiving is not None
+            assert self._process is not None
             try:
                 self._outcome = self._receiving.recv()
             except EOFError:

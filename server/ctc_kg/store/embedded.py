@@ -39,7 +39,7 @@ from ctc_kg.store.base import (
     answer_media_type,
 )
 from ctc_kg.store.inprocess import InProcess
-from ctc_kg.store.pool import WorkerPool
+from ctc_kg.store.pool import WorkerPool, worker_command
 from ctc_kg.store.querytext import Operation, check_analysis
 from ctc_kg.store.version import TAG_LENGTH, DataVersion, tag_of
 from ctc_kg.store.worker import memory_copy_file
@@ -126,9 +126,7 @@ def _write_memory_copy(directory: Path) -> None:
     if memory_copy_file(str(directory)).is_file():
         return
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "ctc_kg.store.worker", "--memory-copy", str(directory)],
-        capture_output=True,
-        check=False,
+        worker_command("--memory-copy", str(directory)), capture_output=True, check=False
     )
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
@@ -142,8 +140,7 @@ def _write_memory_copy(directory: Path) -> None:
 
 def _writer_command(directory: Path, files: Sequence[Path], merged: bool) -> list[str]:
     options = ["--merged"] if merged else []
-    module = "ctc_kg.store.worker"
-    return [sys.executable, "-m", module, "--write", str(directory), *options, *map(str, files)]
+    return worker_command("--write", str(directory), *options, *map(str, files))
 
 
 def _written_triples(returncode: int, out: bytes, err: bytes) -> int:

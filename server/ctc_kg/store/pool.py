@@ -111,11 +111,17 @@ class _Process:
                 stream.close()
 
 
+def worker_command(*arguments: str) -> list[str]:
+    """`python -m ctc_kg.store.worker ARGUMENTS...` with this interpreter: a query process,
+    or the store's writing (store.embedded)."""
+    return [sys.executable, "-m", "ctc_kg.store.worker", *arguments]
+
+
 class WorkerPool:
     """`size` warm worker processes running `python -m ctc_kg.store.worker ARGS...`."""
 
     def __init__(self, args: Sequence[str], size: int) -> None:
-        self._command = [sys.executable, "-m", "ctc_kg.store.worker", *args]
+        self._command = worker_command(*args)
         self._size = max(1, size)
         self._lock = threading.Lock()
         self._owner: int | None = None
